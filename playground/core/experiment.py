@@ -1,0 +1,330 @@
+"""The one description of an experiment: what the form edits, the CLI builds, JSON saves.
+
+Every setting is a field of the frozen `Experiment`; `FIELDS` says, once, how each field is
+typed in, what range it accepts and how it is labelled, so the form, the command line and the
+JSON loader all check values the same way and report errors naming the field.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+MAX_UNITS = 4096
+MAX_EPOCHS = 1_000_000
+MAX_HIDDEN_LAYERS = 10
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """How a loss is named, which output activations fit it, and how targets are encoded."""
+
+    label: str
+    keras_name: str
+    outputs: tuple[str, ...]  # allowed output activations, the first is the natural one
+    # "binary": targets 0/1; "signed": targets -1/+1; "onehot"/"sparse": class vectors/indices
+    encoding: Callable[[str], str]
+
+
+LOSSES: dict[str, LossSpec] = {
+    "bce": LossSpec("Binary cross-entropy", "binary_crossentropy", ("sigmoid",),
+                    lambda out: "binary"),
+    "mse": LossSpec("Mean squared error", "mean_squared_error", ("sigmoid", "tanh", "linear"),
+                    lambda out: "signed" if out == "tanh" else "binary"),
+    "hinge": LossSpec("Hinge", "hinge", ("tanh", "linear"), lambda out: "signed"),
+    "categorical": LossSpec("Categorical cross-entropy", "categorical_crossentropy",
+                            ("softmax",), lambda out: "onehot"),
+    "sparse-categorical": LossSpec("Sparse categorical cross-entropy",
+                                   "sparse_categorical_crossentropy", ("softmax",),
+                                   lambda out: "sparse"),
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field; `field` is the dataclass field name (or `layers[i].units`)."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ExperimentError(ValueError):
+    """Raised with every field error at once, so callers can show each beside its field."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One hidden layer: a Dense layer of `units` neurons, optionally followed by Dropout."""
+
+    units: int = 4
+    activation: str = "tanh"
+    dropout: float = 0.0
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything needed to reproduce a run, bit for bit on one machine."""
+
+    #: Dataset registry key: xor, and, or (later: sum-threshold, mnist, fashion-mnist).
+    dataset: str = "xor"
+    #: Hidden layers in order; empty = a single output neuron with no hidden layer (seed 000).
+    layers: tuple[Layer, ...] = (Layer(4, "tanh"),)
+    #: Loss key of `LOSSES`; it decides the target encoding (0/1 or ±1).
+    loss: str = "bce"
+    #: Output activation; empty = the loss's natural one (sigmoid for bce, tanh for hinge).
+    output_activation: str = ""
+    optimizer: str = "sgd"
+    learning_rate: float = 0.5
+    #: SGD momentum (ignored by the other optimizers).
+    momentum: float = 0.0
+    epochs: int = 500
+    batch_size: int = 1
+    #: Seeds weights, shuffling and dropout: same seed, same run.
+    seed: int = 0
+    #: Fraction of the training rows held out for validation, like Keras's validation_split.
+    validation_split: float = 0.0
+    # --- dataset options (each dataset reads the ones it needs) ---
+    #: sum-threshold: number of inputs.
+    inputs: int = 2
+    #: sum-threshold: label is positive when the inputs sum above this.
+    threshold: float = 0.5
+    #: sum-threshold: number of generated samples (train + validation).
+    samples: int = 250
+    #: sum-threshold: size of the separate, fresh test set.
+    test_samples: int = 200
+    #: images: training subset size (0 = all).
+    train_size: int = 0
+    #: images: test subset size (0 = all).
+    test_size: int = 0
+    #: images: divide pixels by 255.
+    normalize: bool = True
+
+    # ----- derived -----
+    @property
+    def output(self) -> str:
+        """The output activation actually used."""
+        spec = LOSSES.get(self.loss)
+        return self.output_activation or (spec.outputs[0] if spec else "sigmoid")
+
+    @property
+    def encoding(self) -> str:
+        spec = LOSSES.get(self.loss)
+        return spec.encoding(self.output) if spec else "binary"
+
+    @property
+    def default_threshold(self) -> float:
+        """Where the output is cut into classes: 0.5 for probabilities, 0 for ±1 outputs."""
+        return 0.0 if self.encoding == "signed" else 0.5
+
+    def replace(self, **changes: Any) -> "Experiment":
+        return dataclasses.replace(self, **changes)
+
+    # ----- validation -----
+    def validate(self) -> list[FieldError]:
+        """All field errors, each naming its field; empty when the experiment can run."""
+        from playground.core import datasets  # registry is Qt- and TF-free
+
+        errors: list[FieldError] = []
+        for name, spec in FIELDS.items():
+            message = spec.check(getattr(self, name))
+            if message:
+                errors.append(FieldError(name, message))
+        if self.dataset not in datasets.names():
+            errors.append(FieldError("dataset", f"unknown dataset '{self.dataset}'; "
+                                     f"choose one of {', '.join(datasets.names())}"))
+        if len(self.layers) > MAX_HIDDEN_LAYERS:
+            errors.append(FieldError("layers", f"at most {MAX_HIDDEN_LAYERS} hidden layers"))
+        for i, layer in enumerate(self.layers):
+            for name in ("units", "activation", "dropout"):
+                message = LAYER_FIELDS[name].check(getattr(layer, name))
+                if message:
+                    errors.append(FieldError(f"layers[{i}].{name}", message))
+        loss = LOSSES.get(self.loss)
+        if loss and self.output not in loss.outputs:
+            errors.append(FieldError("output_activation",
+                                     f"{loss.label} needs a {' or '.join(loss.outputs)} output"))
+        if not errors:
+            spec = datasets.get(self.dataset)
+            errors.extend(spec.check(self))
+            rows = spec.train_rows(self)
+            if self.batch_size > rows:
+                errors.append(FieldError("batch_size", f"must be at most {rows}, the number "
+                                         "of training rows"))
+        return errors
+
+    def check(self) -> "Experiment":
+        """Return self, or raise `ExperimentError` listing every problem."""
+        errors = self.validate()
+        if errors:
+            raise ExperimentError(errors)
+        return self
+
+    # ----- JSON -----
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["layers"] = [dataclasses.asdict(layer) for layer in self.layers]
+        return {"version": SCHEMA_VERSION, **data}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Experiment":
+        """Build from JSON data; unknown keys or wrong types raise `ExperimentError`."""
+        if not isinstance(data, dict):
+            raise ExperimentError([FieldError("experiment", "expected a JSON object")])
+        data = dict(data)
+        data.pop("version", None)
+        errors: list[FieldError] = []
+        known = {f.name for f in dataclasses.fields(cls)}
+        for key in sorted(set(data) - known):
+            errors.append(FieldError(key, "unknown setting"))
+        values: dict[str, Any] = {}
+        for key in known & set(data):
+            if key == "layers":
+                layers = _layers_from_json(data[key], errors)
+                if layers is not None:
+                    values[key] = layers
+                continue
+            value, message = FIELDS[key].coerce(data[key])
+            if message:
+                errors.append(FieldError(key, message))
+            else:
+                values[key] = value
+        if errors:
+            raise ExperimentError(errors)
+        return cls(**values)
+
+
+def _layers_from_json(raw: Any, errors: list[FieldError]) -> tuple[Layer, ...] | None:
+    if not isinstance(raw, list):
+        errors.append(FieldError("layers", "expected a list of layers"))
+        return None
+    layers = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            errors.append(FieldError(f"layers[{i}]", "expected an object with units"))
+            continue
+        values = {}
+        for key, value in item.items():
+            if key not in LAYER_FIELDS:
+                errors.append(FieldError(f"layers[{i}].{key}", "unknown setting"))
+                continue
+            value, message = LAYER_FIELDS[key].coerce(value)
+            if message:
+                errors.append(FieldError(f"layers[{i}].{key}", message))
+            values[key] = value
+        layers.append(Layer(**values))
+    return tuple(layers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Field table: how each scalar setting is parsed from text and checked.
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str
+    kind: type  # int, float, str or bool
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: value must be > low (not >=)
+    high_open: bool = False
+    choices: tuple[str, ...] = ()
+
+    def parse(self, text: str) -> tuple[Any, str]:
+        """Parse typed text; returns (value, "") or (None, message)."""
+        text = text.strip()
+        if not text:
+            return None, "required"
+        if self.kind is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True, ""
+            if lowered in ("0", "false", "no", "off"):
+                return False, ""
+            return None, "expected yes or no"
+        if self.kind is str:
+            return self._checked(text)
+        try:
+            value = self.kind(text.replace("_", ""))
+        except ValueError:
+            try:
+                as_float = float(text)
+            except ValueError:
+                return None, "not a number" if self.kind is float else "not a whole number"
+            if self.kind is int and as_float.is_integer():
+                value = int(as_float)  # "1e3" is a fine way to type 1000
+            else:
+                return None, "not a whole number"
+        return self._checked(value)
+
+    def coerce(self, value: Any) -> tuple[Any, str]:
+        """Accept a JSON value of the right type (ints for floats too)."""
+        if self.kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return self._checked(float(value))
+        if self.kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return self._checked(value)
+        if self.kind in (str, bool) and isinstance(value, self.kind):
+            return self._checked(value)
+        return None, f"expected {self.kind.__name__}, got {type(value).__name__}"
+
+    def check(self, value: Any) -> str:
+        return self._checked(value)[1]
+
+    def _checked(self, value: Any) -> tuple[Any, str]:
+        if self.choices and value not in self.choices:
+            return None, f"'{value}' is not one of {', '.join(self.choices)}"
+        if self.kind in (int, float):
+            if isinstance(value, float) and not math.isfinite(value):
+                return None, "must be a finite number"
+            if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+                return None, f"must be {'greater than' if self.low_open else 'at least'} " \
+                             f"{_fmt(self.low)}"
+            if self.high is not None and (value >= self.high if self.high_open
+                                          else value > self.high):
+                return None, f"must be {'less than' if self.high_open else 'at most'} " \
+                             f"{_fmt(self.high)}"
+        return value, ""
+
+
+def _fmt(number: float) -> str:
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:g}"
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "dataset": FieldSpec("Dataset", str),
+    "loss": FieldSpec("Loss", str, choices=tuple(LOSSES)),
+    "output_activation": FieldSpec("Output activation", str,
+                                   choices=("", "sigmoid", "tanh", "linear", "softmax")),
+    "optimizer": FieldSpec("Optimizer", str, choices=tuple(OPTIMIZERS)),
+    "learning_rate": FieldSpec("Learning rate", float, low=0, low_open=True, high=1e6),
+    "momentum": FieldSpec("Momentum", float, low=0, high=1, high_open=True),
+    "epochs": FieldSpec("Epochs", int, low=1, high=MAX_EPOCHS),
+    "batch_size": FieldSpec("Batch size", int, low=1, high=1_000_000),
+    "seed": FieldSpec("Seed", int, low=0, high=2**31 - 1),
+    "validation_split": FieldSpec("Validation split", float, low=0, high=0.9),
+    "inputs": FieldSpec("Inputs", int, low=1, high=10),
+    "threshold": FieldSpec("Threshold", float, low=-1e6, high=1e6),
+    "samples": FieldSpec("Samples", int, low=4, high=1_000_000),
+    "test_samples": FieldSpec("Test samples", int, low=0, high=1_000_000),
+    "train_size": FieldSpec("Training images", int, low=0, high=60_000),
+    "test_size": FieldSpec("Test images", int, low=0, high=10_000),
+    "normalize": FieldSpec("Normalise pixels", bool),
+}
+
+LAYER_FIELDS: dict[str, FieldSpec] = {
+    "units": FieldSpec("Units", int, low=1, high=MAX_UNITS),
+    "activation": FieldSpec("Activation", str, choices=ACTIVATIONS),
+    "dropout": FieldSpec("Dropout", float, low=0, high=1, high_open=True),
+}
+
+assert set(FIELDS) == {f.name for f in dataclasses.fields(Experiment)} - {"layers"}
