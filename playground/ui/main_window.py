@@ -1,0 +1,314 @@
+"""The main window: the form on the left, the views on the right, the run controls on top.
+
+It translates clicks into worker commands and worker signals into session updates and status
+text. It holds no training state of its own beyond what the buttons need.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QProgressBar, QScrollArea,
+                               QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+
+from playground import __version__
+from playground.core.experiment import Experiment
+from playground.ui.controls import ExperimentForm
+from playground.ui.session import Session
+from playground.ui.views import VIEWS
+from playground.ui.worker import WorkerThread
+
+#: Changing only these keeps the current model: they take effect at the next Train.
+TRAINING_ONLY_FIELDS = ("optimizer", "learning_rate", "momentum", "epochs", "batch_size")
+
+
+class MainWindow(QMainWindow):
+    # Commands to the worker thread (queued connections).
+    _load = Signal()
+    _build = Signal(object)
+    _train = Signal(object, int)
+    _reset = Signal()
+    #: The worker became idle after a command; reason as in `TrainingWorker.idle`.
+    training_idle = Signal(str)
+    #: TensorFlow finished loading.
+    ready = Signal()
+
+    def __init__(self, experiment: Experiment | None = None):
+        super().__init__()
+        self.setWindowTitle("Neural Playground")
+        self.session = Session(self)
+        self.state = "loading"  # loading -> idle <-> running / paused
+        self.loaded = False
+        self.target_epoch = 0
+        self.message = ""
+
+        self.form = ExperimentForm()
+        if experiment is not None:
+            self.form.set_experiment(experiment)
+        self._build_actions()
+        self._build_layout()
+        self._build_status()
+
+        self.workers = WorkerThread()
+        worker = self.workers.worker
+        self._load.connect(worker.load)
+        self._build.connect(worker.build)
+        self._train.connect(worker.train)
+        self._reset.connect(worker.reset)
+        worker.loaded.connect(self._on_loaded)
+        worker.built.connect(self.session.start_run)
+        worker.report.connect(self._on_report)
+        worker.started.connect(self._on_started)
+        worker.idle.connect(self._on_idle)
+        worker.failed.connect(self._on_failed)
+
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(300)
+        self._preview_timer.timeout.connect(self._preview)
+        self.form.changed.connect(self._on_form_changed)
+        self._update_controls()
+        self.resize(1360, 860)
+        # Show the window first; TensorFlow (~3.5 s) loads in the worker thread meanwhile.
+        QTimer.singleShot(0, self._load.emit)
+
+    # ----- layout -----
+    def _build_actions(self) -> None:
+        def action(text, shortcuts, tip, slot):
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            keys = ", ".join(QKeySequence(s).toString(QKeySequence.NativeText) for s in shortcuts)
+            act.setToolTip(f"{tip} ({keys})")
+            act.triggered.connect(slot)
+            return act
+
+        self.train_action = action("Train", ["Ctrl+Return", "F5"],
+                                   "Train up to the number of epochs set (continues the current "
+                                   "model when only epochs or nothing changed)", self.train)
+        self.pause_action = action("Pause", ["Ctrl+P", "F6"],
+                                   "Pause training; Resume continues where it stopped",
+                                   self.toggle_pause)
+        self.step_action = action("Step", ["Ctrl+Right", "F10"],
+                                  "Train exactly one epoch and look at what changed", self.step)
+        self.stop_action = action("Stop", ["Esc", "Shift+F5"],
+                                  "Stop training; the weights stay as they are", self.stop)
+        self.reset_action = action("Reset weights", ["Ctrl+R"],
+                                   "Back to the untrained weights of this seed (epoch 0)",
+                                   self.reset_weights)
+        self.actions_by_name = {a.text(): a for a in (self.train_action, self.pause_action,
+                                                       self.step_action, self.stop_action,
+                                                       self.reset_action)}
+        toolbar = QToolBar("Run")
+        toolbar.setObjectName("run_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for act in self.actions_by_name.values():
+            toolbar.addAction(act)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+        menu = self.menuBar().addMenu("&Run")
+        for act in self.actions_by_name.values():
+            menu.addAction(act)
+
+    def _build_layout(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(330)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+
+        self.views = {}
+        top = QSplitter(Qt.Horizontal)
+        self.tabs = QTabWidget()
+        for view_class in VIEWS:
+            view = view_class(self.session)
+            self.views[view_class.__name__] = view
+            if getattr(view_class, "area", "bottom") == "top":
+                top.addWidget(view)
+            else:
+                self.tabs.addTab(view, view_class.title)
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(top)
+        if self.tabs.count():
+            right.addWidget(self.tabs)
+        right.setSizes([480, 380])
+
+        main = QSplitter(Qt.Horizontal)
+        main.addWidget(scroll)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        main.setSizes([350, 1010])
+        self.setCentralWidget(main)
+
+    def _build_status(self) -> None:
+        self.state_label = QLabel()
+        self.state_label.setObjectName("state_label")
+        self.epoch_label = QLabel("Epoch 0")
+        self.epoch_label.setObjectName("epoch_label")
+        self.metrics_label = QLabel()
+        self.metrics_label.setObjectName("metrics_label")
+        self.speed_label = QLabel()
+        self.speed_label.setObjectName("speed_label")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setMaximumWidth(240)
+        self.progress.setTextVisible(True)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("message_label")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b00020;")
+        bar = QWidget()
+        row = QHBoxLayout()
+        row.setContentsMargins(8, 2, 8, 2)
+        for widget in (self.state_label, self.epoch_label, self.progress, self.metrics_label,
+                       self.speed_label):
+            row.addWidget(widget)
+        row.addStretch(1)
+        column = QVBoxLayout(bar)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        column.addWidget(self.message_label)
+        self.statusBar().addPermanentWidget(bar, 1)
+
+    # ----- commands -----
+    def train(self) -> None:
+        self._start(0)
+
+    def step(self) -> None:
+        self._start(1)
+
+    def _start(self, epochs: int) -> None:
+        experiment = self.form.experiment
+        if experiment is None or self.state == "running":
+            return
+        if self.state == "paused" and epochs == 0:
+            epochs = max(self.target_epoch - self.session.history.last_epoch, 1)
+        self._set_message("")
+        self.state = "running"
+        self._update_controls()
+        self._train.emit(experiment, epochs)
+
+    def toggle_pause(self) -> None:
+        if self.state == "running":
+            self.workers.worker.request_pause()
+        elif self.state == "paused":
+            self.train()
+
+    def stop(self) -> None:
+        if self.state == "running":
+            self.workers.worker.request_stop()
+        elif self.state == "paused":
+            self.state = "idle"
+            self._update_controls()
+
+    def reset_weights(self) -> None:
+        if self.state in ("running", "loading"):
+            return
+        self.state = "running"
+        self._update_controls()
+        experiment = self.form.experiment
+        if experiment is not None and self._needs_new_model(experiment):
+            self._build.emit(experiment)
+        else:
+            self._reset.emit()
+
+    # ----- worker signals -----
+    def _on_loaded(self) -> None:
+        self.loaded = True
+        if self.state == "loading":
+            self.state = "idle"
+        self.ready.emit()
+        self._preview()
+        self._update_controls()
+
+    def _on_started(self, first: int, target: int) -> None:
+        self.target_epoch = target
+        self.progress.setRange(0, max(target, 1))
+
+    def _on_report(self, report) -> None:
+        self.session.add_report(report)
+        if not hasattr(report, "epochs"):
+            return
+        history = self.session.history
+        epoch = report.last_epoch
+        self.epoch_label.setText(f"Epoch {epoch:,} / {max(self.target_epoch, epoch):,}")
+        self.progress.setValue(min(epoch, self.progress.maximum()))
+        text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
+        if history.has_validation:
+            text += (f"   val loss {history.last('val_loss'):.4f}   "
+                     f"val accuracy {history.last('val_accuracy'):.3f}")
+        self.metrics_label.setText(text)
+        if report.epochs_per_second:
+            self.speed_label.setText(f"{report.epochs_per_second:,.0f} epochs/s")
+
+    def _on_idle(self, reason: str) -> None:
+        self.session.flush()
+        self.state = "paused" if reason == "paused" else "idle"
+        if reason == "diverged":
+            self._set_message(self.session.history.message)
+        self._update_controls()
+        self.training_idle.emit(reason)
+
+    def _on_failed(self, message: str) -> None:
+        self.state = "idle" if self.loaded else "loading"
+        self._set_message(message)
+        self._update_controls()
+        self.training_idle.emit("failed")
+
+    # ----- form -----
+    def _on_form_changed(self) -> None:
+        self._update_controls()
+        if self.form.experiment is not None:
+            self._preview_timer.start()
+
+    def _preview(self) -> None:
+        """Show a new dataset or network shape at once (untrained), when nothing is running."""
+        experiment = self.form.experiment
+        if (self.loaded and self.state == "idle" and experiment is not None
+                and self._needs_new_model(experiment, ignore=TRAINING_ONLY_FIELDS)):
+            self.state = "running"
+            self._update_controls()
+            self._build.emit(experiment)
+
+    def _needs_new_model(self, experiment: Experiment, ignore=("epochs",)) -> bool:
+        current = self.session.experiment
+        if current is None:
+            return True
+        kept = {name: getattr(current, name) for name in ignore}
+        return experiment.replace(**kept) != current
+
+    # ----- display -----
+    def _update_controls(self) -> None:
+        valid = self.form.experiment is not None
+        state = self.state
+        self.train_action.setEnabled(valid and state in ("idle", "paused", "loading"))
+        self.step_action.setEnabled(valid and state in ("idle", "paused"))
+        self.pause_action.setEnabled(state in ("running", "paused"))
+        self.pause_action.setText("Resume" if state == "paused" else "Pause")
+        self.stop_action.setEnabled(state in ("running", "paused"))
+        self.reset_action.setEnabled(state in ("idle", "paused"))
+        if state == "loading":
+            text = "Loading TensorFlow…"
+        elif state == "running":
+            text = "Training…" if self.loaded else "Starting (loading TensorFlow)…"
+        elif state == "paused":
+            text = "Paused"
+        elif not valid:
+            text = "Fix the highlighted fields to train"
+        else:
+            text = "Ready"
+        self.state_label.setText(f"<b>{text}</b>")
+
+    def _set_message(self, text: str) -> None:
+        self.message = text
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    # ----- closing -----
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        # Stop the run and wait for the worker thread, so Qt never destroys a running thread.
+        self.hide()
+        self.workers.shutdown()
+        super().closeEvent(event)
+
+    def about_text(self) -> str:
+        return f"Neural Playground {__version__}"

@@ -1,0 +1,56 @@
+"""Loss and accuracy per epoch, training and validation, created once and fed with setData."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
+VAL_PEN = pg.mkPen("#ff7f0e", width=2)
+
+
+class TrainingCurves(QWidget):
+    title = "Loss and accuracy"
+    area = "top"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("training_curves")
+        self.loss_plot = pg.PlotWidget(title="Loss")
+        self.accuracy_plot = pg.PlotWidget(title="Accuracy")
+        self.curves = {}
+        for plot, metric in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
+            plot.setBackground("w")
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setLabel("bottom", "epoch")
+            plot.addLegend(offset=(-10, 10))
+            item = plot.getPlotItem()
+            item.setDownsampling(auto=True, mode="peak")
+            item.setClipToView(True)
+            self.curves[metric] = plot.plot(pen=TRAIN_PEN, name="training")
+            self.curves["val_" + metric] = plot.plot(pen=VAL_PEN, name="validation")
+        self.accuracy_plot.setYRange(0, 1.02)
+        self.accuracy_plot.getPlotItem().setLimits(yMin=-0.05, yMax=1.1)
+        self.accuracy_plot.setXLink(self.loss_plot)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.loss_plot)
+        layout.addWidget(self.accuracy_plot)
+        session.run_started.connect(self.clear)
+        session.history_changed.connect(self.refresh)
+
+    def clear(self) -> None:
+        for curve in self.curves.values():
+            curve.setData([], [])
+
+    def refresh(self) -> None:
+        history = self.session.history
+        epochs = history.epochs
+        for name, curve in self.curves.items():
+            values = history.metric(name)
+            if name.startswith("val_") and not np.isfinite(values).any():
+                curve.setData([], [])
+                continue
+            # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
+            curve.setData(epochs, values, connect="finite")

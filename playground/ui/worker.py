@@ -1,0 +1,182 @@
+"""The training thread: builds trainers and relays their reports as Qt signals.
+
+The worker is a QObject living in its own QThread; commands arrive as queued signals, so they run
+one after another in that thread. While a run is going, the thread is inside the trainer's
+generator, so Stop and Pause cannot arrive as queued signals: they are `threading.Event`s checked
+between reports (a report comes at least every ~33 ms, so Stop acts well within 0.2 s). Pause
+leaves the generator and keeps the model, so nothing blocks and Step works while paused.
+Nothing here draws, and nothing here reads a widget.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from playground.core.experiment import Experiment
+
+
+class TrainingWorker(QObject):
+    """Runs in the worker thread. Every outcome ends in `idle` or `failed`."""
+
+    #: TensorFlow is imported and the worker takes commands.
+    loaded = Signal()
+    #: A new model was built: (experiment, dataset, trainer's probe inputs, probe labels).
+    built = Signal(object, object, object, object)
+    #: One `Report` (a chunk of epochs), or a progress object from a large-data trainer.
+    report = Signal(object)
+    #: Training started: (first epoch, target epoch).
+    started = Signal(int, int)
+    #: The worker is idle again; reason: "finished", "stopped", "paused", "diverged", "step",
+    #: "reset".
+    idle = Signal(str)
+    #: Something went wrong; a message for the user (the traceback goes to stderr only).
+    failed = Signal(str)
+
+    def __init__(self):
+        super().__init__()
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self.trainer = None
+
+    # ----- called from the GUI thread, directly (thread-safe) -----
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def request_pause(self) -> None:
+        self._pause.set()
+
+    # ----- slots, run in the worker thread -----
+    @Slot()
+    def load(self) -> None:
+        try:
+            from playground.core.tf_runtime import load
+
+            load()
+            import playground.core.training  # noqa: F401  (imports Keras's pieces once)
+        except Exception as error:  # noqa: BLE001 - any failure must reach the user as a message
+            self._fail("TensorFlow could not be loaded", error)
+            return
+        self.loaded.emit()
+
+    @Slot(object)
+    def build(self, experiment: Experiment) -> None:
+        """A fresh model for `experiment`; its untrained epoch-0 report follows."""
+        if self._build(experiment):
+            self._run(0, "reset")
+
+    def _build(self, experiment: Experiment) -> bool:
+        try:
+            self.trainer = self._make_trainer(experiment)
+        except Exception as error:  # noqa: BLE001
+            self.trainer = None
+            self._fail("Could not build the model", error)
+            return False
+        t = self.trainer
+        self.built.emit(experiment, t.dataset, t.probe_x, t.probe_labels)
+        return True
+
+    @Slot(object, int)
+    def train(self, experiment: Experiment, epochs: int) -> None:
+        """Train `epochs` more epochs (0: up to the experiment's total, or that many more once
+        it is reached). Builds a fresh model first when anything but the epoch count changed."""
+        if self.trainer is None or self.trainer.experiment != _same_model(self.trainer, experiment):
+            if not self._build(experiment):
+                return
+        self.trainer.experiment = experiment  # only `epochs` may differ here
+        if epochs == 0:
+            epochs = experiment.epochs - self.trainer.epoch
+            if epochs <= 0:
+                epochs = experiment.epochs
+        self._run(epochs, "finished" if epochs > 1 else "step")
+
+    @Slot()
+    def reset(self) -> None:
+        if self.trainer is None:
+            self.idle.emit("reset")
+            return
+        try:
+            self.trainer.reset()
+        except Exception as error:  # noqa: BLE001
+            self._fail("Could not reset the weights", error)
+            return
+        self._run(0, "reset")
+
+    # ----- internals -----
+    def _make_trainer(self, experiment: Experiment):
+        try:
+            from playground.core.image_training import make_trainer
+        except ImportError:  # image support not present: every dataset is small
+            from playground.core.training import Trainer as make_trainer
+        return make_trainer(experiment)
+
+    def _run(self, epochs: int, end: str) -> None:
+        self._stop.clear()
+        self._pause.clear()
+        trainer = self.trainer
+        start = trainer.epoch
+        self.started.emit(start, start + epochs)
+        reason = end
+        try:
+            for item in trainer.run(epochs):
+                self.report.emit(item)
+                if getattr(item, "status", "") == "diverged":
+                    reason = "diverged"
+                    break
+                if self._pause.is_set():
+                    reason = "paused"
+                    break
+                if self._stop.is_set():
+                    reason = "stopped"
+                    break
+        except Exception as error:  # noqa: BLE001
+            self._fail("Training failed", error)
+            return
+        self.idle.emit(reason)
+
+    def _fail(self, what: str, error: Exception) -> None:
+        traceback.print_exc()
+        self.failed.emit(f"{what}: {error}")
+
+
+def _same_model(trainer, experiment: Experiment) -> Experiment:
+    """`experiment` with the trainer's epoch count: if that equals the trainer's experiment,
+    only the number of epochs changed and training can continue on the same model."""
+    return experiment.replace(epochs=trainer.experiment.epochs)
+
+
+class _PythonEventLoopThread(QThread):
+    """A QThread whose event loop runs inside a Python frame.
+
+    With the default `run()`, PySide6 creates and destroys the thread's Python state around
+    every slot call; TensorFlow keeps its eager context in `threading.local`, which dies with
+    that state, and the next slot that touches a tensor segfaults. Running `exec()` from Python
+    keeps one thread state alive for the thread's whole life
+    (tests/ui/test_worker.py::test_tensorflow_survives_separate_slot_calls).
+    """
+
+    def run(self) -> None:
+        self.exec()
+
+
+class WorkerThread:
+    """Owns the QThread and the worker, and shuts both down cleanly (no 'Destroyed while
+    thread is still running' on exit)."""
+
+    def __init__(self):
+        self.thread = _PythonEventLoopThread()
+        self.thread.setObjectName("training")
+        self.worker = TrainingWorker()
+        self.worker.moveToThread(self.thread)
+        self.thread.start()
+
+    def shutdown(self, timeout_s: float = 10.0) -> bool:
+        self.worker.request_stop()
+        self.thread.quit()
+        deadline = time.monotonic() + timeout_s
+        while not self.thread.wait(50):
+            if time.monotonic() > deadline:
+                return False
+        return True
