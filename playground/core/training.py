@@ -103,6 +103,7 @@ class Trainer:
 
         A fresh model first yields an epoch-0 report of the untrained network.
         """
+        tf, _ = load()
         if epochs is None:
             epochs = max(self.experiment.epochs - self.epoch, 0)
         if self.epoch == 0:
@@ -112,7 +113,7 @@ class Trainer:
         while remaining > 0:
             n = min(chunk, remaining)
             started = time.perf_counter()
-            result = self._train_epochs(np.int32(n))
+            result = self._train_epochs(tf.constant(n, tf.int32))
             seconds = time.perf_counter() - started
             report = self._report(n, result, seconds)
             remaining -= len(report.epochs)
@@ -208,10 +209,14 @@ class Trainer:
                 val_losses = val_losses.write(e, tf.cast(val_loss, tf.float32))
                 val_accs = val_accs.write(e, val_acc)
                 outputs = outputs.write(e, tf.cast(model(probe, training=False), tf.float32))
+            # The weights come back with the metrics: one call, no per-variable Python reads.
             return (losses.stack(), accs.stack(), val_losses.stack(), val_accs.stack(),
-                    outputs.stack())
+                    outputs.stack(), [tf.identity(w) for w in model.weights])
 
-        self._train_epochs = tf.function(train_epochs)
+        # Trace now (~0.5 s of Python) rather than at the first Train, when a window would
+        # be animating: tracing holds the GIL and would stall the GUI thread.
+        self._train_epochs = tf.function(train_epochs).get_concrete_function(
+            tf.TensorSpec([], tf.int32))
         self._measure = tf.function(measure, reduce_retracing=True)
 
     # ----- reports -----
@@ -228,7 +233,8 @@ class Trainer:
             epochs_per_second=0.0)
 
     def _report(self, n: int, result, seconds: float) -> Report:
-        loss, acc, val_loss, val_acc, outputs = (r.numpy() for r in result)
+        loss, acc, val_loss, val_acc, outputs = (r.numpy() for r in result[:5])
+        weights = tuple(_frozen(w.numpy()) for w in result[5])
         status = "running"
         bad = np.flatnonzero(~np.isfinite(loss))
         if bad.size:  # keep the epochs up to and including the first non-finite loss
@@ -244,7 +250,7 @@ class Trainer:
             val_loss=_frozen(val_loss) if has_val else None,
             val_accuracy=_frozen(val_acc) if has_val else None,
             outputs=_frozen(outputs),
-            weights=tuple(_frozen(w) for w in self.model.get_weights()),
+            weights=weights,
             epochs_per_second=n / seconds if seconds > 0 else 0.0,
             status=status)
 

@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
     _build = Signal(object)
     _train = Signal(object, int)
     _reset = Signal()
+    _set_weights = Signal(object)
     #: The worker became idle after a command; reason as in `TrainingWorker.idle`.
     training_idle = Signal(str)
     #: TensorFlow finished loading.
@@ -60,6 +61,16 @@ class MainWindow(QMainWindow):
         worker.started.connect(self._on_started)
         worker.idle.connect(self._on_idle)
         worker.failed.connect(self._on_failed)
+        self._set_weights.connect(worker.set_weights)
+        # Views that edit the model's weights, ask Keras for outputs, or fill in the form.
+        for view in self.views.values():
+            if hasattr(view, "weight_editor"):
+                view.weight_editor = self.set_weights
+            if hasattr(view, "predict_requested"):
+                view.predict_requested.connect(worker.predict)
+                worker.predicted.connect(view.show_predicted)
+            if hasattr(view, "experiment_requested"):
+                view.experiment_requested.connect(self.apply_to_form)
 
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -113,7 +124,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(330)
+        scroll.setMinimumWidth(self.form.minimumSizeHint().width() + 24)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
 
         self.views = {}
@@ -210,6 +221,24 @@ class MainWindow(QMainWindow):
             self._build.emit(experiment)
         else:
             self._reset.emit()
+
+    def set_weights(self, weights: list) -> str:
+        """Hand-set weights go to the model at once; returns "" or why they were refused."""
+        if self.state not in ("idle", "paused") or self.session.experiment is None:
+            message = ("Training is running: pause or stop it to edit weights."
+                       if self.state == "running" else "There is no model to edit yet.")
+            self._set_message(message)
+            return message
+        self._set_message("")
+        self.state = "running"
+        self._update_controls()
+        self._set_weights.emit(list(weights))
+        return ""
+
+    def apply_to_form(self, changes: dict) -> None:
+        """Set some fields of the form (a preset, a new data seed); the preview follows."""
+        base = self.form.experiment or self.session.experiment or Experiment()
+        self.form.set_experiment(base.replace(**changes))
 
     # ----- worker signals -----
     def _on_loaded(self) -> None:

@@ -30,10 +30,14 @@ class TrainingWorker(QObject):
     #: Training started: (first epoch, target epoch).
     started = Signal(int, int)
     #: The worker is idle again; reason: "finished", "stopped", "paused", "diverged", "step",
-    #: "reset".
+    #: "reset", "weights" (set by hand).
     idle = Signal(str)
     #: Something went wrong; a message for the user (the traceback goes to stderr only).
     failed = Signal(str)
+    #: Weights set by hand reached the model; its fresh report was emitted just before.
+    weights_set = Signal()
+    #: `model.predict` answered a view: (rows, outputs or None when there is no model, token).
+    predicted = Signal(object, object, object)
 
     def __init__(self):
         super().__init__()
@@ -103,6 +107,41 @@ class TrainingWorker(QObject):
             self._fail("Could not reset the weights", error)
             return
         self._run(0, "reset")
+
+    @Slot(object)
+    def set_weights(self, weights: list) -> None:
+        """Give the model hand-set weights (a `get_weights()`-shaped list), then report it as
+        it now is (same epoch: outputs, loss and accuracy), so every view updates."""
+        if self.trainer is None:
+            self._fail("Could not set the weights", RuntimeError("there is no model yet"))
+            return
+        try:
+            import dataclasses
+
+            import numpy as np
+
+            self.trainer.model.set_weights([np.asarray(w, np.float32) for w in weights])
+            report = self.trainer._epoch_zero()  # measures the model as it is, labelled epoch 0
+            report = dataclasses.replace(report, epochs=np.array([self.trainer.epoch]))
+        except Exception as error:  # noqa: BLE001
+            self._fail("Could not set the weights", error)
+            return
+        self.report.emit(report)
+        self.weights_set.emit()
+        self.idle.emit("weights")
+
+    @Slot(object, object)
+    def predict(self, rows, token) -> None:
+        """`model.predict(rows)` for a view (queued, so it never runs during training)."""
+        outputs = None
+        if self.trainer is not None:
+            try:
+                import numpy as np
+
+                outputs = self.trainer.model.predict(np.asarray(rows, np.float32), verbose=0)
+            except Exception:  # noqa: BLE001 - the view shows the NumPy value alone
+                traceback.print_exc()
+        self.predicted.emit(rows, outputs, token)
 
     # ----- internals -----
     def _make_trainer(self, experiment: Experiment):

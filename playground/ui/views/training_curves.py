@@ -20,16 +20,19 @@ class TrainingCurves(QWidget):
         self.loss_plot = pg.PlotWidget(title="Loss")
         self.accuracy_plot = pg.PlotWidget(title="Accuracy")
         self.curves = {}
+        self.legends = {}
         for plot, metric in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
             plot.setBackground("w")
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setLabel("bottom", "epoch")
-            plot.addLegend(offset=(-10, 10))
+            legend = plot.addLegend(offset=(-10, 10))
             item = plot.getPlotItem()
             item.setDownsampling(auto=True, mode="peak")
             item.setClipToView(True)
             self.curves[metric] = plot.plot(pen=TRAIN_PEN, name="training")
-            self.curves["val_" + metric] = plot.plot(pen=VAL_PEN, name="validation")
+            # The validation curve joins the legend only when there is validation data.
+            self.curves["val_" + metric] = plot.plot(pen=VAL_PEN)
+            self.legends["val_" + metric] = legend
         self.accuracy_plot.setYRange(0, 1.02)
         self.accuracy_plot.getPlotItem().setLimits(yMin=-0.05, yMax=1.1)
         self.accuracy_plot.setXLink(self.loss_plot)
@@ -43,14 +46,20 @@ class TrainingCurves(QWidget):
     def clear(self) -> None:
         for curve in self.curves.values():
             curve.setData([], [])
+        for name, legend in self.legends.items():
+            legend.removeItem(self.curves[name])
 
     def refresh(self) -> None:
         history = self.session.history
         epochs = history.epochs
         for name, curve in self.curves.items():
             values = history.metric(name)
-            if name.startswith("val_") and not np.isfinite(values).any():
-                curve.setData([], [])
-                continue
+            if name.startswith("val_"):
+                if not np.isfinite(values).any():
+                    curve.setData([], [])
+                    continue
+                legend = self.legends[name]
+                if not any(sample.item is curve for sample, _ in legend.items):
+                    legend.addItem(curve, "validation")
             # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
             curve.setData(epochs, values, connect="finite")

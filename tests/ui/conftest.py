@@ -1,0 +1,29 @@
+"""Fixtures for GUI tests: a real main window, and Qt's own messages captured."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+from tests.ui.gui import open_window
+
+
+@pytest.fixture
+def qt_messages():
+    """Every message Qt prints while the test runs (e.g. 'QThread: Destroyed while ...')."""
+    messages = []
+
+    def handler(kind, context, text):
+        if kind != QtMsgType.QtDebugMsg:
+            messages.append(text)
+
+    previous = qInstallMessageHandler(handler)
+    yield messages
+    qInstallMessageHandler(previous)
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, TensorFlow loaded and the untrained XOR model shown; closed after."""
+    window = open_window(qtbot)
+    yield window
+    window.close()

@@ -1,0 +1,167 @@
+"""The foundation, driven as a user would: set fields, click, wait, read what is shown."""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+
+from tests.ui.gui import open_window, train
+
+
+def shown_accuracy(window) -> float:
+    return float(re.search(r"accuracy ([0-9.]+)", window.metrics_label.text()).group(1))
+
+
+def test_default_xor_reaches_full_accuracy(qtbot, window):
+    assert window.form.dataset.currentData() == "xor"
+    assert train(qtbot, window) == "finished"
+    assert window.epoch_label.text() == "Epoch 500 / 500"
+    assert shown_accuracy(window) == 1.0
+    curve = window.views["TrainingCurves"].curves["accuracy"]
+    xs, ys = curve.xData, curve.yData
+    assert xs[0] == 0 and xs[-1] == 500 and ys[-1] == 1.0
+    assert "epochs/s" in window.speed_label.text()
+
+
+def test_single_neuron_on_xor_never_passes_three_quarters(qtbot, window):
+    window.form.layers.remove_button.click()
+    assert window.form.layers.table.rowCount() == 0
+    assert window.form.layers.empty_note.isVisibleTo(window.form)
+    window.form.learning_rate.setEditText("0.1")
+    window.form.texts["epochs"].setText("200")
+    assert train(qtbot, window) == "finished"
+    accuracy = window.views["TrainingCurves"].curves["accuracy"].yData
+    assert len(accuracy) == 201
+    assert accuracy.max() <= 0.75
+    assert shown_accuracy(window) <= 0.75
+
+
+def test_and_with_single_neuron_learns(qtbot, window):
+    form = window.form
+    form.dataset.setCurrentIndex(form.dataset.findData("and"))
+    form.layers.remove_button.click()
+    form.learning_rate.setEditText("1")
+    form.texts["epochs"].setText("10")
+    qtbot.waitUntil(lambda: window.state == "idle")
+    assert train(qtbot, window) == "finished"
+    assert shown_accuracy(window) == 1.0
+
+
+def test_invalid_fields_disable_train_with_a_message_and_keep_the_plots(qtbot, window):
+    window.form.texts["epochs"].setText("30")
+    train(qtbot, window)
+    curve = window.views["TrainingCurves"].curves["loss"]
+    points_before = len(curve.xData)
+
+    cases = [
+        (window.form.learning_rate.setEditText, "abc", "learning_rate", "not a number"),
+        (window.form.learning_rate.setEditText, "0", "learning_rate", "greater than 0"),
+        (window.form.learning_rate.setEditText, "inf", "learning_rate", "finite"),
+        (window.form.texts["epochs"].setText, "0", "epochs", "at least 1"),
+        (window.form.texts["epochs"].setText, "2000000", "epochs", "at most 1,000,000"),
+        (window.form.texts["batch_size"].setText, "5", "batch_size", "at most 4"),
+        (window.form.texts["batch_size"].setText, "-1", "batch_size", "at least 1"),
+    ]
+    for setter, text, field, message in cases:
+        setter(text)
+        assert not window.train_action.isEnabled(), (field, text)
+        assert not window.step_action.isEnabled()
+        assert message in window.form.field_error(field), (field, text)
+        assert "Fix the highlighted" in window.state_label.text()
+        setter({"learning_rate": "0.5", "epochs": "30", "batch_size": "1"}[field])
+        assert window.train_action.isEnabled()
+        assert window.form.field_error(field) == ""
+    assert len(curve.xData) == points_before
+
+
+def test_bad_layer_units_are_named_under_the_table(qtbot, window):
+    window.form.layers.table.item(0, 0).setText("5000")
+    assert not window.train_action.isEnabled()
+    assert "Layer 1 units: must be at most 4,096" in window.form.layers.error.text()
+    window.form.layers.table.item(0, 0).setText("x")
+    assert "not a whole number" in window.form.layers.error.text()
+    window.form.layers.table.item(0, 0).setText("8")
+    assert window.train_action.isEnabled()
+
+
+def test_stop_mid_run_keeps_the_weights_and_allows_training_on(qtbot, window):
+    window.form.texts["epochs"].setText("1000000")
+    window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > 50, timeout=30_000)
+    assert window.stop_action.isEnabled() and not window.train_action.isEnabled()
+    with qtbot.waitSignal(window.training_idle, timeout=5_000) as blocker:
+        window.stop_action.trigger()
+    assert blocker.args == ["stopped"]
+    stopped_at = window.session.history.last_epoch
+    assert 50 < stopped_at < 1_000_000
+    assert window.train_action.isEnabled() and not window.stop_action.isEnabled()
+    # Step continues the same model by exactly one epoch.
+    with qtbot.waitSignal(window.training_idle, timeout=5_000):
+        window.step_action.trigger()
+    assert window.session.history.last_epoch == stopped_at + 1
+
+
+def test_pause_resume_and_step(qtbot, window):
+    window.form.texts["epochs"].setText("1000000")
+    window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > 20, timeout=30_000)
+    with qtbot.waitSignal(window.training_idle, timeout=5_000) as blocker:
+        window.pause_action.trigger()
+    assert blocker.args == ["paused"] and window.pause_action.text() == "Resume"
+    paused_at = window.session.history.last_epoch
+    qtbot.wait(200)
+    assert window.session.history.last_epoch == paused_at
+    with qtbot.waitSignal(window.training_idle, timeout=5_000):
+        window.step_action.trigger()
+    assert window.session.history.last_epoch == paused_at + 1
+    assert window.state == "idle" or window.pause_action.text() == "Resume"
+    window.pause_action.trigger() if window.state == "paused" else window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > paused_at + 20, timeout=30_000)
+    with qtbot.waitSignal(window.training_idle, timeout=5_000):
+        window.stop_action.trigger()
+
+
+def test_reset_weights_goes_back_to_epoch_zero(qtbot, window):
+    window.form.texts["epochs"].setText("40")
+    untrained = window.session.history.latest_outputs.copy()
+    train(qtbot, window)
+    assert window.session.history.last_epoch == 40
+    with qtbot.waitSignal(window.training_idle, timeout=10_000):
+        window.reset_action.trigger()
+    assert window.session.history.last_epoch == 0
+    assert (window.session.history.latest_outputs == untrained).all()
+
+
+def test_divergence_stops_and_says_why(qtbot, window):
+    window.form.loss.setCurrentIndex(window.form.loss.findData("mse"))
+    window.form.output_activation.setCurrentIndex(
+        window.form.output_activation.findData("linear"))
+    window.form.learning_rate.setEditText("1000")
+    window.form.texts["epochs"].setText("500")
+    qtbot.waitUntil(lambda: window.state == "idle")
+    assert train(qtbot, window) == "diverged"
+    assert window.session.history.last_epoch < 500
+    assert "learning rate" in window.message_label.text()
+    assert window.message_label.isVisibleTo(window)
+
+
+def test_keyboard_shortcuts_trigger_the_actions(qtbot, window):
+    for action, key in ((window.train_action, "Ctrl+Return"), (window.pause_action, "Ctrl+P"),
+                        (window.step_action, "F10"), (window.stop_action, "Esc"),
+                        (window.reset_action, "Ctrl+R")):
+        assert key in [s.toString() for s in action.shortcuts()]
+    window.form.texts["epochs"].setText("20")
+    window.activateWindow()
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
+        qtbot.keyClick(window, Qt.Key_F5)
+    assert window.session.history.last_epoch == 20
+
+
+def test_closing_mid_run_stops_the_thread_without_warnings(qtbot, qt_messages):
+    window = open_window(qtbot)
+    window.form.texts["epochs"].setText("1000000")
+    window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > 10, timeout=30_000)
+    window.close()
+    assert window.workers.thread.isFinished()
+    assert not [m for m in qt_messages if "QThread" in m]

@@ -1,0 +1,53 @@
+"""The worker thread must keep TensorFlow alive between separate commands."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+SCRIPT = textwrap.dedent("""
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+    from playground.core.experiment import Experiment
+    from playground.ui.worker import WorkerThread
+
+    app = QCoreApplication([])
+    threads = WorkerThread()
+    ends = []
+
+    class Commands(QObject):
+        load = Signal()
+        build = Signal(object)
+        train = Signal(object, int)
+
+    commands = Commands()
+    commands.load.connect(threads.worker.load)
+    commands.build.connect(threads.worker.build)
+    commands.train.connect(threads.worker.train)
+
+    def on_idle(reason):
+        ends.append(reason)
+        if len(ends) == 2:
+            app.quit()
+
+    threads.worker.idle.connect(on_idle)
+    threads.worker.failed.connect(lambda message: (print(message), app.exit(3)))
+    # Three queued calls, each a separate slot invocation in the worker thread.
+    commands.load.emit()
+    commands.build.emit(Experiment(epochs=5))
+    commands.train.emit(Experiment(epochs=5), 0)
+    QTimer.singleShot(60_000, lambda: app.exit(4))
+    code = app.exec()
+    threads.shutdown()
+    print("ends", ends)
+    raise SystemExit(code)
+""")
+
+
+def test_tensorflow_survives_separate_slot_calls():
+    # With PySide6's default QThread.run(), the second slot that touched a tensor segfaulted
+    # (TensorFlow's thread-local eager context died with the Python thread state). A crash
+    # would kill pytest itself, so this runs in a child process.
+    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ends ['reset', 'finished']" in result.stdout
