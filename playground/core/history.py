@@ -1,9 +1,10 @@
 """Everything a run has reported, kept in bounded memory for the views and the command line.
 
 Metrics are kept for every epoch (five numbers an epoch: a million epochs is 40 MB). Outputs of
-the probe rows are kept for at most `max_snapshots` epochs, evenly thinned: when the store is
+the probe rows are kept for at most `max_snapshots` epochs (2,000 by default; with the 64 probe
+rows of one output, at most 2,000 × 64 × 8 bytes ≈ 1 MB), evenly thinned: when the store is
 full, every other recorded epoch is dropped and the recording stride doubles, so a long run keeps
-epoch 0, the last epoch and a uniform sample between. Weights are kept the same way at the end
+epoch 0, a uniform sample and, always, the latest epoch. Weights are kept the same way at the end
 of each report (they are needed to replay a typed input through history).
 """
 from __future__ import annotations
@@ -118,8 +119,12 @@ class RunHistory:
     # ----- recorded history -----
     @property
     def snapshot_epochs(self) -> list[int]:
-        """Epochs whose probe outputs are recorded (thinned evenly for long runs)."""
-        return list(self._outputs.epochs)
+        """Epochs whose probe outputs are recorded (thinned evenly for long runs; the last
+        epoch always included)."""
+        epochs = list(self._outputs.epochs)
+        if len(self) and (not epochs or epochs[-1] != self.last_epoch):
+            epochs.append(self.last_epoch)
+        return epochs
 
     def outputs_at(self, epoch: int) -> tuple[int, np.ndarray] | None:
         """(recorded epoch, probe outputs) at or just before `epoch`; the latest is exact."""
@@ -131,10 +136,21 @@ class RunHistory:
         """(epochs, outputs stacked as epochs × rows × units) for every recorded epoch."""
         if not self._outputs.epochs:
             return np.zeros(0, int), np.zeros((0, 0, 0))
-        return np.array(self._outputs.epochs), np.stack(self._outputs.values)
+        epochs, values = list(self._outputs.epochs), list(self._outputs.values)
+        if epochs[-1] != self.last_epoch:
+            epochs.append(self.last_epoch)
+            values.append(self.latest_outputs)
+        return np.array(epochs), np.stack(values)
 
     def weights_at(self, epoch: int) -> tuple[int, tuple[np.ndarray, ...]] | None:
+        """(recorded epoch, weights) at or just before `epoch`; the latest is exact."""
+        if len(self) and epoch >= self.last_epoch and self.latest_weights:
+            return self.last_epoch, self.latest_weights
         return self._weights.at_or_before(epoch)
 
     def weights_history(self) -> tuple[list[int], list[tuple[np.ndarray, ...]]]:
-        return list(self._weights.epochs), list(self._weights.values)
+        epochs, values = list(self._weights.epochs), list(self._weights.values)
+        if epochs and epochs[-1] != self.last_epoch:
+            epochs.append(self.last_epoch)
+            values.append(self.latest_weights)
+        return epochs, values

@@ -8,7 +8,7 @@ from playground.core.tf_runtime import load
 
 def make_optimizer(experiment: Experiment):
     _, keras = load()
-    lr = experiment.learning_rate
+    lr = float(experiment.learning_rate)  # Keras rejects an int (e.g. from `learning_rate=1`)
     if experiment.optimizer == "sgd":
         return keras.optimizers.SGD(learning_rate=lr, momentum=experiment.momentum)
     if experiment.optimizer == "adam":

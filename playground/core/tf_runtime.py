@@ -27,5 +27,8 @@ def load():
             tf.config.threading.set_inter_op_parallelism_threads(threads)
         except RuntimeError:
             pass  # TensorFlow already ran an op (a script imported it first): keep its setting
+        # Every new model brings a new compiled function; TensorFlow's "retracing" warning
+        # about that is noise here.
+        tf.get_logger().setLevel("ERROR")
         _loaded = (tf, keras)
     return _loaded

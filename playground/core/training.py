@@ -80,6 +80,9 @@ class Trainer:
         self.model = model if model is not None else build_model(experiment, self.dataset)
         self.epoch = 0
         self._initial_weights = [w.copy() for w in self.model.get_weights()]
+        # Dropout draws from seed generators whose state is not part of get_weights(); Reset
+        # rewinds them too, so a run after Reset replays the seed's first run exactly.
+        self._seed_states = [(g.state, g.state.numpy().copy()) for g in _seed_generators(self.model)]
         self._compile()
 
     # ----- public -----
@@ -128,6 +131,8 @@ class Trainer:
     def reset(self) -> None:
         """Back to the untrained weights of this seed, with a fresh optimizer and shuffle."""
         self.model.set_weights(self._initial_weights)
+        for variable, value in self._seed_states:
+            variable.assign(value)
         self.epoch = 0
         self._compile()
 
@@ -253,6 +258,11 @@ class Trainer:
             weights=weights,
             epochs_per_second=n / seconds if seconds > 0 else 0.0,
             status=status)
+
+
+def _seed_generators(model) -> list:
+    return [layer.seed_generator for layer in model.layers
+            if getattr(layer, "seed_generator", None) is not None]
 
 
 def _with_status(report: Report, status: str) -> Report:

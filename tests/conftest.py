@@ -1,0 +1,120 @@
+"""Test-session set-up shared by tests/core and tests/ui.
+
+Everything here runs when pytest imports this file, which is before any test module (and so
+before Qt creates an application or Keras is imported):
+
+- Qt draws offscreen unless the caller chose a platform (`QT_QPA_PLATFORM=xcb pytest ...` shows
+  the windows); without a display the default platform would abort the whole process.
+- TensorFlow keeps its C++ info and warning lines to itself.
+- Keras gets a private, writable `KERAS_HOME` whose `datasets/` folder links to the offline copies
+  in `../shared/datasets` (only the files that exist), so no test downloads anything and no test
+  touches `~/.keras`. Keras deletes a cached MNIST file whose checksum fails, so the shared folder
+  itself is never handed to Keras.
+- `XDG_CONFIG_HOME` points at a temporary folder, so `QSettings` written by the app under test
+  never touch the user's real settings.
+
+The temporary folders are removed when the session ends.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The offline dataset copies, beside the repository (`../shared/datasets`).
+SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="playground-tests-"))
+atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
+
+
+def _make_keras_home(root: Path) -> Path:
+    home = root / "keras"
+    cache = home / "datasets"
+    cache.mkdir(parents=True)
+    mnist = SHARED_DATASETS / "mnist.npz"
+    if mnist.is_file():
+        (cache / "mnist.npz").symlink_to(mnist)
+    fashion = sorted((SHARED_DATASETS / "fashion-mnist").glob("*.gz"))
+    if fashion:
+        (cache / "fashion-mnist").mkdir()
+        for path in fashion:
+            (cache / "fashion-mnist" / path.name).symlink_to(path)
+    return home
+
+
+KERAS_HOME = _make_keras_home(_SESSION_DIR)
+os.environ["KERAS_HOME"] = str(KERAS_HOME)
+
+CONFIG_HOME = _SESSION_DIR / "config"
+CONFIG_HOME.mkdir()
+os.environ["XDG_CONFIG_HOME"] = str(CONFIG_HOME)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+
+
+def pytest_report_header(config):
+    lines = [f"KERAS_HOME={KERAS_HOME} (datasets from {SHARED_DATASETS}), "
+             f"XDG_CONFIG_HOME={CONFIG_HOME}"]
+    broken = _pyside_emit_drops_references()
+    if broken:
+        lines.append(f"WARNING: {broken}")
+    return lines
+
+
+def _pyside_emit_drops_references() -> str:
+    """Say so when this PySide6 loses a reference to True on every `Signal.emit`.
+
+    PySide6 6.12.0 does (on Python < 3.12, where True is not immortal): every emit takes one
+    reference away, and after enough emits the interpreter aborts, usually while it shuts down
+    after the last test ("Fatal Python error: bool_dealloc" / "none_dealloc", exit status 134).
+    """
+    if sys.version_info >= (3, 12):
+        return ""
+    try:
+        from PySide6 import __version__ as version
+        from PySide6.QtCore import QObject, Signal
+    except Exception:  # no usable Qt: the UI tests will say why
+        return ""
+
+    class _Probe(QObject):
+        fired = Signal(object)
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(20):
+        probe.fired.emit(1)
+    lost = before - sys.getrefcount(True)
+    if lost < 20:
+        return ""
+    return (f"PySide6 {version} loses a reference to True on every Signal.emit on Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}: the test process will likely "
+            "abort at exit (Fatal Python error: bool_dealloc/none_dealloc). Use another PySide6 "
+            "(e.g. 6.11.x) or Python >= 3.12.")
+
+
+@pytest.fixture(scope="session")
+def keras_home() -> Path:
+    """The session's private KERAS_HOME (datasets/ links to the offline copies that exist)."""
+    return KERAS_HOME
+
+
+@pytest.fixture(scope="session")
+def offline_datasets() -> Path:
+    """`KERAS_HOME/datasets`; skips the test when ../shared/datasets has no MNIST copies."""
+    cache = KERAS_HOME / "datasets"
+    if not (cache / "mnist.npz").exists() and not (cache / "fashion-mnist").exists():
+        pytest.skip(f"no offline datasets in {SHARED_DATASETS}")
+    return cache
