@@ -65,3 +65,6 @@ def load(experiment) -> Dataset:
 register(DatasetSpec("xor", "XOR", "playground.core.gates", "gate"))
 register(DatasetSpec("and", "AND", "playground.core.gates", "gate"))
 register(DatasetSpec("or", "OR", "playground.core.gates", "gate"))
+register(DatasetSpec("sum-threshold", "Sum above threshold", "playground.core.sum_threshold", "table", options=("inputs", "threshold", "samples", "test_samples")))
+register(DatasetSpec("mnist", "MNIST digits", "playground.core.images", "images", ("train_size", "test_size", "normalize")))
+register(DatasetSpec("fashion-mnist", "Fashion-MNIST", "playground.core.images", "images", ("train_size", "test_size", "normalize")))

@@ -38,6 +38,14 @@ class TrainingWorker(QObject):
     weights_set = Signal()
     #: `model.predict` answered a view: (rows, outputs or None when there is no model, token).
     predicted = Signal(object, object, object)
+    #: A file was written from the model: (path, "" or a message saying why not).
+    saved = Signal(str, str)
+    #: A file's model is in place (after `built`, and for a plain Keras model after its
+    #: epoch-0 report): (experiment, restored `RunHistory` or None, path). `idle` follows.
+    opened = Signal(object, object, str)
+    #: A file could not be opened: (path, message); the model in place is untouched.
+    #: `idle("open-failed")` follows.
+    open_failed = Signal(str, str)
 
     def __init__(self):
         super().__init__()
@@ -142,6 +150,79 @@ class TrainingWorker(QObject):
             except Exception:  # noqa: BLE001 - the view shows the NumPy value alone
                 traceback.print_exc()
         self.predicted.emit(rows, outputs, token)
+
+    # ----- files (playground.core.persist), queued: never while a run is going -----
+    @Slot(str, object, object)
+    def save(self, path: str, experiment, history) -> None:
+        """Write an experiment file: `experiment`, the model, `history` (a `HistoryData`)."""
+        self._write(path, lambda persist: persist.save_run(
+            path, experiment, self.trainer.model, history, self.trainer.epoch))
+
+    @Slot(str)
+    def export_model(self, path: str) -> None:
+        """Write the model alone as a `.keras` file."""
+        self._write(path, lambda persist: persist.export_model(path, self.trainer.model))
+
+    @Slot(object)
+    def restore(self, saved) -> None:
+        """Put a read experiment file (`persist.SavedRun`) in place: its model continues."""
+        from playground.core import persist
+
+        path = str(saved.path)
+        try:
+            trainer = persist.restore_trainer(saved)
+        except Exception as error:  # noqa: BLE001 - every failure must reach the user
+            self._open_failed(path, error)
+            return
+        self.trainer = trainer
+        self.built.emit(saved.experiment, trainer.dataset, trainer.probe_x, trainer.probe_labels)
+        self.opened.emit(saved.experiment, saved.history, path)
+        self.idle.emit("opened")
+
+    @Slot(str)
+    def open_model(self, path: str) -> None:
+        """Open a plain Keras model (.keras, .h5) as the experiment it fits, at epoch 0."""
+        from playground.core import persist
+
+        try:
+            trainer = persist.open_keras_model(path)
+        except Exception as error:  # noqa: BLE001
+            self._open_failed(path, error)
+            return
+        self.trainer = trainer
+        t = trainer
+        self.built.emit(t.experiment, t.dataset, t.probe_x, t.probe_labels)
+        self.opened.emit(t.experiment, None, path)
+        self._run(0, "opened")
+
+    def _write(self, path: str, write) -> None:
+        from playground.core import persist
+
+        if self.trainer is None:
+            self.saved.emit(path, "There is no model to save yet.")
+            return
+        try:
+            write(persist)
+        except persist.PersistError as error:
+            self.saved.emit(path, str(error))
+            return
+        except Exception as error:  # noqa: BLE001
+            traceback.print_exc()
+            self.saved.emit(path, f"Could not save {path}: {error}")
+            return
+        self.saved.emit(path, "")
+
+    def _open_failed(self, path: str, error: Exception) -> None:
+        from playground.core.persist import PersistError
+
+        if not isinstance(error, PersistError):
+            traceback.print_exc()
+        if isinstance(error, PersistError):
+            message = str(error)
+        else:
+            message = f"Could not open {path}: {error}"
+        self.open_failed.emit(path, message)
+        self.idle.emit("open-failed")
 
     # ----- internals -----
     def _make_trainer(self, experiment: Experiment):

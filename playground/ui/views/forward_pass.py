@@ -1,0 +1,318 @@
+"""The forward pass by hand (seed 002): each layer's Wᵀx, + b and activation, as numbers.
+
+Pick a data row or type an input like "0.3, 0.1"; every layer's arithmetic is written out with
+four decimals from the latest weights (NumPy, `core.forward.forward_steps`), down to the output,
+and beside it the value the real `model.predict` returns for the same input. `model.predict`
+is asked of the worker thread (`predict_requested`), so it runs only when no training does;
+while a run goes on, the view shows "waiting" and asks again when the model is free.
+"""
+from __future__ import annotations
+
+import html
+import time
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from playground.core import weights as W
+from playground.core.dataset import predicted_classes
+from playground.core.forward import forward_steps
+
+#: Agreement asked of the hand computation and `model.predict` (float32 arithmetic in Keras).
+TOLERANCE = 1e-5
+#: Data rows offered in the picker, per part (training, validation, test).
+ROWS_PER_PART = 50
+#: Terms of Wᵀx written out before "…", and neurons listed per layer.
+MAX_TERMS = 6
+MAX_NEURONS = 24
+MIN_REDRAW_SECONDS = 0.1
+SEED_INPUT = "0.3, 0.1"
+
+
+def _num(value: float) -> str:
+    """A number in a sum: negative ones in parentheses, as written by hand."""
+    text = W.format_value(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _vector(values, limit: int = 12) -> str:
+    values = list(values)
+    shown = ", ".join(W.format_value(v) for v in values[:limit])
+    return f"[{shown}{', …' if len(values) > limit else ''}]"
+
+
+class ForwardPassView(QWidget):
+    title = "Forward pass"
+    area = "bottom"
+
+    #: Ask the worker for `model.predict(rows)`: (rows, token).
+    predict_requested = Signal(object, object)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("forward_pass")
+        self.x: np.ndarray | None = None      # the input shown
+        self.steps = []                        # its forward_steps
+        self.by_hand: np.ndarray | None = None
+        self.predicted: np.ndarray | None = None  # model.predict's answer for self.x
+        self._label: int | None = None         # the true class of a picked data row
+        self._asked = None                     # (token, weights, row, open) of the request
+        self._dataset_key = ""
+        self._stale = False
+        self._last_draw = 0.0
+
+        self.input = QLineEdit()
+        self.input.setObjectName("forward_input")
+        self.input.setPlaceholderText("e.g. 0.3, 0.1")
+        self.input.setToolTip("The input x, numbers separated by commas or spaces")
+        self.rows = QComboBox()
+        self.rows.setObjectName("forward_rows")
+        self.rows.setMinimumContentsLength(28)
+        self.error = QLabel()
+        self.error.setObjectName("forward_error")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        self.text = QTextBrowser()
+        self.text.setObjectName("forward_text")
+        self.result = QLabel()
+        self.result.setObjectName("forward_result")
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.RichText)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Input x ="))
+        top.addWidget(self.input, 2)
+        top.addWidget(QLabel("or a data row:"))
+        top.addWidget(self.rows, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.result)
+        layout.addWidget(self.text, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh)
+        self.input.textEdited.connect(self._on_typed)
+        self.input.returnPressed.connect(self.refresh)
+        self.rows.activated.connect(self._on_row_picked)
+        session.run_started.connect(self._on_run_started)
+        session.history_changed.connect(self.refresh)
+        session.threshold_changed.connect(lambda _value: self.refresh())
+
+    # ----- choosing the input -----
+    def set_input(self, text: str) -> None:
+        """Show the forward pass for a typed input (what typing and Enter do)."""
+        self.input.setText(text)
+        self._on_typed()
+
+    def _on_typed(self, *_args) -> None:
+        self._label = None
+        self.rows.setCurrentIndex(0)
+        self._redraw_now()
+
+    def _on_row_picked(self, index: int) -> None:
+        item = self.rows.itemData(index)
+        if item is None:
+            return
+        row, label = item
+        self.input.setText(", ".join(W.exact_text(v) for v in row))
+        self._label = label
+        self._redraw_now()
+
+    def _on_run_started(self) -> None:
+        dataset, experiment = self.session.dataset, self.session.experiment
+        self.rows.clear()
+        self.rows.addItem("Pick a row of the data…", None)
+        if dataset is None:
+            return
+        parts = (("training", dataset.x_train, dataset.labels_train),
+                 ("validation", dataset.x_val, dataset.labels_val),
+                 ("test", dataset.x_test, dataset.labels_test))
+        for part, xs, labels in parts:
+            for i in range(min(len(xs), ROWS_PER_PART)):
+                values = (", ".join(W.format_value(v) for v in xs[i]) if dataset.n_inputs <= 6
+                          else f"{dataset.n_inputs} values")
+                name = dataset.class_names[int(labels[i])]
+                self.rows.addItem(f"{part} {i + 1}: {values} ({name})",
+                                  (np.array(xs[i]), int(labels[i])))
+        current, _ = W.parse_row(self.input.text(), dataset.n_inputs)
+        if current is None or dataset.key != self._dataset_key:
+            # Other data: start from the seed's x = [0.3, 0.1], or the first data row.
+            self._dataset_key = dataset.key
+            if experiment.dataset == "sum-threshold" and dataset.n_inputs == 2:
+                self.input.setText(SEED_INPUT)
+                self._label = None
+            elif len(dataset.x_train):
+                self.rows.setCurrentIndex(1)
+                self._on_row_picked(1)
+                return
+        self._redraw_now()
+
+    # ----- drawing -----
+    def _redraw_now(self) -> None:
+        self._last_draw = 0.0
+        self._stale = True
+        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
+        wait = MIN_REDRAW_SECONDS - (time.perf_counter() - self._last_draw)
+        if wait > 0:
+            self._timer.start(int(wait * 1000) + 1)
+            return
+        self._stale = False
+        self._last_draw = time.perf_counter()
+        weights = self.session.history.latest_weights
+        dataset = self.session.dataset
+        if not weights or dataset is None:
+            return
+        x, message = W.parse_row(self.input.text(), int(np.shape(weights[0])[0]))
+        self.error.setText(f"Input: {message}" if message else "")
+        self.error.setVisible(bool(message))
+        if x is None:
+            return
+        # The network sees float32 inputs; compute by hand from exactly those numbers.
+        x = x.astype(np.float32).astype(np.float64)
+        if self.x is None or not np.array_equal(x, self.x):
+            self.predicted = None
+        self.x = x
+        self.steps = forward_steps(weights, self.session.activations, x)
+        self.by_hand = self.steps[-1].outputs
+        self.text.setHtml(self._steps_html(weights, dataset))
+        self._ask_model(weights)
+        self._show_result()
+
+    def _steps_html(self, weights, dataset) -> str:
+        names = W.unit_names(W.layer_sizes(weights), _feature_names(dataset, weights))
+        parts = ["<style>td { padding: 1px 8px; } .n { font-family: monospace; }</style>"]
+        for step in self.steps:
+            k = step.index
+            out_name = _vector_name(k, len(self.steps))
+            in_name = "x" if k == 0 else _vector_name(k - 1, len(self.steps))
+            kind = "Output layer" if k == len(self.steps) - 1 else f"Hidden layer {k + 1}"
+            parts.append(f"<p><b>{kind}</b>: {out_name} = {step.activation}(Wᵀ{in_name} + b), "
+                         f"{in_name} = <span class='n'>{_vector(step.inputs)}</span></p>")
+            parts.append("<table><tr><th align=left>neuron</th>"
+                         f"<th align=left>Wᵀ{in_name}</th>"
+                         "<th align=right>+ b</th><th align=right>= z</th>"
+                         f"<th align=right>{step.activation}(z)</th></tr>")
+            for j in range(min(len(step.outputs), MAX_NEURONS)):
+                written = _written_sum(step.inputs, step.kernel[:, j])
+                parts.append(
+                    f"<tr><td>{html.escape(names[k + 1][j])}</td>"
+                    f"<td class='n'>{written} = {W.format_value(step.weighted[j])}</td>"
+                    f"<td class='n' align=right>{_num(step.bias[j])}</td>"
+                    f"<td class='n' align=right>{W.format_value(step.pre_activation[j])}</td>"
+                    f"<td class='n' align=right><b>{W.format_value(step.outputs[j])}</b></td>"
+                    "</tr>")
+            if len(step.outputs) > MAX_NEURONS:
+                parts.append(f"<tr><td colspan=5>… and {len(step.outputs) - MAX_NEURONS} more "
+                             "neurons</td></tr>")
+            parts.append("</table>")
+            parts.append(f"<p class='n'>{out_name} = {_vector(step.outputs)}</p>")
+        return "".join(parts)
+
+    def _show_result(self) -> None:
+        y = self.by_hand
+        text = f"By hand: <b>y = {_vector(y)}</b>" if len(y) > 1 else \
+            f"By hand: <b>y = {W.format_value(y[0])}</b>"
+        if self.predicted is not None:
+            p = self.predicted
+            shown = (", ".join(f"{v:.8f}" for v in p[:12]) if len(p) > 1 else f"{p[0]:.8f}")
+            difference = float(np.max(np.abs(p - y)))
+            verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
+                       else "<span style='color:#b00020'>✗ differ</span>")
+            text += (f" &nbsp;&nbsp; model.predict: <b>{shown}</b> &nbsp; {verdict} "
+                     f"(difference {difference:.1e})")
+        else:
+            text += " &nbsp;&nbsp; model.predict: <i>waiting for the model…</i>"
+        text += self._verdict()
+        self.result.setText(text)
+
+    def _verdict(self) -> str:
+        """Which class the output means, and whether that is right (when the truth is known)."""
+        dataset, experiment = self.session.dataset, self.session.experiment
+        predicted = int(predicted_classes(self.by_hand[None], experiment.encoding,
+                                          self.session.threshold)[0])
+        truth = self._label
+        note = ""
+        if truth is None and experiment.dataset == "sum-threshold":
+            total = float(self.x.sum())
+            truth = int(total > experiment.threshold)
+            sign = ">" if truth else "≤"
+            note = f" ({' + '.join(W.format_value(v) for v in self.x[:6])}" \
+                   f"{' + …' if len(self.x) > 6 else ''} = {W.format_value(total)} {sign} " \
+                   f"{experiment.threshold:g})"
+        text = f"<br>The output means <b>{html.escape(dataset.class_names[predicted])}</b>"
+        if truth is not None:
+            right = predicted == truth
+            text += (f"; the truth is {html.escape(dataset.class_names[truth])}{note}: "
+                     + ("<span style='color:#1a7f37'>right</span>" if right else
+                        "<span style='color:#b00020'><b>the model is wrong here</b></span>"))
+        return text
+
+    # ----- model.predict, from the worker thread -----
+    def _ask_model(self, weights) -> None:
+        if self.predicted is not None and self._asked is not None \
+                and self._asked[1] is weights:
+            return  # the answer shown is for these weights and this input
+        if self._asked is not None and self._asked[3]:
+            return  # a request is still open (the worker answers when training stops)
+        token = object()
+        self._asked = (token, weights, self.x.copy(), True)
+        self.predict_requested.emit(self.x[None].astype(np.float32), token)
+
+    def show_predicted(self, rows, outputs, token) -> None:
+        """The worker's answer to `predict_requested`."""
+        if self._asked is None or token is not self._asked[0]:
+            return  # another view's question, or an old one
+        _, weights, x, _ = self._asked
+        self._asked = (token, weights, x, False)
+        current = self.session.history.latest_weights
+        if outputs is None:
+            return
+        if weights is not current or self.x is None or not np.array_equal(x, self.x):
+            self.predicted = None  # asked before the weights or the input changed: ask again
+            if self.x is not None and current:
+                self._ask_model(current)
+            if self.by_hand is not None:
+                self._show_result()
+            return
+        self.predicted = np.asarray(outputs, np.float64)[0]
+        self._show_result()
+
+
+def _written_sum(inputs: np.ndarray, weights: np.ndarray) -> str:
+    """x1×w1 + x2×w2 + …; for many inputs only the first few non-zero terms (an image's
+    border pixels are all 0), then how many there are."""
+    if len(inputs) <= MAX_TERMS:
+        return " + ".join(f"{_num(x)}×{_num(w)}" for x, w in zip(inputs, weights))
+    nonzero = np.flatnonzero(inputs)
+    shown = " + ".join(f"{_num(inputs[i])}×{_num(weights[i])}" for i in nonzero[:3])
+    return (f"{shown} + … ({len(inputs)} terms, {len(nonzero)} with x ≠ 0)" if len(nonzero)
+            else f"0 ({len(inputs)} terms, every x = 0)")
+
+
+def _vector_name(layer: int, layers: int) -> str:
+    """y for the output; h for a single hidden layer, h1, h2… for several."""
+    if layer == layers - 1:
+        return "y"
+    return "h" if layers == 2 else f"h{layer + 1}"
+
+
+def _feature_names(dataset, weights) -> tuple[str, ...]:
+    n = int(np.shape(weights[0])[0])
+    names = tuple(dataset.feature_names)
+    return names if len(names) == n else tuple(f"x{i}" for i in range(1, n + 1))

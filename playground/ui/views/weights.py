@@ -1,0 +1,283 @@
+"""Every layer's kernel and bias as numbers and as a heatmap, a network diagram, and editing.
+
+The tables show a layer as `model.get_weights()` holds it: one row per input (x1, x2 or the
+previous layer's neurons), one column per neuron, the bias as the last row. They, the heatmaps
+and the diagram follow the latest report while training runs. Typing a number into a cell, or
+pasting a block (Ctrl+V), builds a new weights list and hands it to `weight_editor` (the main
+window), which gives it to the real model; the fresh report that follows redraws everything.
+Nothing here calls TensorFlow.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from playground.core import weights as W
+from playground.ui.views.network_diagram import NetworkDiagram
+from playground.ui.views.weight_table import LayerPanel
+
+#: Redraw the tables at most this often (they are the costly part with big layers).
+MIN_REDRAW_SECONDS = 0.1
+HOVER_HINT = ("Hover a heatmap cell or an edge of the diagram for its weight, a neuron for its "
+              "bias. Edges: blue w > 0, red w < 0, thicker for larger |w|.")
+
+
+class WeightsView(QWidget):
+    title = "Weights"
+    area = "bottom"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("weights_view")
+        #: Set by the main window: takes a full weights list, returns "" or why it refused.
+        self.weight_editor: Callable[[list], str] | None = None
+        self.panels: list[LayerPanel] = []
+        self._shapes: tuple = ()
+        self._shown_weights = None
+        self._trained: tuple | None = None  # the weights before the first edit since training
+        self._pending: list | None = None   # weights asked for, not yet reported back
+        self._stale = False
+        self._last_draw = 0.0
+
+        self.info = QLabel()
+        self.info.setObjectName("weights_info")
+        self.info.setWordWrap(True)
+        self.trained_button = QPushButton("Back to trained weights")
+        self.trained_button.setToolTip("The weights as training left them, before your edits")
+        self.trained_button.clicked.connect(self.back_to_trained)
+        self.random_button = QPushButton("Re-initialise")
+        self.random_button.setToolTip("New random weights, drawn as Keras does for a new "
+                                      "model (Glorot uniform, biases 0); the epoch count stays")
+        self.random_button.clicked.connect(self.reinitialise)
+        self.hand_button = QPushButton("Set w = 1, b = −t (seed 002)")
+        self.hand_button.setToolTip("Seed 002's neuron built by hand: every weight 1 and bias "
+                                    "−threshold, so the output is positive exactly when the "
+                                    "inputs sum above the threshold")
+        self.hand_button.clicked.connect(self.set_by_hand)
+        self.message = QLabel()
+        self.message.setObjectName("weights_message")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.info, 1)
+        for button in (self.hand_button, self.trained_button, self.random_button):
+            top.addWidget(button)
+
+        self.panel_box = QWidget()
+        self.panel_layout = QHBoxLayout(self.panel_box)
+        self.panel_layout.setContentsMargins(4, 4, 4, 4)
+        self.panel_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(self.panel_box)
+        scroll.setWidgetResizable(True)
+
+        self.diagram = NetworkDiagram()
+        self.diagram.setObjectName("network_diagram")
+        self.hover_label = QLabel(HOVER_HINT)
+        self.hover_label.setObjectName("diagram_hover")
+        self.hover_label.setWordWrap(True)
+        self.diagram.hovered.connect(self._show_hover)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.diagram, 1)
+
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([620, 360])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.hover_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh)
+        session.run_started.connect(self.clear)
+        session.history_changed.connect(self.refresh)
+        self._update_buttons()
+
+    # ----- following the run -----
+    def clear(self) -> None:
+        self._shapes = ()
+        self._shown_weights = None
+        self._trained = None
+        self._pending = None
+        self._set_message("")
+        for panel in self.panels:
+            panel.setParent(None)
+            panel.deleteLater()
+        self.panels = []
+        self.diagram.set_structure([])
+        self.info.setText("")
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True  # drawn when the tab is shown
+            return
+        wait = MIN_REDRAW_SECONDS - (time.perf_counter() - self._last_draw)
+        if wait > 0:
+            self._timer.start(int(wait * 1000) + 1)
+            return
+        self._stale = False
+        self._last_draw = time.perf_counter()
+        weights = self.session.history.latest_weights
+        if not weights:
+            return
+        self._track_edits(weights)
+        shapes = tuple(np.shape(w) for w in weights)
+        if shapes != self._shapes:
+            self._build(weights)
+        if weights is not self._shown_weights:
+            for panel in self.panels:
+                panel.set_table(W.layer_table(weights, panel.layer))
+            self.diagram.set_weights(weights)
+            self._shown_weights = weights
+        history = self.session.history
+        self.info.setText(f"Epoch {history.last_epoch:,}. Double-click a number to change it, "
+                          "or paste a matrix at the selected cell (Ctrl+V); the model takes it "
+                          "at once. Rows: inputs, then the bias; columns: neurons. "
+                          "Blue > 0, red < 0.")
+        self._update_buttons()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)
+
+    def _build(self, weights) -> None:
+        for panel in self.panels:
+            panel.setParent(None)
+            panel.deleteLater()
+        dataset = self.session.dataset
+        features = dataset.feature_names if dataset is not None else ()
+        sizes = W.layer_sizes(weights)
+        n_inputs = int(np.shape(weights[0])[0])
+        if len(features) != n_inputs:
+            features = tuple(f"x{i}" for i in range(1, n_inputs + 1))
+        names = W.unit_names(sizes, features)
+        activations = self.session.activations
+        self.panels = []
+        for layer in range(W.layer_count(weights)):
+            kind = "Output layer" if layer == len(sizes) - 1 else f"Hidden layer {layer + 1}"
+            activation = activations[layer] if layer < len(activations) else ""
+            inputs, units = np.shape(weights[2 * layer])
+            title = f"<b>{kind}</b> · {activation} · W {inputs}×{units} + b"
+            panel = LayerPanel(layer, title, names[layer], names[layer + 1], self._show_hover)
+            panel.model.edited.connect(
+                lambda row, column, value, layer=layer: self.edit_cell(layer, row, column, value))
+            panel.model.rejected.connect(self._set_message)
+            panel.table.pasted.connect(
+                lambda row, column, text, layer=layer: self.paste(layer, row, column, text))
+            self.panel_layout.insertWidget(self.panel_layout.count() - 1, panel)
+            self.panels.append(panel)
+        self.diagram.set_structure(names)
+        self._shapes = tuple(np.shape(w) for w in weights)
+        self._shown_weights = None
+
+    def _track_edits(self, weights) -> None:
+        """Keep the trained weights while edits land; forget them once training moves on."""
+        if weights is self._shown_weights:
+            return
+        if self._pending is not None and _equal(weights, self._pending):
+            self._pending = None  # our edit, reported back
+            return
+        if self._shown_weights is not None:
+            self._pending = None
+            self._trained = None  # training (or a reset) changed the weights
+
+    # ----- editing -----
+    def edit_cell(self, layer: int, row: int, column: int, value: float) -> str:
+        new, message = W.with_value(self.session.history.latest_weights, layer, row, column,
+                                    value)
+        return self.request(new) if new is not None else self._set_message(message)
+
+    def paste(self, layer: int, row: int, column: int, text: str) -> str:
+        block, message = W.parse_block(text)
+        if message:
+            return self._set_message(f"Paste: {message}; nothing changed.")
+        new, message = W.with_block(self.session.history.latest_weights, layer, row, column,
+                                    block)
+        if new is None:
+            return self._set_message(f"Paste: {message}; nothing changed.")
+        return self.request(new)
+
+    def back_to_trained(self) -> str:
+        if self._trained is None:
+            return ""
+        return self.request([np.array(w) for w in self._trained], keep_trained=False)
+
+    def reinitialise(self) -> str:
+        weights = self.session.history.latest_weights
+        if not weights:
+            return ""
+        return self.request(W.glorot_uniform(weights))
+
+    def set_by_hand(self) -> str:
+        experiment = self.session.experiment
+        if experiment is None or not self._single_neuron():
+            return ""
+        return self.request(W.hand_set_neuron(experiment.inputs, experiment.threshold))
+
+    def request(self, weights: list, keep_trained: bool = True) -> str:
+        """Ask the main window to give `weights` to the model; "" or why it refused."""
+        current = self.session.history.latest_weights
+        message = W.same_shapes(current, weights)
+        if not message:
+            if self.weight_editor is None:
+                message = "Weights can be set only in the main window."
+            else:
+                message = self.weight_editor(list(weights))
+        if message:
+            self._shown_weights = None  # redraw: any typed value goes back to the model's
+            self.refresh()
+            return self._set_message(message)
+        self._set_message("")
+        if keep_trained and self._trained is None:
+            self._trained = current
+        elif not keep_trained:
+            self._trained = None
+        self._pending = [np.asarray(w, np.float32) for w in weights]
+        self._update_buttons()
+        return ""
+
+    # ----- helpers -----
+    def _single_neuron(self) -> bool:
+        weights = self.session.history.latest_weights
+        experiment = self.session.experiment
+        return (experiment is not None and experiment.dataset == "sum-threshold"
+                and len(weights) == 2 and np.shape(weights[0])[1] == 1)
+
+    def _update_buttons(self) -> None:
+        has_model = bool(self.session.history.latest_weights)
+        self.trained_button.setEnabled(self._trained is not None)
+        self.random_button.setEnabled(has_model)
+        self.hand_button.setVisible(has_model and self._single_neuron())
+
+    def _set_message(self, text: str) -> str:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        return text
+
+    def _show_hover(self, text: str) -> None:
+        self.hover_label.setText(text or HOVER_HINT)
+
+
+def _equal(a, b) -> bool:
+    return len(a) == len(b) and all(np.array_equal(np.asarray(x, np.float32), y)
+                                    for x, y in zip(a, b))
