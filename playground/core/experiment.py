@@ -158,7 +158,7 @@ class Experiment:
             spec = datasets.get(self.dataset)
             errors.extend(spec.check(self))
             rows = spec.train_rows(self)
-            if self.batch_size > rows:
+            if not errors and self.batch_size > rows:
                 errors.append(FieldError("batch_size", f"must be at most {rows}, the number "
                                          "of training rows"))
         return errors

@@ -26,6 +26,8 @@ from playground.core.tf_runtime import load
 
 #: At most this many input rows have their outputs recorded every epoch (the "probe" rows).
 PROBE_LIMIT = 64
+#: Epochs of at most this many batches have their batch loop unrolled in the graph.
+UNROLL_BATCHES = 16
 #: Longest chunk, so Stop and Pause act quickly even when an epoch is very cheap.
 MAX_CHUNK_EPOCHS = 5000
 
@@ -110,7 +112,7 @@ class Trainer:
         if epochs is None:
             epochs = max(self.experiment.epochs - self.epoch, 0)
         if self.epoch == 0:
-            yield self._epoch_zero()
+            yield self.report_now()
         remaining = epochs
         chunk = 1  # the first call traces the function; time it on one epoch
         while remaining > 0:
@@ -191,6 +193,10 @@ class Trainer:
 
         nan = tf.constant(np.nan, tf.float32)
 
+        # A few batches an epoch are unrolled into the graph (Python range): ~1.6x faster on
+        # XOR than a tf.range loop; many batches stay a graph loop, so tracing stays short.
+        batch_steps = range(batches) if batches <= UNROLL_BATCHES else tf.range(batches)
+
         def train_epochs(n):
             # Autograph carries TensorArrays through the loop only as plain local names.
             losses = tf.TensorArray(tf.float32, size=n)
@@ -200,7 +206,7 @@ class Trainer:
             outputs = tf.TensorArray(tf.float32, size=n)
             for e in tf.range(n):
                 order = tf.argsort(shuffle.uniform([rows]))
-                for b in tf.range(batches):
+                for b in batch_steps:
                     idx = order[b * batch:tf.minimum((b + 1) * batch, rows)]
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                     with tf.GradientTape() as tape:
@@ -225,12 +231,14 @@ class Trainer:
         self._measure = tf.function(measure, reduce_retracing=True)
 
     # ----- reports -----
-    def _epoch_zero(self) -> Report:
+    def report_now(self) -> Report:
+        """The model as it is now, measured and labelled with the current epoch (epoch 0 for a
+        fresh model; after hand-set weights, the epoch training had reached)."""
         loss, acc = self.evaluate(self.dataset.x_train, self.dataset.labels_train)
         has_val = len(self.dataset.x_val) > 0
         val = self.evaluate(self.dataset.x_val, self.dataset.labels_val) if has_val else None
         return Report(
-            epochs=_frozen([0]), loss=_frozen([loss]), accuracy=_frozen([acc]),
+            epochs=_frozen([self.epoch]), loss=_frozen([loss]), accuracy=_frozen([acc]),
             val_loss=_frozen([val[0]]) if val else None,
             val_accuracy=_frozen([val[1]]) if val else None,
             outputs=_frozen(self.predict(self.probe_x)[None]),

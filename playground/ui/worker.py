@@ -34,6 +34,9 @@ class TrainingWorker(QObject):
     idle = Signal(str)
     #: Something went wrong; a message for the user (the traceback goes to stderr only).
     failed = Signal(str)
+    #: A dataset's files are not in Keras's cache (`MissingFilesError`): its key. `failed`
+    #: follows with the message naming the files.
+    missing_data = Signal(str)
     #: Weights set by hand reached the model; its fresh report was emitted just before.
     weights_set = Signal()
     #: `model.predict` answered a view: (rows, outputs or None when there is no model, token).
@@ -84,6 +87,10 @@ class TrainingWorker(QObject):
             self.trainer = self._make_trainer(experiment)
         except Exception as error:  # noqa: BLE001
             self.trainer = None
+            from playground.core.downloads import MissingFilesError
+
+            if isinstance(error, MissingFilesError):  # the window offers download / import
+                self.missing_data.emit(error.key)
             self._fail("Could not build the model", error)
             return False
         t = self.trainer
@@ -124,13 +131,10 @@ class TrainingWorker(QObject):
             self._fail("Could not set the weights", RuntimeError("there is no model yet"))
             return
         try:
-            import dataclasses
-
             import numpy as np
 
             self.trainer.model.set_weights([np.asarray(w, np.float32) for w in weights])
-            report = self.trainer._epoch_zero()  # measures the model as it is, labelled epoch 0
-            report = dataclasses.replace(report, epochs=np.array([self.trainer.epoch]))
+            report = self.trainer.report_now()
         except Exception as error:  # noqa: BLE001
             self._fail("Could not set the weights", error)
             return
@@ -166,11 +170,11 @@ class TrainingWorker(QObject):
     @Slot(object)
     def restore(self, saved) -> None:
         """Put a read experiment file (`persist.SavedRun`) in place: its model continues."""
-        from playground.core import persist
+        from playground.core import model_files
 
         path = str(saved.path)
         try:
-            trainer = persist.restore_trainer(saved)
+            trainer = model_files.restore_trainer(saved)
         except Exception as error:  # noqa: BLE001 - every failure must reach the user
             self._open_failed(path, error)
             return
@@ -182,10 +186,10 @@ class TrainingWorker(QObject):
     @Slot(str)
     def open_model(self, path: str) -> None:
         """Open a plain Keras model (.keras, .h5) as the experiment it fits, at epoch 0."""
-        from playground.core import persist
+        from playground.core import model_files
 
         try:
-            trainer = persist.open_keras_model(path)
+            trainer = model_files.open_keras_model(path)
         except Exception as error:  # noqa: BLE001
             self._open_failed(path, error)
             return
@@ -202,6 +206,11 @@ class TrainingWorker(QObject):
             self.saved.emit(path, "There is no model to save yet.")
             return
         try:
+            # An image epoch paused half-way is undone first, as Resume would: the file then
+            # holds the model at its last whole epoch, which is what its history shows.
+            stop = getattr(self.trainer, "_stop_active", None)
+            if stop is not None:
+                stop()
             write(persist)
         except persist.PersistError as error:
             self.saved.emit(path, str(error))
