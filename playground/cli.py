@@ -3,6 +3,8 @@
     python -m playground [FILE]             open the app (optionally with a saved experiment)
     python -m playground train [FLAGS]      train and print the per-input outputs
     python -m playground train --help       every flag, with its default
+    python -m playground export-code FILE   print the plain Keras script of an experiment
+    python -m playground install-desktop-entry [--uninstall]   the Linux application menu
 
 Every `train` flag is an `Experiment` field, parsed by the same `FIELDS` table as the form, so
 a bad value gets the form's message, named by its flag: `error: --lr: must be greater than 0`.
@@ -20,10 +22,16 @@ from playground.core.experiment import (ACTIVATIONS, FIELDS, LAYER_FIELDS, LOSSE
                                         FieldError, Layer)
 
 USAGE = """usage: playground [FILE]
-       playground train [--dataset NAME] [--hidden 8,4] [--lr 0.5] ... [--json]
+       playground train [--dataset NAME] [--hidden 8,4] [--lr 0.5] ... [--json] [--save FILE]
+       playground export-code FILE
+       playground install-desktop-entry [--uninstall]
 
-With no command, open the Neural Playground window (FILE: an experiment to open).
-  train    train an experiment without the window; see `playground train --help`"""
+With no command, open the Neural Playground window (FILE: a .playground experiment or a
+.keras / .h5 model to open).
+  train                  train an experiment without the window; see `playground train --help`
+  export-code            print a plain Keras + NumPy script that runs the experiment in FILE
+                         (a .playground file or a JSON file of settings)
+  install-desktop-entry  add the app to the Linux application menu (--uninstall removes it)"""
 
 #: Flags whose name is not the field name with dashes.
 FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize"}
@@ -97,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "as they were at these epochs")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--save", metavar="FILE", help="write the trained experiment (settings, "
+                        "model, history) to FILE, e.g. run.playground; open it in the window "
+                        "with `playground FILE`")
     return parser
 
 
@@ -253,6 +264,10 @@ def train(experiment: Experiment, args) -> int:
         final = run_summary.final_metrics(history, test)
         print(f"\n{run_summary.metrics_text(final)}  ({history.last_epoch} epochs in "
               f"{seconds:.2f} s)")
+    if args.save and len(history):
+        from playground.core.persist import save_from_cli
+        if save_from_cli(args.save, trainer, history):
+            return 1
     if status == "diverged":
         print(f"playground: {history.message}", file=sys.stderr)
         return 1
@@ -268,6 +283,15 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "train":
             experiment, args = parse_train_args(argv[1:])
             return train(experiment, args)
+        if argv and argv[0] == "export-code":
+            if len(argv) != 2:
+                raise UsageError("export-code takes one FILE (a .playground file or a JSON "
+                                 "file of experiment settings)")
+            from playground.core.codegen import main_export_code
+            return main_export_code(argv[1])
+        if argv and argv[0] == "install-desktop-entry":
+            from playground.core.desktop import main_install
+            return main_install(argv[1:])
         if argv and argv[0] in ("-h", "--help", "help"):
             print(USAGE)
             return 0

@@ -10,11 +10,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QProgressBar, QScrollArea,
                                QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from playground import __version__
 from playground.core.experiment import Experiment
 from playground.ui.controls import ExperimentForm
+from playground.ui.data_files import DataFilesDialog
+from playground.ui.examples_menu import install_examples
+from playground.ui.file_actions import install_file_actions
+from playground.ui.garbage import collect_in_gui_thread
+from playground.ui.hints_bar import install_hints
 from playground.ui.session import Session
 from playground.ui.views import VIEWS
+from playground.ui.views.runs import install_runs
 from playground.ui.worker import WorkerThread
 
 #: Changing only these keeps the current model: they take effect at the next Train.
@@ -35,6 +40,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, experiment: Experiment | None = None):
         super().__init__()
+        collect_in_gui_thread()  # before the worker thread exists (see ui/garbage.py)
         self.setWindowTitle("Neural Playground")
         self.session = Session(self)
         self.state = "loading"  # loading -> idle <-> running / paused
@@ -61,6 +67,12 @@ class MainWindow(QMainWindow):
         worker.started.connect(self._on_started)
         worker.idle.connect(self._on_idle)
         worker.failed.connect(self._on_failed)
+        # Image data files (download / import) and progress within a long epoch.
+        self.data_files = DataFilesDialog(self)
+        worker.missing_data.connect(self.data_files.show_missing)
+        self.data_files.files_ready.connect(self._on_data_files_ready)
+        self.session.batch_progress.connect(self._on_batch_progress)
+        self.training_idle.connect(self._hide_batch_progress)
         self._set_weights.connect(worker.set_weights)
         # Views that edit the model's weights, ask Keras for outputs, or fill in the form.
         for view in self.views.values():
@@ -79,6 +91,12 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self._on_form_changed)
         self._update_controls()
         self.resize(1360, 860)
+        # Features that live in modules of their own. The order is the menu bar's:
+        # File (put first), Run, Examples, Help (put last).
+        install_examples(self, start_page=False)  # the start page is the app's, at launch
+        install_hints(self)
+        install_runs(self)
+        install_file_actions(self)
         # Show the window first; TensorFlow (~3.5 s) loads in the worker thread meanwhile.
         QTimer.singleShot(0, self._load.emit)
 
@@ -173,6 +191,17 @@ class MainWindow(QMainWindow):
         for widget in (self.state_label, self.epoch_label, self.progress, self.metrics_label,
                        self.speed_label):
             row.addWidget(widget)
+        # Batches done within the epoch, samples/s, time left (image data: epochs take seconds).
+        self.batch_bar = QProgressBar()
+        self.batch_bar.setObjectName("batch_progress")
+        self.batch_bar.setMaximumWidth(160)
+        self.batch_bar.setFormat("batch %v / %m")
+        self.batch_bar.setToolTip("Batches done in the epoch under way")
+        self.batch_label = QLabel()
+        self.batch_label.setObjectName("batch_label")
+        for widget in (self.batch_bar, self.batch_label):
+            widget.hide()
+            row.insertWidget(row.indexOf(self.metrics_label), widget)
         row.addStretch(1)
         column = QVBoxLayout(bar)
         column.setContentsMargins(0, 0, 0, 0)
@@ -283,6 +312,28 @@ class MainWindow(QMainWindow):
         self._update_controls()
         self.training_idle.emit("failed")
 
+    # ----- image data files and progress within an epoch -----
+    def _on_data_files_ready(self, key: str) -> None:
+        """The files were downloaded or imported: build the experiment that needed them."""
+        self._set_message("")
+        self._preview()
+
+    def _on_batch_progress(self, progress) -> None:
+        self.batch_bar.setRange(0, max(progress.batches_total, 1))
+        self.batch_bar.setValue(progress.batches_done)
+        text = (f"{progress.samples_done:,} / {progress.samples_total:,} images of epoch "
+                f"{progress.epoch:,}")
+        if progress.samples_per_second > 0:
+            text += (f" · {progress.samples_per_second:,.0f} samples/s · "
+                     f"{_duration(progress.seconds_left)} left")
+        self.batch_label.setText(text)
+        self.batch_bar.show()
+        self.batch_label.show()
+
+    def _hide_batch_progress(self, *_args) -> None:
+        self.batch_bar.hide()
+        self.batch_label.hide()
+
     # ----- form -----
     def _on_form_changed(self) -> None:
         self._update_controls()
@@ -339,5 +390,8 @@ class MainWindow(QMainWindow):
         self.workers.shutdown()
         super().closeEvent(event)
 
-    def about_text(self) -> str:
-        return f"Neural Playground {__version__}"
+
+def _duration(seconds: float) -> str:
+    """3 s, 1 min 05 s."""
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"

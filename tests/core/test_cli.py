@@ -266,3 +266,42 @@ def test_signed_targets_and_raw_outputs():
     assert [row["correct"] for row in rows] == [True, True, False]
     table = outputs_table(experiment, data, rows, "title")
     assert "output" in table.splitlines()[1] and "probability" not in table
+
+
+# ----- files: train --save, export-code, install-desktop-entry -----
+
+def test_train_save_writes_a_file_that_export_code_turns_into_a_script(capsys, tmp_path):
+    from playground.core import persist
+
+    path = tmp_path / "and.playground"
+    code, data, err = _train_json(capsys, "--dataset", "and", "--hidden", "none", "--lr", "1",
+                                  "--epochs", "10", "--batch-size", "1", "--save", str(path))
+    assert code == 0 and data["final"]["accuracy"] == 1.0
+    assert f"saved {path}" in err
+    saved = persist.read_run(path)
+    assert saved.epoch == 10 and saved.experiment.dataset == "and"
+    assert saved.experiment.layers == ()
+    assert saved.history.last("accuracy") == data["final"]["accuracy"]
+
+    assert cli.main(["export-code", str(path)]) == 0
+    script = capsys.readouterr().out
+    assert "import keras" in script and "epochs=10" in script
+    compile(script, "exported.py", "exec")  # a whole, valid Python script
+
+    assert cli.main(["export-code", str(tmp_path / "missing.playground")]) == 1
+    assert "missing.playground" in capsys.readouterr().err
+    assert cli.main(["export-code"]) == 2
+    assert capsys.readouterr().err.startswith("error: export-code takes one FILE")
+
+
+def test_train_save_to_a_folder_that_does_not_exist_says_so(capsys, tmp_path):
+    target = tmp_path / "no such folder" / "x.playground"
+    code, _out, err = _train(capsys, "--dataset", "or", "--hidden", "none", "--epochs", "2",
+                             "--quiet", "--save", str(target))
+    assert code == 1 and "x.playground" in err and "Traceback" not in err
+    assert not target.parent.exists()
+
+
+def test_install_desktop_entry_rejects_unknown_flags(capsys):
+    assert cli.main(["install-desktop-entry", "--bogus"]) == 2
+    assert "install-desktop-entry" in capsys.readouterr().err

@@ -51,3 +51,26 @@ def test_tensorflow_survives_separate_slot_calls():
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "ends ['reset', 'finished']" in result.stdout
+
+
+def test_garbage_is_collected_in_the_gui_thread_only(window, qtbot):
+    # A collection that starts in the training thread can free a Qt object there; its
+    # destructor then waits for the GIL while the GUI thread waits for Qt's lock: a hang
+    # (seen when hint rows and closed windows were collected while the worker traced).
+    import gc
+    import threading
+
+    assert not gc.isenabled()  # no collection starts by itself in whichever thread allocates
+    freed_in = []
+
+    class Cycle:
+        def __init__(self):
+            self.me = self
+
+        def __del__(self):
+            freed_in.append(threading.current_thread() is threading.main_thread())
+
+    for _ in range(gc.get_threshold()[0] + 1):  # enough garbage for a gen-0 collection
+        Cycle()
+    qtbot.waitUntil(lambda: len(freed_in) > 0, timeout=5_000)
+    assert all(freed_in)

@@ -1,8 +1,24 @@
 """The views, in the order the window shows them. Each is a QWidget built as `View(session)`
 with a `title` and an `area` ("top": beside the curves; "bottom": a tab under them). Adding a
 view is one module plus one line here."""
+from playground.ui.views.boundary import DecisionBoundaryView
+from playground.ui.views.data_panel import DataPanel
+from playground.ui.views.draw import DrawView
+from playground.ui.views.forward_pass import ForwardPassView
+from playground.ui.views.gallery import ImagesView
+from playground.ui.views.outputs import OutputsView
+from playground.ui.views.runs import RunsView
 from playground.ui.views.training_curves import TrainingCurves
+from playground.ui.views.weights import WeightsView
 
 VIEWS = [
     TrainingCurves,
+    DecisionBoundaryView,
+    OutputsView,
+    WeightsView,
+    ForwardPassView,
+    DataPanel,
+    ImagesView,
+    DrawView,
+    RunsView,
 ]

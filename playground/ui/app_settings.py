@@ -1,0 +1,124 @@
+"""What the app remembers between launches (QSettings): the last experiment, the window layout,
+recent files and the last folder used; and "Reset to defaults".
+
+The store is `QSettings("Neural Playground", "Neural Playground")` (on Linux
+`$XDG_CONFIG_HOME/Neural Playground/Neural Playground.conf`; the tests point XDG_CONFIG_HOME at
+a temporary folder). The experiment and layout are restored only when the app asks
+(`restore`), so windows opened by tests start from the defaults.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths
+from PySide6.QtWidgets import QSplitter
+
+from playground.core.experiment import Experiment, ExperimentError
+
+ORGANIZATION = APPLICATION = "Neural Playground"
+MAX_RECENT = 8
+LAYOUT_KEYS = ("last_experiment", "window/geometry", "window/state", "window/splitters")
+
+
+def settings() -> QSettings:
+    """The app's settings store."""
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+class RememberedSettings(QObject):
+    """Restores and keeps one window's experiment and layout; keeps the recent files."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.store = settings()
+        #: True once `restore` ran: the experiment and layout are kept again on close.
+        self.remember = False
+        self._defaults = (window.saveState(), window.size(), self._splitter_states())
+        window.installEventFilter(self)
+
+    # ----- experiment and layout -----
+    def restore(self) -> None:
+        """Bring back the last experiment and window layout; keep them again on close."""
+        self.remember = True
+        s, w = self.store, self.window
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if geometry:
+            w.restoreGeometry(geometry)
+        if state:
+            w.restoreState(state)
+        splitters = s.value("window/splitters")
+        if isinstance(splitters, list):
+            for splitter, value in zip(self._splitters(), splitters):
+                splitter.restoreState(value)
+        text = s.value("last_experiment")
+        if text:
+            try:
+                experiment = Experiment.from_dict(json.loads(str(text))).check()
+            except (ValueError, ExperimentError, TypeError):
+                s.remove("last_experiment")  # from an older version, or edited by hand
+            else:
+                w.form.set_experiment(experiment)
+
+    def save(self) -> None:
+        w, s = self.window, self.store
+        experiment = w.form.experiment or w.session.experiment
+        if experiment is not None:
+            s.setValue("last_experiment", json.dumps(experiment.to_dict()))
+        s.setValue("window/geometry", w.saveGeometry())
+        s.setValue("window/state", w.saveState())
+        s.setValue("window/splitters", self._splitter_states())
+        s.sync()
+
+    def reset(self) -> None:
+        """The default experiment in the form, and the window's first layout."""
+        for key in LAYOUT_KEYS:
+            self.store.remove(key)
+        state, size, splitters = self._defaults
+        w = self.window
+        w.restoreState(state)
+        if not (w.isMaximized() or w.isFullScreen()):
+            w.resize(size)
+        for splitter, value in zip(self._splitters(), splitters):
+            splitter.restoreState(value)
+        w.form.set_experiment(Experiment())
+
+    def _splitters(self) -> list[QSplitter]:
+        return self.window.findChildren(QSplitter)
+
+    def _splitter_states(self) -> list:
+        return [splitter.saveState() for splitter in self._splitters()]
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.window and event.type() == QEvent.Close and self.remember:
+            self.save()
+        return False
+
+    # ----- recent files -----
+    def recent_files(self) -> list[str]:
+        value = self.store.value("recent_files", [])
+        if isinstance(value, str):  # QSettings gives a one-item list back as a string
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def add_recent(self, path: str) -> None:
+        path = str(Path(path).absolute())
+        files = [path] + [p for p in self.recent_files() if p != path]
+        self.store.setValue("recent_files", files[:MAX_RECENT])
+        self.store.setValue("last_folder", str(Path(path).parent))
+
+    def forget_recent(self, path: str) -> None:
+        path = str(Path(path).absolute())
+        self.store.setValue("recent_files", [p for p in self.recent_files() if p != path])
+
+    def clear_recent(self) -> None:
+        self.store.remove("recent_files")
+
+    def folder(self) -> str:
+        """Where file dialogs start: the last folder used, else Documents, else home."""
+        folder = self.store.value("last_folder")
+        if folder and Path(str(folder)).is_dir():
+            return str(folder)
+        return QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or \
+            str(Path.home())

@@ -1,0 +1,361 @@
+"""The decision boundary: the network's output over the plane of two inputs, the threshold contour,
+and the training rows on top (seed 000: one neuron draws a straight line, and no line splits XOR).
+
+The grid is one vectorised NumPy forward pass over the latest weight snapshot
+(`core.forward.decision_grid`), never a TensorFlow call. Redraws follow `history_changed` (at
+most ~30 a second) and are skipped while the view is hidden; a redraw waits at least three
+times as long as the last one took, so a large network never starves training of the GIL.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
+                               QLabel, QStackedWidget, QVBoxLayout, QWidget)
+
+from playground.core.dataset import predicted_classes
+from playground.core.forward import decision_grid, forward
+from playground.ui.views.outputs import CLASS_COLOURS, class_label, is_multiclass
+
+#: Multiply-adds one redraw may cost; bigger networks get a coarser grid (~5 ms in NumPy).
+GRID_BUDGET = 1.5e7
+MIN_RESOLUTION = 24
+WRONG_PEN = pg.mkPen("#d00000", width=2.5)
+
+
+def threshold_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float):
+    """Marching squares, vectorised: where `values[ix, iy]` crosses `level`, as (x, y) arrays
+    of segment end points for a curve drawn with connect="pairs"."""
+    v = np.asarray(values, np.float64) - level
+    above = v > 0
+    crosses_x = above[:-1, :] != above[1:, :]  # edge (i, j)-(i+1, j)
+    crosses_y = above[:, :-1] != above[:, 1:]  # edge (i, j)-(i, j+1)
+    # Per cell: bottom, left, top, right edge; crossings pair up in this order.
+    masks = np.stack([crosses_x[:, :-1], crosses_y[:-1, :], crosses_x[:, 1:],
+                      crosses_y[1:, :]], -1)
+    ci, cj = np.nonzero(masks.any(-1))  # only the cells the contour passes through
+    masks = masks[ci, cj]
+
+    def cut(a, b):  # fraction of the way from a to b where the value crosses zero
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.clip(np.nan_to_num(a / (a - b), nan=0.5), 0.0, 1.0)
+
+    def along_x(i, j):
+        return xs[i] + cut(v[i, j], v[i + 1, j]) * (xs[i + 1] - xs[i]), ys[j]
+
+    def along_y(i, j):
+        return xs[i], ys[j] + cut(v[i, j], v[i, j + 1]) * (ys[j + 1] - ys[j])
+
+    px, py = np.empty((len(ci), 4)), np.empty((len(ci), 4))
+    for k, (x, y) in enumerate((along_x(ci, cj), along_y(ci, cj), along_x(ci, cj + 1),
+                                along_y(ci + 1, cj))):
+        px[:, k], py[:, k] = x, y
+    order = np.argsort(~masks, axis=1, kind="stable")  # crossing edges first
+    px, py = np.take_along_axis(px, order, 1), np.take_along_axis(py, order, 1)
+    count = masks.sum(1)
+    two, four = count >= 2, count == 4
+    return (np.concatenate([px[two, :2].ravel(), px[four, 2:].ravel()]),
+            np.concatenate([py[two, :2].ravel(), py[four, 2:].ravel()]))
+
+
+def plane_range(dataset, axis: int) -> tuple[float, float]:
+    """The span to plot for input `axis`: the dataset's own, else the data plus 10 %."""
+    if dataset.plot_range and len(dataset.plot_range) > axis:
+        return tuple(dataset.plot_range[axis])
+    column = np.concatenate([dataset.x_train[:, axis], dataset.x_val[:, axis]])
+    low, high = float(column.min()), float(column.max())
+    margin = 0.1 * (high - low) or 0.5
+    return low - margin, high + margin
+
+
+class DecisionBoundaryView(QWidget):
+    title = "Decision boundary"
+    area = "top"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("boundary_view")
+        self.axes = (0, 1)
+        self.fixed: np.ndarray | None = None
+        self.xs = self.ys = self.grid = None     # the last grid drawn (for tests)
+        self.resolution_used = 0
+        self.last_draw_seconds = 0.0
+        self._last_draw_at = 0.0
+        self._stale = False
+        self._bar_state = None
+        self._timer = QTimer(self, singleShot=True, timeout=self.refresh)
+        self._build()
+        session.run_started.connect(self.start)
+        session.history_changed.connect(self.schedule)
+        session.threshold_changed.connect(lambda _value: self.schedule())
+
+    def _build(self) -> None:
+        self.x_axis, self.y_axis = QComboBox(), QComboBox()
+        self.x_axis.setToolTip("The input along the horizontal axis")
+        self.y_axis.setToolTip("The input along the vertical axis")
+        for combo in (self.x_axis, self.y_axis):
+            combo.currentIndexChanged.connect(self._axes_changed)
+        self.discretize = QCheckBox("Discretize")
+        self.discretize.setToolTip("Colour only the two classes instead of the output value")
+        self.discretize.toggled.connect(self.refresh)
+        self.resolution = QComboBox()
+        for n in (50, 100, 200):
+            self.resolution.addItem(f"{n}×{n}", n)
+        self.resolution.setCurrentIndex(1)
+        self.resolution.setToolTip("How many points of the plane the network is evaluated at")
+        self.resolution.currentIndexChanged.connect(self.refresh)
+        self.axis_row = QWidget()
+        axes = QHBoxLayout(self.axis_row)
+        axes.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("x"), self.x_axis, QLabel("y"), self.y_axis):
+            axes.addWidget(widget)
+        self.key = QLabel()  # what the marks mean (a legend inside the plot would hide data)
+        self.key.setObjectName("boundary_key")
+        self.key.setWordWrap(True)  # wraps rather than squeezing the curves beside the view
+        self.key.setAlignment(Qt.AlignCenter)
+        bar = QHBoxLayout()
+        bar.addWidget(self.axis_row)
+        bar.addStretch(1)
+        bar.addWidget(self.discretize)
+        bar.addWidget(self.resolution)
+        self.held = QWidget()  # values for the inputs not shown (more than two inputs)
+        self.held.setToolTip("Inputs not on the axes are held at these values (greyed: the "
+                             "two inputs on the axes)")
+        self.held_layout = QGridLayout(self.held)
+        self.held_layout.setContentsMargins(0, 0, 0, 0)
+        self.held_spins: list[QDoubleSpinBox] = []
+
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground("w")
+        self.plot.setMenuEnabled(False)
+        self.plot.setTitle("Output over the input plane", size="10pt")
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.plot.addItem(self.image)
+        self.contour = pg.PlotDataItem(pen=pg.mkPen("k", width=2), connect="pairs")
+        self.plot.addItem(self.contour)
+        self.points = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1))
+        self.wrong = pg.ScatterPlotItem(size=21, symbol="o", pen=WRONG_PEN, brush=None)
+        self.plot.addItem(self.points)
+        self.plot.addItem(self.wrong)
+        self.colour_bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
+                                          colorMapMenu=False)
+        self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.plot.setToolTip("Colour: the network's output at each point of the plane. Black "
+                             "line: where it equals the threshold. Dots: the training rows, "
+                             "coloured by their target; a red ring marks a row classified wrong. "
+                             "With more than two inputs the plane is a slice at the held values, "
+                             "and the dots are every row seen from above.")
+
+        self.note = QLabel()
+        self.note.setObjectName("boundary_note")
+        self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignCenter)
+        self.note.setStyleSheet("color: #444; padding: 20px; font-size: 11pt;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.note)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.held)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.key)
+
+    # ----- a new model -----
+    def start(self) -> None:
+        s = self.session
+        dataset = s.dataset
+        reason = self.why_no_boundary()
+        self.note.setText(reason)
+        self.stack.setCurrentWidget(self.note if reason else self.plot)
+        self.discretize.setVisible(not reason)
+        self.resolution.setVisible(not reason)
+        n = dataset.n_inputs
+        for combo, default in ((self.x_axis, 0), (self.y_axis, 1)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(list(dataset.feature_names))
+            combo.setCurrentIndex(min(default, n - 1))
+            combo.blockSignals(False)
+        self.axis_row.setVisible(not reason and n > 2)
+        self.axes = (0, min(1, n - 1))
+        self._build_held(dataset)
+        marks = [f'<span style="color:{c}; font-size:14pt">●</span>&nbsp;target '
+                 f'{class_label(dataset, s.encoding, i)}' for i, c in enumerate(CLASS_COLOURS)]
+        marks += ['<span style="color:#d00000; font-size:14pt">○</span>&nbsp;classified wrong',
+                  "<b>—</b>&nbsp;threshold"]
+        self.key.setText("&nbsp;&nbsp; ".join(marks))
+        self.key.setVisible(not reason)
+        self.xs = self.ys = self.grid = None
+        self._bar_state = None
+        self.image.clear()
+        self.contour.setData([], [])
+        self.points.setData([])
+        self.wrong.setData([])
+        if not reason:
+            self._place_axes()
+        self.refresh()
+
+    def why_no_boundary(self) -> str:
+        """"" when a boundary can be drawn, else why not, in words for the user."""
+        s = self.session
+        dataset = s.dataset
+        if dataset is None:
+            return "Build a model to see its decision boundary."
+        if is_multiclass(s.encoding) or not dataset.is_binary:
+            return (f"A decision boundary is drawn for two classes over two inputs. This "
+                    f"dataset has {dataset.n_inputs:,} inputs"
+                    f"{' (28×28 pixels)' if dataset.n_inputs == 784 else ''} and "
+                    f"{dataset.n_classes} classes: see the Outputs tab for its answers.")
+        if dataset.n_inputs < 2:
+            return ("This dataset has only one input, so the inputs form a line, not a plane: "
+                    "the boundary is a single point on that line. The Outputs tab shows the "
+                    "output for each input.")
+        return ""
+
+    def _build_held(self, dataset) -> None:
+        for spin in self.held_spins:
+            self.held_layout.removeWidget(spin.label)
+            self.held_layout.removeWidget(spin)
+            spin.label.deleteLater()
+            spin.deleteLater()
+        self.held_spins = []
+        rows = np.concatenate([dataset.x_train, dataset.x_val])
+        self.fixed = rows.mean(axis=0).astype(np.float64) if len(rows) else None
+        if dataset.n_inputs <= 2 or self.why_no_boundary():
+            self.held.hide()
+            return
+        low, high = rows.min(axis=0), rows.max(axis=0)
+        for i, name in enumerate(dataset.feature_names):
+            spin = QDoubleSpinBox(decimals=3, singleStep=0.05)
+            spin.setRange(float(low[i]) - 10, float(high[i]) + 10)
+            spin.setValue(float(self.fixed[i]))
+            spin.setToolTip(f"The value {name} is held at while the plane varies the two shown "
+                            "inputs (starts at the mean of the data)")
+            spin.valueChanged.connect(self._held_changed)
+            spin.label = QLabel(f"{name} =")
+            spin.setMaximumWidth(80)
+            self.held_layout.addWidget(spin.label, i // 4, 2 * (i % 4), Qt.AlignRight)
+            self.held_layout.addWidget(spin, i // 4, 2 * (i % 4) + 1)
+            self.held_spins.append(spin)
+        self.held.show()
+        self._axes_changed()
+
+    # ----- redraws -----
+    def schedule(self) -> None:
+        """Redraw now, or once the last redraw's cost has been paid back three times over."""
+        wait = self._last_draw_at + 3 * self.last_draw_seconds - time.perf_counter()
+        if wait <= 0:
+            self.refresh()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    def refresh(self) -> None:
+        s = self.session
+        weights = s.history.latest_weights
+        if s.dataset is None or not weights or self.why_no_boundary():
+            return
+        if not self.isVisible():
+            self._stale = True
+            return
+        started = time.perf_counter()
+        self._stale = False
+        dataset, (ax, ay) = s.dataset, self.axes
+        x_range, y_range = plane_range(dataset, ax), plane_range(dataset, ay)
+        resolution = self._resolution(weights)
+        values = decision_grid(weights, s.activations, x_range, y_range, resolution,
+                               fixed=self.fixed, axes=self.axes)[..., 0]
+        self.xs = np.linspace(*x_range, resolution)
+        self.ys = np.linspace(*y_range, resolution)
+        self.grid = values
+        self.resolution_used = resolution
+        threshold = s.threshold
+        low, high = self._levels(values, threshold)
+        shown = np.where(values > threshold, high, low) if self.discretize.isChecked() else values
+        dx = (x_range[1] - x_range[0]) / (resolution - 1)
+        dy = (y_range[1] - y_range[0]) / (resolution - 1)
+        self.image.setImage(shown, autoLevels=False, levels=(low, high))
+        self.image.setRect(QRectF(x_range[0] - dx / 2, y_range[0] - dy / 2,
+                                  x_range[1] - x_range[0] + dx, y_range[1] - y_range[0] + dy))
+        if self._bar_state != (low, high, threshold):  # costly: only when it changes
+            self._bar_state = (low, high, threshold)
+            self.colour_bar.setColorMap(self._colour_map((threshold - low) / (high - low)))
+            self.colour_bar.setLevels((low, high))
+        self.contour.setData(*threshold_segments(values, self.xs, self.ys, threshold))
+        x = self._rows
+        wrong = predicted_classes(forward(weights, s.activations, x), s.encoding,
+                                  threshold) != self._labels
+        self.wrong.setData(x[wrong, ax], x[wrong, ay])
+        note = "" if resolution == self.resolution.currentData() else \
+            f" ({resolution}×{resolution}: a large network)"
+        self.plot.setTitle(f"Output over the input plane, epoch {s.history.last_epoch:,}{note}",
+                           size="10pt")
+        self._last_draw_at = time.perf_counter()
+        self.last_draw_seconds = self._last_draw_at - started
+
+    def _place_axes(self) -> None:
+        """What changes only with the dataset or the chosen inputs: points, labels, range."""
+        s = self.session
+        dataset, (ax, ay) = s.dataset, self.axes
+        self._rows = np.concatenate([dataset.x_train, dataset.x_val])
+        self._labels = np.concatenate([dataset.labels_train, dataset.labels_val])
+        brushes = [pg.mkBrush(colour) for colour in CLASS_COLOURS]
+        size = 12 if len(self._rows) <= 32 else 8 if len(self._rows) <= 500 else 5
+        self.points.setData(self._rows[:, ax], self._rows[:, ay], size=size,
+                            brush=[brushes[int(v)] for v in self._labels])
+        self.wrong.setSize(size + 9)
+        self.plot.setLabel("bottom", dataset.feature_names[ax])
+        self.plot.setLabel("left", dataset.feature_names[ay])
+        self.colour_bar.setLabel("right", "P(class 1)" if s.experiment.output == "sigmoid"
+                                 else "output")
+        self.plot.setRange(xRange=plane_range(dataset, ax), yRange=plane_range(dataset, ay),
+                           padding=0)
+
+    def _levels(self, values: np.ndarray, threshold: float) -> tuple[float, float]:
+        output = self.session.experiment.output
+        if output == "sigmoid":
+            return 0.0, 1.0
+        if output == "tanh":
+            return -1.0, 1.0
+        finite = np.abs(values[np.isfinite(values)] - threshold)
+        spread = float(finite.max()) if finite.size else 1.0  # a diverged run: all NaN
+        spread = spread if spread > 0 else 1.0
+        return threshold - spread, threshold + spread
+
+    @staticmethod
+    def _colour_map(middle: float) -> pg.ColorMap:
+        """Blue (class 0) to white at the threshold to orange (class 1)."""
+        middle = float(np.clip(middle, 0.02, 0.98))
+        return pg.ColorMap([0.0, middle, 1.0], ["#5a8fd0", "#f7f7f7", "#f0a050"])
+
+    def _resolution(self, weights) -> int:
+        chosen = self.resolution.currentData()
+        per_point = sum(np.asarray(w).size for w in weights[0::2])
+        fits = int(np.sqrt(GRID_BUDGET / max(per_point, 1)))
+        return int(max(MIN_RESOLUTION, min(chosen, fits)))
+
+    # ----- control events -----
+    def _axes_changed(self) -> None:
+        ax, ay = self.x_axis.currentIndex(), self.y_axis.currentIndex()
+        if ax < 0 or ay < 0:
+            return
+        self.axes = (ax, ay)
+        for i, spin in enumerate(self.held_spins):
+            shown = i not in self.axes
+            spin.setEnabled(shown)
+            spin.label.setEnabled(shown)
+        self._place_axes()
+        self.refresh()
+
+    def _held_changed(self) -> None:
+        self.fixed = np.array([spin.value() for spin in self.held_spins])
+        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)

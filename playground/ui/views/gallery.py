@@ -1,0 +1,464 @@
+"""Test images (seeds 001 and 003): a gallery of what the network answered, the probability of
+every class for a clicked image, and the confusion matrix.
+
+The answers come from `core.image_eval`, a NumPy forward pass from the latest weights a report
+carried — never from the live model. It runs on demand: when the tab is shown and new weights
+have arrived, at most every few seconds while training, a slice of 1,000 images per event-loop
+turn so the window stays responsive. The two preset buttons fill the form with seed 001's and
+seed 003's settings (`experiment_requested`, a dict of Experiment fields).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+
+from playground.core import datasets, image_eval
+from playground.core.experiment import Layer
+from playground.core.image_eval import Predictions
+from playground.ui.views.confusion import ConfusionView, short_name
+from playground.ui.views.image_grid import Cell, GalleryGrid
+from playground.ui.views.probabilities import ProbabilityPanel, image_pixmap
+
+#: The two presets of the issue, as the Experiment fields they set (everything that matters,
+#: so nothing of the previous experiment leaks in).
+PRESETS = {
+    "Keras MNIST MLP": dict(
+        dataset="mnist", layers=(Layer(512, "relu", 0.2), Layer(512, "relu", 0.2)),
+        output_activation="", loss="categorical", optimizer="rmsprop", learning_rate=0.001,
+        momentum=0.0, batch_size=128, epochs=20, validation_split=0.0, train_size=0,
+        test_size=0, normalize=True),
+    "TensorFlow tutorial": dict(
+        dataset="fashion-mnist", layers=(Layer(128, "relu"),), output_activation="",
+        loss="sparse-categorical", optimizer="adam", learning_rate=0.001, momentum=0.0,
+        batch_size=32, epochs=5, validation_split=0.0, train_size=0, test_size=0,
+        normalize=True),
+}
+PRESET_TIPS = {
+    "Keras MNIST MLP": "Seed 001: MNIST, 512 relu → dropout 0.2 → 512 relu → dropout 0.2 → "
+                       "softmax; RMSprop (lr 0.001), categorical cross-entropy, batch 128, "
+                       "20 epochs, all 60,000 images (~5 s an epoch).",
+    "TensorFlow tutorial": "Seed 003: Fashion-MNIST, 128 relu → softmax; Adam (lr 0.001), "
+                           "sparse categorical cross-entropy, batch 32, 5 epochs, all 60,000 "
+                           "images.",
+}
+#: While training, answers are recomputed at most this often (seconds) ...
+MIN_INTERVAL = 1.0
+#: ... and never taking more than 1 / COST_RATIO of the GUI thread's time.
+COST_RATIO = 8
+NOTE_STYLE = "background: #fff3bf; border: 1px solid #f0c36d; padding: 4px;"
+
+
+# ----- the view --------------------------------------------------------------------------------
+
+class ImagesView(QWidget):
+    title = "Test images"
+    area = "bottom"
+
+    #: Fill the form with these Experiment fields (a preset, "normalise pixels").
+    experiment_requested = Signal(object)
+    #: Ask the worker for `model.predict(rows)`: (rows, token) (the probability panel's).
+    predict_requested = Signal(object, object)
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("images_view")
+        #: The answers for the test images from `evaluated_weights`, or None.
+        self.predictions: Predictions | None = None
+        self.evaluated_weights = None
+        #: Test image numbers passing the filters, in the chosen order.
+        self.shown: np.ndarray = np.zeros(0, int)
+        self.first = 0          # position in `shown` of the first image on the page
+        self.selected: int | None = None
+        self.pixels: np.ndarray | None = None  # (n, 28, 28) uint8 for drawing
+        self._pixmaps: dict[int, QPixmap] = {}
+        self._job = None         # (weights, chunk generator, parts, seconds spent)
+        self._next_allowed = 0.0
+        self._chunk_timer = QTimer(self)
+        self._chunk_timer.setSingleShot(True)
+        self._chunk_timer.setInterval(0)
+        self._chunk_timer.timeout.connect(self._step)
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._evaluate_if_needed)
+        self._build()
+        session.run_started.connect(self.start)
+        session.history_changed.connect(self._on_history)
+
+    # ----- widgets -----
+    def _build(self) -> None:
+        presets = QHBoxLayout()
+        presets.addWidget(QLabel("Presets:"))
+        self.preset_buttons = {}
+        for label, changes in PRESETS.items():
+            button = QPushButton(label)
+            button.setToolTip(PRESET_TIPS[label] + " Fills the form; then click Train.")
+            button.clicked.connect(lambda _=False, changes=changes:
+                                   self.experiment_requested.emit(dict(changes)))
+            presets.addWidget(button)
+            self.preset_buttons[label] = button
+        self.summary = QLabel()
+        self.summary.setObjectName("test_summary")
+        self.summary.setTextFormat(Qt.RichText)
+        presets.addSpacing(12)
+        presets.addWidget(self.summary, 1)
+
+        self.note = QLabel()
+        self.note.setObjectName("saturation_note")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.RichText)
+        self.note.setStyleSheet(NOTE_STYLE)
+        self.normalise_button = QPushButton("Normalise pixels (÷255)")
+        self.normalise_button.setToolTip("Turn on Normalise pixels in the form; then Train again")
+        self.normalise_button.clicked.connect(
+            lambda: self.experiment_requested.emit({"normalize": True}))
+        self.note_row = QWidget()
+        row = QHBoxLayout(self.note_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.note, 1)
+        row.addWidget(self.normalise_button)
+        self.note_row.hide()
+
+        # filters
+        self.only_mistakes = QCheckBox("Only mistakes")
+        self.only_mistakes.setObjectName("only_mistakes")
+        self.true_class = QComboBox()
+        self.true_class.setObjectName("true_class_filter")
+        self.true_class.setToolTip("Show only the images of this true class")
+        self.answered = QComboBox()
+        self.answered.setObjectName("answered_filter")
+        self.answered.setToolTip("Show only the images the network took for this class")
+        self.order = QComboBox()
+        self.order.setObjectName("gallery_order")
+        for key, label in image_eval.ORDERS.items():
+            self.order.addItem(label, key)
+        self.order.setToolTip("Confidence = the probability of the class the network answered")
+        self.clear_filters = QPushButton("Show all")
+        self.clear_filters.setToolTip("Clear the filters")
+        self.clear_filters.clicked.connect(self.show_all)
+        for widget in (self.only_mistakes,):
+            widget.toggled.connect(self._filters_changed)
+        for combo in (self.true_class, self.answered, self.order):
+            combo.currentIndexChanged.connect(self._filters_changed)
+        filters = QHBoxLayout()
+        for widget in (self.only_mistakes, QLabel("True class"), self.true_class,
+                       QLabel("Answered"), self.answered, self.clear_filters):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+
+        self.grid = GalleryGrid()
+        self.grid.clicked.connect(self.select)
+        self.grid.capacity_changed.connect(self._fill_page)
+        self.previous_button = QPushButton("◀")
+        self.previous_button.setToolTip("Previous page (Page Up)")
+        self.previous_button.clicked.connect(lambda: self.turn(-1))
+        self.next_button = QPushButton("▶")
+        self.next_button.setToolTip("Next page (Page Down)")
+        self.next_button.clicked.connect(lambda: self.turn(1))
+        for button in (self.previous_button, self.next_button):
+            button.setFixedWidth(36)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("page_label")
+        pages = QHBoxLayout()
+        pages.addWidget(self.previous_button)
+        pages.addWidget(self.next_button)
+        pages.addWidget(self.page_label, 1)
+        pages.addWidget(self.order)
+        gallery = QWidget()
+        left = QVBoxLayout(gallery)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addLayout(filters)
+        left.addWidget(self.grid, 1)
+        left.addLayout(pages)
+
+        self.panel = ProbabilityPanel(self.session)
+        self.panel.predict_requested.connect(self.predict_requested)
+        self.confusion = ConfusionView()
+        self.confusion.cell_chosen.connect(self.show_cell)
+        self.confusion.true_class_chosen.connect(lambda c: self.show_cell(c, None))
+        self.side = QTabWidget()
+        self.side.addTab(self.panel, "Probabilities")
+        self.side.addTab(self.confusion, "Confusion matrix")
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(gallery)
+        split.addWidget(self.side)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 480])
+        self.split = split
+
+        self.empty_note = QLabel("Pick <b>MNIST digits</b> or <b>Fashion-MNIST</b> as the "
+                                 "dataset (or a preset above) to see the test images, the "
+                                 "probability of every class and the confusion matrix.")
+        self.empty_note.setObjectName("images_empty_note")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setAlignment(Qt.AlignCenter)
+        self.empty_note.setStyleSheet("color: #444; padding: 20px; font-size: 11pt;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_note)
+        self.stack.addWidget(split)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(presets)
+        layout.addWidget(self.note_row)
+        layout.addWidget(self.stack, 1)
+
+    # ----- a new model -----
+    @property
+    def has_images(self) -> bool:
+        experiment = self.session.experiment
+        return (experiment is not None and self.session.dataset is not None
+                and datasets.get(experiment.dataset).kind == "images")
+
+    def start(self) -> None:
+        self._job = None
+        self._chunk_timer.stop()
+        self._later.stop()
+        self.predictions = None
+        self.evaluated_weights = None
+        self.selected = None
+        self.first = 0
+        self._pixmaps = {}
+        self.note_row.hide()
+        self.summary.clear()
+        if not self.has_images:
+            self.pixels = None
+            self.shown = np.zeros(0, int)
+            self.stack.setCurrentWidget(self.empty_note)
+            return
+        s = self.session
+        self.stack.setCurrentWidget(self.split)
+        self.pixels = image_eval.pixels(s.dataset.x_test, s.experiment.normalize)
+        names = s.dataset.class_names
+        for combo, first in ((self.true_class, "All"), (self.answered, "Any")):
+            with QSignalBlocker(combo):
+                current = combo.currentData()
+                combo.clear()
+                combo.addItem(first, None)
+                for i, name in enumerate(names):
+                    combo.addItem(name, i)
+                combo.setCurrentIndex(max(combo.findData(current), 0)
+                                      if current is not None and current < len(names) else 0)
+        self.confusion.set_classes(names)
+        self.confusion.clear_counts()
+        self.panel.clear()
+        self._apply_filters()
+
+    # ----- evaluating (on demand, in slices) -----
+    def _on_history(self) -> None:
+        self._evaluate_if_needed()
+        if self.isVisible() and self.selected is not None:
+            self.panel.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._evaluate_if_needed()
+        if self.selected is not None:
+            self.panel.refresh()
+
+    def _evaluate_if_needed(self) -> None:
+        weights = self.session.history.latest_weights
+        if not self.has_images or not weights or weights is self.evaluated_weights:
+            return
+        if self._job is not None or not self.isVisible():
+            return  # a running job re-checks when it ends; showing the tab checks too
+        wait = self._next_allowed - time.monotonic()
+        if wait > 0:
+            self._later.start(int(wait * 1000) + 1)
+            return
+        s = self.session
+        chunks = image_eval.output_chunks(weights, s.activations, s.dataset.x_test)
+        self._job = (weights, chunks, [], 0.0)
+        self._summary(computing=True)
+        self._chunk_timer.start()
+
+    def _step(self) -> None:
+        if self._job is None:
+            return
+        weights, chunks, parts, spent = self._job
+        started = time.perf_counter()
+        part = next(chunks, None)
+        spent += time.perf_counter() - started
+        if part is not None:
+            parts.append(part)
+            self._job = (weights, chunks, parts, spent)
+            self._chunk_timer.start()
+            return
+        self._job = None
+        self._next_allowed = time.monotonic() + max(MIN_INTERVAL, COST_RATIO * spent)
+        n_classes = self.session.dataset.n_classes
+        empty = np.zeros((0, n_classes), np.float32)
+        probs = np.concatenate([p for p, _ in parts]) if parts else empty
+        logits = np.concatenate([z for _, z in parts]) if parts else empty
+        softmax = self.session.activations[-1] == "softmax"
+        self.predictions = Predictions(probs, np.asarray(self.session.dataset.labels_test),
+                                       logits if softmax else None)
+        self.evaluated_weights = weights
+        self.confusion.set_counts(self.predictions.confusion)
+        self._summary()
+        self._saturation_note()
+        self._apply_filters(keep_page=True)
+        self._evaluate_if_needed()  # newer weights may have come meanwhile
+
+    def evaluate_now(self) -> None:
+        """Finish answering for the latest weights at once (tests, the command line)."""
+        self._next_allowed = 0.0
+        self._later.stop()
+        self._evaluate_if_needed()
+        while self._job is not None:
+            self._step()
+
+    # ----- text -----
+    def _summary(self, computing: bool = False) -> None:
+        p = self.predictions
+        n = len(self.session.dataset.x_test) if self.has_images else 0
+        if p is None:
+            self.summary.setText(f"Answering {n:,} test images…" if computing else "")
+            return
+        epoch = self.session.history.last_epoch
+        text = (f"<b>Test</b> ({len(p):,} images, epoch {epoch:,}): loss "
+                f"<b>{p.loss:.4f}</b> · accuracy <b>{100 * p.accuracy:.2f}%</b> · "
+                f"{int((~p.correct).sum()):,} mistakes")
+        if computing:
+            text += " <span style='color:#888'>(updating…)</span>"
+        self.summary.setText(text)
+
+    def _saturation_note(self) -> None:
+        p, experiment = self.predictions, self.session.experiment
+        if p is None or not p.saturated:
+            self.note_row.hide()
+            return
+        share = f"{100 * p.hard_share:.0f}%"
+        if experiment.normalize:
+            text = (f"{share} of the test images get a hard answer: probability 1 for one "
+                    "class and 0 for the rest. The network is extremely sure of itself; when "
+                    "such sure answers are wrong, the test loss grows (over-fitting, as in "
+                    "seed 003 after 500 epochs).")
+        else:
+            text = (f"<b>{share} of the test images get a hard answer</b> (1.00000000e+00 "
+                    "and zeros, like seed 001's <code>[1. 0. 0. …]</code>): <i>Normalise pixels</i> "
+                    "is off, so 0–255 pixels make the first layer's sums huge and the softmax "
+                    "saturates. Divide them by 255:")
+        self.note.setText(text)
+        self.normalise_button.setVisible(not experiment.normalize)
+        self.note_row.show()
+
+    # ----- filters and pages -----
+    def _filters_changed(self, *_args) -> None:
+        self.first = 0
+        self._apply_filters()
+
+    def show_all(self) -> None:
+        with QSignalBlocker(self.only_mistakes), QSignalBlocker(self.true_class), \
+                QSignalBlocker(self.answered):
+            self.only_mistakes.setChecked(False)
+            self.true_class.setCurrentIndex(0)
+            self.answered.setCurrentIndex(0)
+        self._filters_changed()
+
+    def show_cell(self, true_class: int, answered: int | None) -> None:
+        """Only the images of `true_class` that were answered `answered` (None: any)."""
+        with QSignalBlocker(self.only_mistakes), QSignalBlocker(self.true_class), \
+                QSignalBlocker(self.answered):
+            if answered == true_class:
+                self.only_mistakes.setChecked(False)
+            self.true_class.setCurrentIndex(self.true_class.findData(true_class))
+            self.answered.setCurrentIndex(
+                0 if answered is None else self.answered.findData(answered))
+        self._filters_changed()
+
+    def _apply_filters(self, keep_page: bool = False) -> None:
+        if self.pixels is None:
+            return
+        p = self.predictions
+        true_class = self.true_class.currentData()
+        answered = self.answered.currentData()
+        needs_answers = self.only_mistakes.isChecked() or answered is not None \
+            or self.order.currentData() != "index"
+        for widget in (self.only_mistakes, self.answered, self.order):
+            widget.setEnabled(p is not None)
+        if p is None:
+            labels = np.asarray(self.session.dataset.labels_test)
+            keep = np.ones(len(labels), bool) if true_class is None else labels == true_class
+            self.shown = np.flatnonzero(keep) if not needs_answers else np.zeros(0, int)
+        else:
+            self.shown = p.select(self.only_mistakes.isChecked(), true_class, answered,
+                                  self.order.currentData())
+        if not keep_page or self.first >= len(self.shown):
+            self.first = 0
+        self.clear_filters.setEnabled(bool(self.only_mistakes.isChecked()
+                                           or true_class is not None or answered is not None))
+        self._fill_page()
+
+    def turn(self, pages: int) -> None:
+        size = max(self.grid.capacity, 1)
+        last = max(len(self.shown) - 1, 0) // size * size
+        self.first = int(np.clip(self.first + pages * size, 0, last))
+        self._fill_page()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.key() == Qt.Key_PageDown:
+            self.turn(1)
+        elif event.key() == Qt.Key_PageUp:
+            self.turn(-1)
+        else:
+            super().keyPressEvent(event)
+
+    def _fill_page(self) -> None:
+        if self.pixels is None:
+            return
+        size = max(self.grid.capacity, 1)
+        self.first = self.first // size * size
+        page = self.shown[self.first:self.first + size]
+        names = self.session.dataset.class_names
+        p = self.predictions
+        cells = []
+        kept, self._pixmaps = self._pixmaps, {}  # only the page's pixmaps stay in memory
+        for index in page:
+            index = int(index)
+            pixmap = kept.get(index)
+            if pixmap is None:
+                pixmap = image_pixmap(self.pixels[index], 1)  # the grid scales it up
+            self._pixmaps[index] = pixmap
+            truth = int(self.session.dataset.labels_test[index])
+            if p is None:
+                cells.append(Cell(index, pixmap, "", "", False,
+                                  f"Test image #{index:,}: {names[truth]}"))
+                continue
+            answer = int(p.predicted[index])
+            confidence = image_eval.percent(p.confidence[index])
+            wrong = answer != truth
+            tip = (f"Test image #{index:,}: true class {names[truth]}; answered "
+                   f"{names[answer]} ({confidence})" + (" — wrong" if wrong else ""))
+            cells.append(Cell(index, pixmap, short_name(names[answer]), confidence, wrong, tip))
+        self.grid.set_cells(cells, two_lines=max(len(n) for n in names) > 2)
+        self.grid.set_selected(self.selected)
+        total = len(self.shown)
+        pages = max(1, -(-total // size))
+        if total:
+            text = (f"{self.first + 1:,}–{self.first + len(page):,} of {total:,} "
+                    f"(page {self.first // size + 1:,}/{pages:,})")
+        else:
+            text = "No test image passes these filters."
+        self.page_label.setText(text)
+        self.previous_button.setEnabled(self.first > 0)
+        self.next_button.setEnabled(self.first + size < total)
+
+    # ----- choosing an image -----
+    def select(self, index: int) -> None:
+        self.selected = int(index)
+        self.grid.set_selected(self.selected)
+        self.side.setCurrentWidget(self.panel)
+        self.panel.show_image(self.selected)
+
+    def show_predicted(self, rows, outputs, token) -> None:
+        """The worker's answer to `predict_requested` (for the probability panel)."""
+        self.panel.show_predicted(rows, outputs, token)
+

@@ -1,0 +1,468 @@
+"""What the network answers for each input: a table, the class threshold, the answers through time.
+
+The table shows the probe rows (every row of a logic gate; the first 64 rows of larger data,
+filterable to the wrong ones) at the epoch the slider picks, from the outputs `RunHistory`
+records: every epoch up to 2,000, then at most 2,000 evenly spaced. The threshold drives the
+session, so the boundary view re-classifies with it; nothing here retrains. A typed input is
+evaluated with `core.forward` on the recorded weight snapshots (one per report, at most 500),
+never with the live model.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSlider, QSpinBox,
+                               QSplitter, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from playground.core import datasets
+from playground.core.dataset import predicted_classes
+from playground.core.forward import forward
+
+RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
+CLASS_COLOURS = ("#2b6cb0", "#dd6b20")  # class 0 / negative: blue; class 1 / positive: orange
+CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                 "#7f7f7f")
+#: Outputs of at most this many epochs are kept (RunHistory's default `max_snapshots`).
+HISTORY_BOUND = 2000
+MAX_TYPED_INPUTS = 10
+DEFAULT_CURVES = 4
+ERROR_STYLE = "color: #b00020;"
+THRESHOLD_TIP = ("Outputs above this value count as class 1, the rest as class 0. Moving it "
+                 "re-classifies at once, without training: the output and the class are two "
+                 "things.")
+
+
+# ----- pure helpers (also used by the boundary view and the tests) -----------------------------
+
+def is_multiclass(encoding: str) -> bool:
+    return encoding in ("onehot", "sparse")
+
+
+def class_label(dataset, encoding: str, index: int) -> str:
+    """How a class reads in the table: ±1 when the targets are ±1, else the class name."""
+    if encoding == "signed":
+        return "+1" if index else "−1"
+    names = dataset.class_names if dataset is not None else ()
+    return names[index] if 0 <= index < len(names) else str(index)
+
+
+def classify(outputs, labels, encoding: str, threshold: float):
+    """(predicted class per row, True where it equals the label)."""
+    classes = predicted_classes(outputs, encoding, threshold)
+    return classes, classes == np.asarray(labels)
+
+
+def shown_output(outputs, encoding: str) -> np.ndarray:
+    """One number per row: the output unit, or for several classes the top probability."""
+    outputs = np.asarray(outputs)
+    return outputs.max(axis=-1) if is_multiclass(encoding) else outputs[..., 0]
+
+
+def output_heading(output_activation: str) -> str:
+    return {"sigmoid": "P(class 1)", "softmax": "top probability"}.get(output_activation,
+                                                                       "output")
+
+
+def threshold_range(output_activation: str) -> tuple[float, float]:
+    return {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0),
+            "tanh": (-1.0, 1.0)}.get(output_activation, (-100.0, 100.0))
+
+
+def parse_input(text: str, n_inputs: int) -> tuple[np.ndarray | None, str]:
+    """"1, 1", "0.3 0.1" or "[0, 1]" -> (row, ""); otherwise (None, a message for the user)."""
+    parts = [p for p in re.split(r"[\s,;]+", text.strip().strip("[]()")) if p]
+    if not parts:
+        return None, f"type {n_inputs} numbers, e.g. {', '.join(['1'] * n_inputs)}"
+    values = []
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            return None, f"'{part}' is not a number"
+        if not np.isfinite(value):
+            return None, f"'{part}' is not a finite number"
+        values.append(value)
+    if len(values) != n_inputs:
+        return None, (f"needs {n_inputs} number{'s' if n_inputs != 1 else ''}, "
+                      f"got {len(values)}")
+    return np.array(values), ""
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.3f}"
+
+
+def describe_row(row) -> str:
+    row = np.asarray(row)
+    if len(row) <= 6:
+        return "[" + ", ".join(_number(v) for v in row) + "]"
+    return f"[{', '.join(f'{v:.3g}' for v in row[:3])}, …] ({len(row)} values)"
+
+
+# ----- the view ----------------------------------------------------------------------------------
+
+class OutputsView(QWidget):
+    title = "Outputs"
+    area = "bottom"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("outputs_view")
+        self.epochs: list[int] = []      # the epochs the slider can show
+        self.shown_epoch = 0
+        self.outputs: np.ndarray | None = None  # the outputs shown (rows × units)
+        self.columns: list[str] = []
+        self.row_names: list[str] = []  # how each probe row reads in the legend
+        self.typed_row: np.ndarray | None = None
+        self._typed_cache: dict[int, float] = {}
+        self._legend_names: list[str] = []
+        self._syncing = False
+        self._build()
+        session.run_started.connect(self.start)
+        session.history_changed.connect(self.refresh)
+        session.threshold_changed.connect(self.on_threshold)
+
+    # ----- widgets -----
+    def _build(self) -> None:
+        self.threshold_spin = QDoubleSpinBox(decimals=3, singleStep=0.05)
+        self.threshold_spin.setToolTip(THRESHOLD_TIP)
+        self.threshold_spin.valueChanged.connect(self._threshold_edited)
+        self.filter = QComboBox()
+        self.filter.addItems(["All rows", "Wrong only", "Right only"])
+        self.filter.setToolTip("Which rows the table lists")
+        self.filter.currentIndexChanged.connect(lambda: (self._apply_filter(),
+                                                         self._draw_curves()))
+        self.epoch_slider = QSlider(Qt.Horizontal)
+        self.epoch_slider.setToolTip(
+            f"Show the outputs as they were at a recorded epoch: 0 = untrained. Every epoch is "
+            f"kept until a run passes {HISTORY_BOUND:,}; then at most {HISTORY_BOUND:,}, "
+            "evenly spaced.")
+        self.epoch_slider.valueChanged.connect(self._slider_moved)
+        self.epoch_spin = QSpinBox()
+        self.epoch_spin.setToolTip("Type an epoch to show (the nearest recorded one at or "
+                                   "before it is used)")
+        self.epoch_spin.valueChanged.connect(self._spin_moved)
+        self.follow = QCheckBox("Follow latest")
+        self.follow.setChecked(True)
+        self.follow.setToolTip("Keep showing the newest epoch while training")
+        self.follow.toggled.connect(lambda on: on and self.show_epoch(self._latest()))
+        self.epoch_note = QLabel()
+        self.epoch_note.setObjectName("epoch_note")
+        bar = QHBoxLayout()
+        for widget in (QLabel("Threshold"), self.threshold_spin, self.filter, QLabel("Epoch"),
+                       self.epoch_slider, self.epoch_spin, self.follow, self.epoch_note):
+            bar.addWidget(widget)
+        bar.setStretch(4, 1)
+
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setToolTip("Each input row: its target, the network's output, the class "
+                              "that output implies at the threshold, and whether it is right. "
+                              "Select rows to choose the curves on the right.")
+        self.table.setItemDelegate(_TranslucentSelection(self.table))
+        self.table.itemSelectionChanged.connect(self._draw_curves)
+
+        self.chart = pg.PlotWidget()
+        self.chart.setBackground("w")
+        self.chart.showGrid(x=True, y=True, alpha=0.25)
+        self.chart.setLabel("bottom", "epoch")
+        self.chart.getAxis("left").enableAutoSIPrefix(False)
+        self.chart.setTitle("Output of each input through training", size="10pt")
+        # Right, below the top: trained outputs end near the extremes, not there.
+        self.legend = self.chart.addLegend(offset=(-10, 25), labelTextSize="8pt",
+                                           labelTextColor="#222", brush="#ffffffd0")
+        self.curves = [self.chart.plot(pen=pg.mkPen(c, width=2)) for c in CURVE_COLOURS]
+        # Dots: the typed input is evaluated only where weights were recorded (once a report).
+        self.typed_curve = self.chart.plot(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine),
+                                           symbol="o", symbolSize=4, symbolBrush="k")
+        self.threshold_line = pg.InfiniteLine(
+            angle=0, movable=True, pen=pg.mkPen("#b00020", width=1.5, style=Qt.DashLine),
+            label="threshold", labelOpts={"position": 0.55, "color": "#b00020"})
+        self.threshold_line.setToolTip("The class threshold: drag it to move it")
+        self.threshold_line.sigPositionChanged.connect(self._threshold_dragged)
+        self.epoch_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#555", width=1))
+        self.epoch_line.setToolTip("The epoch the table shows: drag it to go back in time")
+        self.epoch_line.sigPositionChanged.connect(self._epoch_dragged)
+        for line in (self.threshold_line, self.epoch_line):
+            self.chart.addItem(line, ignoreBounds=True)
+
+        self.input_edit = QLineEdit()
+        self.input_edit.setPlaceholderText("e.g. 1, 1  or  0.3 0.1")
+        self.input_edit.setToolTip("Type one input row, numbers separated by commas or spaces, "
+                                   "to see what the network answers for it")
+        self.input_edit.textChanged.connect(self._typed)
+        self.input_result = QLabel()
+        self.input_result.setObjectName("input_result")
+        self.input_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        typed = QHBoxLayout()
+        typed.addWidget(QLabel("Try an input"))
+        typed.addWidget(self.input_edit, 1)
+        typed.addWidget(self.input_result, 2)
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.chart)
+        split.setSizes([520, 480])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        layout.addLayout(typed)
+
+    # ----- a new model -----
+    def start(self) -> None:
+        s = self.session
+        dataset, n = s.dataset, len(s.probe_x)
+        features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
+        images = datasets.get(dataset.key).kind == "images" if dataset.key in datasets.names() \
+            else False
+        self.columns = features + ["target", output_heading(s.experiment.output), "class",
+                                   "result"]
+        self.row_names = []
+        self.table.clearContents()
+        self.table.setRowCount(n)
+        self.table.setColumnCount(len(self.columns))
+        self.table.setHorizontalHeaderLabels(self.columns)
+        for r, (row, label) in enumerate(zip(s.probe_x, s.probe_labels)):
+            self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
+            cells = ([_number(v) for v in row] if len(features) == len(row)
+                     else [self.row_names[-1]]) + [class_label(dataset, s.encoding, int(label))]
+            for c, text in enumerate(cells + ["", "", ""]):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignCenter)
+                self.table.setItem(r, c, item)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        low, high = threshold_range(s.experiment.output)
+        multiclass = is_multiclass(s.encoding)
+        with QSignalBlocker(self.threshold_spin):
+            self.threshold_spin.setRange(low, high)
+            self.threshold_spin.setValue(s.threshold)
+        self.threshold_spin.setEnabled(not multiclass)
+        self.threshold_spin.setToolTip(
+            "With several classes the class is the most probable one: there is no threshold"
+            if multiclass else THRESHOLD_TIP)
+        self.threshold_line.setVisible(not multiclass)
+        self.chart.setLabel("left", "probability of the right class" if multiclass
+                            else output_heading(s.experiment.output))
+        # Bounded outputs keep their whole range in view: 0.50 for ever should look flat.
+        if s.experiment.output in ("sigmoid", "tanh", "softmax"):
+            self.chart.setYRange(low - 0.03 * (high - low), high + 0.03 * (high - low),
+                                 padding=0)
+        else:
+            self.chart.enableAutoRange(axis="y")
+        self.input_edit.setEnabled(dataset.n_inputs <= MAX_TYPED_INPUTS)
+        if dataset.n_inputs > MAX_TYPED_INPUTS:
+            self.input_edit.setPlaceholderText(f"{dataset.n_inputs} inputs: too many to type")
+        self.epochs, self.outputs = [], None
+        self.follow.setChecked(True)
+        self._typed_cache.clear()
+        self._typed(self.input_edit.text())
+        self.refresh()
+
+    # ----- redraws -----
+    def refresh(self) -> None:
+        history = self.session.history
+        if self.session.experiment is None or history.latest_outputs is None:
+            self._set_epochs([0])
+            self._show_outputs(None)
+            return
+        epochs = history.snapshot_epochs
+        if not epochs or epochs[-1] != history.last_epoch:
+            epochs = [e for e in epochs if e < history.last_epoch] + [history.last_epoch]
+        if epochs and self.epochs and epochs[-1] < self.epochs[-1]:
+            self._typed_cache.clear()  # the weights went back (Reset)
+        self._set_epochs(epochs)
+        recorded = len(history.snapshot_epochs)
+        total = history.last_epoch + 1
+        self.epoch_note.setText("every epoch kept" if recorded >= total else
+                                f"{recorded:,} of {total:,} epochs kept")
+        target = self._latest() if self.follow.isChecked() else self.shown_epoch
+        self.show_epoch(target, follow=self.follow.isChecked())
+        self._draw_curves()
+
+    def show_epoch(self, epoch: int, follow: bool | None = None) -> None:
+        """Show the table at the recorded epoch at or before `epoch`."""
+        found = self.session.history.outputs_at(int(epoch))
+        if found is None:
+            return
+        self.shown_epoch, outputs = found
+        if follow is None:
+            follow = self.shown_epoch >= self._latest()
+        with QSignalBlocker(self.follow):
+            self.follow.setChecked(follow)
+        index = int(np.searchsorted(self.epochs, self.shown_epoch, side="right")) - 1
+        self._syncing = True
+        self.epoch_slider.setValue(max(index, 0))
+        self.epoch_spin.setValue(self.shown_epoch)
+        self.epoch_line.setValue(self.shown_epoch)
+        self._syncing = False
+        self._show_outputs(outputs)
+        self._show_typed()
+
+    def on_threshold(self, value: float) -> None:
+        self._syncing = True
+        with QSignalBlocker(self.threshold_spin):
+            self.threshold_spin.setValue(value)
+        self.threshold_line.setValue(value)
+        self._syncing = False
+        self._show_outputs(self.outputs)
+        self._show_typed()
+
+    def _show_outputs(self, outputs) -> None:
+        self.outputs = None if outputs is None else np.asarray(outputs)
+        s = self.session
+        if self.outputs is None or s.dataset is None:
+            return
+        values = shown_output(self.outputs, s.encoding)
+        classes, right = classify(self.outputs, s.probe_labels, s.encoding, s.threshold)
+        first = self.columns.index("class") - 1
+        for r in range(len(values)):
+            cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
+                     "✓ right" if right[r] else "✗ wrong")
+            brush = QBrush(RIGHT_BG if right[r] else WRONG_BG)
+            data = (float(values[r]), int(classes[r]), bool(right[r]))
+            for c, (text, value) in enumerate(zip(cells, data), start=first):
+                item = self.table.item(r, c)
+                item.setText(text)
+                item.setData(Qt.UserRole, value)
+            for c in range(len(self.columns)):
+                self.table.item(r, c).setBackground(brush)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        mode = self.filter.currentIndex()
+        rows = self.table.rowCount()
+        column = len(self.columns) - 1
+        for r in range(rows):
+            item = self.table.item(r, column)
+            wrong = item is not None and item.text().startswith("✗")
+            self.table.setRowHidden(r, (mode == 1 and not wrong) or (mode == 2 and wrong))
+
+    def _draw_curves(self) -> None:
+        s = self.session
+        epochs, outputs = s.history.outputs_history()
+        chosen = sorted({i.row() for i in self.table.selectedIndexes()})
+        if not chosen:  # the first few rows listed; selecting rows picks others (up to 8)
+            chosen = [r for r in range(self.table.rowCount())
+                      if not self.table.isRowHidden(r)][:DEFAULT_CURVES]
+        chosen = chosen[:len(self.curves)] if len(epochs) else []
+        for i, curve in enumerate(self.curves):
+            if i < len(chosen):
+                unit = int(s.probe_labels[chosen[i]]) if is_multiclass(s.encoding) else 0
+                curve.setData(epochs, outputs[:, chosen[i], unit])
+            else:
+                curve.setData([], [])
+        names = [f"{self.row_names[r]} → "
+                 f"{class_label(s.dataset, s.encoding, int(s.probe_labels[r]))}" for r in chosen]
+        if self.typed_row is not None:
+            names.append(f"typed {describe_row(self.typed_row)}")
+        if names != self._legend_names:  # rebuilding the legend is slow: only on a change
+            self._legend_names = names
+            self.legend.clear()
+            items = self.curves[:len(chosen)] + [self.typed_curve]
+            for item, name in zip(items, names):
+                self.legend.addItem(item, name)
+
+    # ----- the typed input -----
+    def _typed(self, text: str) -> None:
+        self._typed_cache.clear()
+        self.typed_row = None
+        dataset = self.session.dataset
+        if not text.strip() or dataset is None:
+            self.input_result.setText("")
+        else:
+            row, error = parse_input(text, dataset.n_inputs)
+            self.typed_row = row
+            if error:
+                self.input_result.setStyleSheet(ERROR_STYLE)
+                self.input_result.setText(error)
+        self._show_typed()
+        self._draw_curves()
+
+    def _show_typed(self) -> None:
+        s, row = self.session, self.typed_row
+        if row is None or not s.history.latest_weights:
+            self.typed_curve.setData([], [])
+            return
+        epochs, snapshots = s.history.weights_history()
+        if epochs:  # weights are kept once a report: use the snapshot nearest the shown epoch
+            nearest = int(np.abs(np.array(epochs) - self.shown_epoch).argmin())
+            epoch, weights = epochs[nearest], snapshots[nearest]
+        else:
+            epoch, weights = s.history.last_epoch, s.history.latest_weights
+        out = forward(weights, s.activations, row[None])
+        value = float(shown_output(out, s.encoding)[0])
+        cls = int(predicted_classes(out, s.encoding, s.threshold)[0])
+        when = (f"at epoch {epoch:,}" if epoch == self.shown_epoch else
+                f"with the weights of epoch {epoch:,}, the closest recorded to "
+                f"{self.shown_epoch:,}")
+        self.input_result.setStyleSheet("")
+        self.input_result.setText(f"output <b>{value:.4f}</b> → class <b>"
+                                  f"{class_label(s.dataset, s.encoding, cls)}</b> {when}")
+        # The curve through the recorded weights (at most 500 snapshots), each computed once.
+        unit = cls if is_multiclass(s.encoding) else 0
+        cache = self._typed_cache
+        self._typed_cache = {e: cache[e] if e in cache else
+                             float(forward(w, s.activations, row[None])[0, unit])
+                             for e, w in zip(epochs, snapshots)}  # thinned with the history
+        self.typed_curve.setData(epochs, list(self._typed_cache.values()))
+
+    # ----- control events -----
+    def _threshold_edited(self, value: float) -> None:
+        self.session.set_threshold(value)
+
+    def _threshold_dragged(self) -> None:
+        if not self._syncing:
+            low, high = threshold_range(self.session.experiment.output) \
+                if self.session.experiment else (0.0, 1.0)
+            self.session.set_threshold(round(min(max(self.threshold_line.value(), low), high), 3))
+
+    def _slider_moved(self, index: int) -> None:
+        if not self._syncing and 0 <= index < len(self.epochs):
+            self.show_epoch(self.epochs[index], follow=index == len(self.epochs) - 1)
+
+    def _spin_moved(self, epoch: int) -> None:
+        if not self._syncing:
+            self.show_epoch(epoch)
+
+    def _epoch_dragged(self) -> None:
+        if not self._syncing:
+            self.show_epoch(int(round(max(self.epoch_line.value(), 0))))
+
+    def _set_epochs(self, epochs: list[int]) -> None:
+        self.epochs = list(epochs)
+        self._syncing = True
+        self.epoch_slider.setRange(0, max(len(self.epochs) - 1, 0))
+        self.epoch_spin.setRange(0, self.epochs[-1] if self.epochs else 0)
+        self._syncing = False
+
+    def values(self, column: str) -> list:
+        """The exact values of a column, top to bottom (numbers for output and class)."""
+        c = self.columns.index(column)
+        items = [self.table.item(r, c) for r in range(self.table.rowCount())]
+        return [item.data(Qt.UserRole) if item.data(Qt.UserRole) is not None else item.text()
+                for item in items]
+
+    def _latest(self) -> int:
+        return self.epochs[-1] if self.epochs else 0
+
+
+class _TranslucentSelection(QStyledItemDelegate):
+    """Selected rows get a tint over their right/wrong colour instead of hiding it."""
+
+    def paint(self, painter, option, index):
+        selected = bool(option.state & QStyle.State_Selected)
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.State_Selected
+        super().paint(painter, plain, index)
+        if selected:
+            painter.fillRect(option.rect, QColor(30, 70, 160, 55))

@@ -1,0 +1,353 @@
+"""The Runs tab: every finished run kept, compared in a table and overlaid on the charts.
+
+A run is recorded when training ends (finished, stopped or diverged: `install_runs` connects
+the window's `training_idle`), and also at epochs an example asks for (seed 003's 1, 5 and 500
+epochs: `watch_milestones`). Ticked runs are drawn over the loss and accuracy charts of the
+`TrainingCurves` view given to `attach`: dashed for training, dotted for validation (or test),
+one colour per run, named in the legend. The records themselves are `core.runs` data, so the
+list saves with the experiment (`runs.to_dict()` / `set_runs(RunList.from_dict(...))`).
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from playground.core.examples import milestone_name
+from playground.core.runs import FINAL_NAMES, RunList, RunRecord, model_key, record_run
+
+#: One colour per run (the live curves use blue and orange, so these avoid them).
+PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#000000", "#ff9896")
+#: Reasons the worker goes idle that end a run worth keeping.
+RECORDED_ENDS = ("finished", "stopped", "diverged")
+COLUMNS = ("Show", "Name", "Epochs", "Train loss", "Train acc.", "Val loss", "Val acc.",
+           "Test loss", "Test acc.", "Ended", "Settings")
+COLUMN_TIPS = {
+    "Show": "Tick to draw this run's curves over the charts above (dashed: training; dotted: "
+            "validation or test), in the colour shown here",
+    "Name": "Double-click to rename the run",
+    "Epochs": "How many epochs the run trained",
+    "Train loss": "Loss on the training rows after the last epoch",
+    "Train acc.": "Accuracy on the training rows after the last epoch",
+    "Val loss": "Loss on the validation rows (held out of training) after the last epoch",
+    "Val acc.": "Accuracy on the validation rows after the last epoch",
+    "Test loss": "Loss on the separate test rows: images are checked on the test set every "
+                 "epoch; other data is scored from the final weights",
+    "Test acc.": "Accuracy on the separate test rows",
+    "Ended": "Finished, stopped by you, or diverged (the loss became NaN)",
+    "Settings": "The settings that tell runs apart; 'Load settings' puts them all in the form",
+}
+NAME_COLUMN, SHOW_COLUMN = 1, 0
+
+
+def colour_of(record: RunRecord) -> str:
+    return PALETTE[(record.uid - 1) % len(PALETTE)]
+
+
+class RunsView(QWidget):
+    title = "Runs"
+    area = "bottom"
+
+    #: Fill the form with these Experiment fields (the main window connects it).
+    experiment_requested = Signal(object)
+    #: The list changed (a run added, renamed, removed, ticked): e.g. mark the file modified.
+    runs_changed = Signal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("runs_view")
+        self.runs = RunList()
+        self.curves_view = None
+        self._overlay: list[tuple[object, object, str]] = []  # (PlotWidget, item, name)
+        self._filling = False
+        self._run_number = 0          # counts models built, to tell runs apart
+        self._recorded: set[tuple[int, int]] = set()  # (run number, epoch) already kept
+        self._watched = None          # experiment whose runs are kept at milestones
+        self._milestones: tuple[int, ...] = ()
+
+        self.note = QLabel("Every finished run is kept here. Tick runs to draw their curves "
+                           "over the charts above (dashed: training, dotted: validation or "
+                           "test); double-click a name to rename it.")
+        self.note.setObjectName("runs_note")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555555;")
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("runs_table")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        for column, name in enumerate(COLUMNS):
+            self.table.horizontalHeaderItem(column).setToolTip(COLUMN_TIPS[name])
+        self.table.setToolTip("Finished runs and their final numbers. Tick a run to overlay "
+                              "its curves; double-click a name to rename it; select runs and "
+                              "press Delete to remove them.")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.DoubleClicked
+                                   | QAbstractItemView.EditKeyPressed)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("runs_remove")
+        self.remove_button.setToolTip("Remove the selected runs from the list (Delete)")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.load_button = QPushButton("Load settings")
+        self.load_button.setObjectName("runs_load")
+        self.load_button.setToolTip("Put the selected run's settings in the form: train it "
+                                    "again, or change one thing and compare")
+        self.load_button.clicked.connect(self.load_selected)
+        self.copy_button = QPushButton("Copy table")
+        self.copy_button.setObjectName("runs_copy")
+        self.copy_button.setToolTip("Copy the table as tab-separated text, to paste into a "
+                                    "spreadsheet or a note")
+        self.copy_button.clicked.connect(self.copy_table)
+        delete = QShortcut(QKeySequence.Delete, self.table)
+        delete.setContext(Qt.WidgetShortcut)
+        delete.activated.connect(self.remove_selected)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.note, 1)
+        for button in (self.load_button, self.copy_button, self.remove_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+        session.run_started.connect(self._on_run_started)
+        session.history_changed.connect(self._check_milestones)
+        self._update_buttons()
+
+    # ----- wiring -----
+    def attach(self, curves_view) -> None:
+        """Overlay ticked runs on `curves_view`'s `loss_plot` and `accuracy_plot`."""
+        self._clear_overlay()
+        self.curves_view = curves_view
+        self._draw_overlay()
+
+    def on_training_idle(self, reason: str) -> None:
+        """Connected to the window's `training_idle`: keep runs that ended."""
+        if reason in RECORDED_ENDS:
+            self.record_current(reason)
+
+    def watch_milestones(self, experiment, epochs) -> None:
+        """Keep the runs of `experiment` (any epoch count) also at each of `epochs`."""
+        self._watched = model_key(experiment) if experiment is not None else None
+        self._milestones = tuple(sorted(int(e) for e in epochs)) if experiment else ()
+
+    # ----- recording -----
+    def record_current(self, status: str = "finished") -> RunRecord | None:
+        """Keep the session's run as it is now; None when nothing was trained or it is kept."""
+        history, experiment = self.session.history, self.session.experiment
+        if experiment is None or history.last_epoch < 1:
+            return None
+        if (self._run_number, history.last_epoch) in self._recorded:
+            return None  # already kept (a milestone, or stopped twice at the same epoch)
+        record = record_run(self.runs.next_name(), experiment, history, self.session.dataset,
+                            status=status)
+        self._recorded.add((self._run_number, history.last_epoch))
+        return self.add(record)
+
+    def add(self, record: RunRecord) -> RunRecord:
+        stored = self.runs.add(record)
+        self._fill_table()
+        if stored.shown:
+            self._draw_overlay()
+        self.runs_changed.emit()
+        return stored
+
+    def set_runs(self, runs: RunList) -> None:
+        """Replace the list (an opened experiment file)."""
+        self.runs = runs
+        self._fill_table()
+        self._draw_overlay()
+        self.runs_changed.emit()
+
+    def _on_run_started(self) -> None:
+        self._run_number += 1
+        experiment = self.session.experiment
+        if self._watched is not None and (experiment is None
+                                          or model_key(experiment) != self._watched):
+            self.watch_milestones(None, ())
+
+    def _check_milestones(self) -> None:
+        if not self._milestones or self.session.experiment is None:
+            return
+        if model_key(self.session.experiment) != self._watched:
+            return
+        history = self.session.history
+        for epoch in self._milestones:
+            key = (self._run_number, epoch)
+            if epoch > history.last_epoch or key in self._recorded:
+                continue
+            self._recorded.add(key)
+            # What a training of exactly `epoch` epochs from the same start gives: finished.
+            self.add(record_run(milestone_name(epoch), self.session.experiment, history,
+                                self.session.dataset, status="finished", upto=epoch))
+
+    # ----- commands -----
+    def selected_uids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.runs[row].uid for row in rows if row < len(self.runs)]
+
+    def remove_selected(self) -> None:
+        for uid in self.selected_uids():
+            self.remove(uid)
+
+    def remove(self, uid: int) -> None:
+        self.runs.remove(uid)
+        self._fill_table()
+        self._draw_overlay()
+        self.runs_changed.emit()
+
+    def rename(self, uid: int, name: str) -> str:
+        given = self.runs.rename(uid, name)
+        self._fill_table()
+        self._draw_overlay()
+        self.runs_changed.emit()
+        return given
+
+    def set_shown(self, uid: int, shown: bool) -> None:
+        self.runs.set_shown(uid, shown)
+        self._fill_table()
+        self._draw_overlay()
+        self.runs_changed.emit()
+
+    def load_selected(self) -> None:
+        uids = self.selected_uids()
+        if not uids:
+            return
+        experiment = self.runs.get(uids[0]).experiment
+        self.experiment_requested.emit({name: getattr(experiment, name)
+                                        for name in experiment.__dataclass_fields__})
+
+    def copy_table(self) -> str:
+        text = self.runs.comparison_text("\t")
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    # ----- the table -----
+    def _fill_table(self) -> None:
+        self._filling = True
+        rows = self.runs.comparison_rows()
+        self.table.setRowCount(len(rows))
+        for r, (record, row) in enumerate(zip(self.runs, rows)):
+            show = QTableWidgetItem()
+            show.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+            show.setCheckState(Qt.Checked if record.shown else Qt.Unchecked)
+            show.setIcon(_swatch(colour_of(record)))
+            show.setToolTip(COLUMN_TIPS["Show"])
+            self.table.setItem(r, SHOW_COLUMN, show)
+            name = QTableWidgetItem(record.name)
+            name.setToolTip(COLUMN_TIPS["Name"])
+            self.table.setItem(r, NAME_COLUMN, name)
+            cells = [row["epochs"]] + [row[n] for n in FINAL_NAMES] + [row["ended"],
+                                                                       row["settings"]]
+            for c, text in enumerate(cells, start=2):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                if c < len(COLUMNS) - 2:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                item.setToolTip(record.summary if c == len(COLUMNS) - 1
+                                else COLUMN_TIPS[COLUMNS[c]])
+                self.table.setItem(r, c, item)
+        self._filling = False
+        self._update_buttons()
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.row() >= len(self.runs):
+            return
+        record = self.runs[item.row()]
+        if item.column() == SHOW_COLUMN:
+            shown = item.checkState() == Qt.Checked
+            if shown != record.shown:
+                self.set_shown(record.uid, shown)
+        elif item.column() == NAME_COLUMN and item.text() != record.name:
+            self.rename(record.uid, item.text())
+
+    def _update_buttons(self) -> None:
+        selected = bool(self.table.selectionModel().selectedRows())
+        self.remove_button.setEnabled(selected)
+        self.load_button.setEnabled(selected)
+        self.copy_button.setEnabled(len(self.runs) > 0)
+
+    def values(self, column: str) -> list[str]:
+        """The texts of one column, top to bottom (for tests)."""
+        c = COLUMNS.index(column)
+        return [self.table.item(r, c).text() for r in range(self.table.rowCount())]
+
+    # ----- the overlay -----
+    def _clear_overlay(self) -> None:
+        for plot, item, _name in self._overlay:
+            legend = plot.getPlotItem().legend
+            if legend is not None:
+                legend.removeItem(item)
+            plot.removeItem(item)
+        self._overlay = []
+
+    def _draw_overlay(self) -> None:
+        self._clear_overlay()
+        view = self.curves_view
+        if view is None:
+            return
+        for record in self.runs.shown():
+            colour = colour_of(record)
+            held = record.held_out
+            epochs = record.curves.get("epoch")
+            if epochs is None:
+                continue
+            for plot, metric in ((view.loss_plot, "loss"), (view.accuracy_plot, "accuracy")):
+                held_prefix = "test_" if held == "test" else "val_"
+                for prefix, style, suffix in (("", Qt.DashLine, ""),
+                                              (held_prefix, Qt.DotLine, f" ({held})")):
+                    values = record.curves.get(prefix + metric)
+                    if values is None:
+                        continue
+                    # Only the training curve joins the legend: a crowded legend hides the
+                    # chart, and the dotted twin in the same colour explains itself.
+                    item = plot.plot(epochs, values, pen=pg.mkPen(colour, width=2, style=style),
+                                     name=None if suffix else record.name, connect="finite")
+                    self._overlay.append((plot, item, record.name + suffix))
+
+    @property
+    def overlay_names(self) -> list[str]:
+        """Names of the drawn overlays in drawing order, "(validation)" / "(test)" for the
+        dotted held-out curves (for tests)."""
+        return [name for _plot, _item, name in self._overlay]
+
+    @property
+    def legend_names(self) -> list[str]:
+        """The overlays' names in the charts' legends."""
+        return [item.name() for _plot, item, _name in self._overlay if item.name()]
+
+
+def _swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+def install_runs(window) -> RunsView:
+    """Record finished runs of `window` and overlay them on its curves (idempotent)."""
+    view = window.views.get("RunsView")
+    if view is None:  # not listed in VIEWS: add the tab here
+        view = RunsView(window.session)
+        window.views["RunsView"] = view
+        window.tabs.addTab(view, view.title)
+        view.experiment_requested.connect(window.apply_to_form)
+    if getattr(view, "_installed_in", None) is window:
+        return view
+    view._installed_in = window
+    curves = window.views.get("TrainingCurves")
+    if curves is not None:
+        view.attach(curves)
+    window.training_idle.connect(view.on_training_idle)
+    return view

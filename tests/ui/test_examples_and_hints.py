@@ -1,0 +1,343 @@
+"""Examples, the start page, the hints bar and tooltips, driven as a newcomer would."""
+from __future__ import annotations
+
+import gc
+
+import pytest
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QMenu,
+                               QSlider, QTabBar, QWidget)
+
+from playground.core import examples
+from playground.core.examples import EXAMPLES, XOR_HIDDEN
+from playground.core.experiment import Layer
+from playground.ui import examples_menu
+from playground.ui.examples_menu import StartPage, install_examples
+from playground.ui.hints_bar import install_hints
+from playground.ui.views.runs import install_runs
+from tests.ui.gui import open_window
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_in_the_gui_thread(qapp):
+    """Collect the garbage of earlier tests (windows, models) here, before this test's worker
+    thread starts: a collection that happens to run in the worker thread while it traces a
+    TensorFlow function can finalise TensorFlow objects there and hang the process."""
+    qapp.processEvents()
+    gc.collect()
+    yield
+
+
+def install_all(window):
+    runs = install_runs(window)
+    controller = install_examples(window, start_page=False)
+    hints = install_hints(window)
+    return controller, hints, runs
+
+
+def wait_trained(qtbot, window, timeout=60_000):
+    """Wait until a run that was just asked for has started and ended."""
+    qtbot.waitUntil(lambda: window.state == "running", timeout=10_000)
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=timeout)
+
+
+def shown_tab(window) -> str:
+    return type(window.tabs.currentWidget()).__name__
+
+
+# ----- examples -------------------------------------------------------------------------------
+
+def test_install_is_idempotent(window):
+    controller, hints, runs = install_all(window)
+    again = install_all(window)
+    assert again == (controller, hints, runs)
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus.count("&Examples") == 1
+    assert window.bars_column.count() == 3  # caption bar, hints bar, the window's content
+
+
+def test_every_example_is_in_the_menu_and_focuses_a_real_view(window):
+    controller, _hints, _runs = install_all(window)
+    assert list(controller.actions) == [e.key for e in EXAMPLES]
+    for example in EXAMPLES:
+        action = controller.actions[example.key]
+        assert action.text() == example.title
+        assert example.caption in action.toolTip()
+        assert example.focus in window.views, example.key
+        for step in example.then:
+            assert not step.focus or step.focus in window.views
+
+
+def test_loading_each_example_fills_the_form_exactly(qtbot, window):
+    """Without training (the image examples would take minutes): the form holds the seed's
+    exact settings, its view is in front and the caption says what to look at. One window
+    for all of them: every window is a worker thread and TensorFlow state of its own."""
+    controller, _hints, _runs = install_all(window)
+    for example in EXAMPLES:
+        controller.load(example.key, train=False)
+        qtbot.waitUntil(lambda: window.state == "idle", timeout=60_000)
+        assert window.form.experiment == example.experiment, example.key
+        if window.tabs.indexOf(window.views[example.focus]) >= 0:
+            assert shown_tab(window) == example.focus
+        assert controller.bar.isVisible()
+        assert example.title in controller.bar.caption.text()
+        assert [b.text() for b in controller.bar.step_buttons] == [s.label
+                                                                   for s in example.then]
+
+
+def test_seed_000_in_one_click_then_the_hint_and_its_fix(qtbot, window):
+    controller, hints, runs = install_all(window)
+    controller.actions["xor-single-neuron"].trigger()
+    wait_trained(qtbot, window)
+    history = window.session.history
+    assert history.last_epoch == 200
+    assert history.metric("accuracy").max() <= 0.75
+    assert shown_tab(window) == "OutputsView"
+    qtbot.waitUntil(lambda: hints.bar.isVisible())
+    row = hints.bar.row("no-hidden-layer")
+    assert [h.key for h in hints.hints] == ["no-hidden-layer"]
+    assert not row.why.isVisibleTo(hints.bar)
+    row.why_button.click()
+    assert row.why.isVisibleTo(hints.bar) and "straight line" in row.why.text()
+    assert "hidden layers none → 4 tanh" in row.fix_button.toolTip()
+
+    row.fix_button.click()  # one click: the fixed settings train from epoch 0
+    wait_trained(qtbot, window)
+    assert window.form.experiment.layers == (Layer(4, "tanh"),)
+    assert window.session.history.last("accuracy") == 1.0
+    assert hints.hints == [] and not hints.bar.isVisible()
+    assert not controller.bar.isVisible()  # the caption described the single neuron
+    assert runs.values("Name") == ["Run 1", "Run 2"]
+    assert runs.values("Train acc.") == [f"{history.last('accuracy'):.4f}", "1.0000"]
+
+
+def test_follow_up_steps_of_seed_002(qtbot, window):
+    controller, _hints, _runs = install_all(window)
+    controller.load("sum-threshold")
+    wait_trained(qtbot, window)
+    assert shown_tab(window) == "WeightsView"
+    steps = controller.bar.step_buttons
+    assert [b.text() for b in steps] == ["Forward pass of [0.3, 0.1]", "Perfect neuron by hand"]
+
+    steps[0].click()
+    forward = window.views["ForwardPassView"]
+    assert shown_tab(window) == "ForwardPassView"
+    assert forward.input.text() == "0.3, 0.1"
+    assert "model.predict" in controller.bar.caption.text()
+
+    steps[1].click()
+    qtbot.waitUntil(lambda: window.session.experiment.layers == (), timeout=30_000)
+    weights = window.views["WeightsView"]
+    qtbot.waitUntil(lambda: [w.tolist() for w in window.session.history.latest_weights]
+                    == [[[1.0], [1.0]], [-0.5]], timeout=30_000)
+    assert shown_tab(window) == "DataPanel"
+    data = window.views["DataPanel"]
+    qtbot.waitUntil(lambda: data.test_accuracy == 1.0, timeout=10_000)
+    assert weights.message.text() == ""
+
+
+def test_a_chained_step_loads_another_example(qtbot, window):
+    controller, _hints, _runs = install_all(window)
+    controller.load("xor-single-neuron", train=False)
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=30_000)
+    controller.bar.step_buttons[1].click()  # "Try AND instead"
+    wait_trained(qtbot, window)
+    assert window.form.experiment == examples.AND_SINGLE
+    assert window.session.history.last("accuracy") == 1.0
+
+
+def test_loading_an_example_stops_the_run_in_progress(qtbot, window):
+    controller, _hints, runs = install_all(window)
+    window.form.set_experiment(XOR_HIDDEN.replace(epochs=1_000_000))
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=30_000)
+    window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > 20, timeout=30_000)
+    controller.load("and-single-neuron")
+    qtbot.waitUntil(lambda: window.session.experiment == examples.AND_SINGLE
+                    and window.state == "idle" and window.session.history.last_epoch == 10,
+                    timeout=60_000)
+    assert runs.values("Ended") == ["stopped", "finished"]
+
+
+def test_loading_an_example_again_starts_from_epoch_zero(qtbot, window):
+    controller, _hints, _runs = install_all(window)
+    controller.load("and-single-neuron")
+    wait_trained(qtbot, window)
+    first = window.session.history.metric("loss").copy()
+    controller.load("and-single-neuron")
+    wait_trained(qtbot, window)
+    assert window.session.history.last_epoch == 10  # not 20: a fresh run, the same numbers
+    assert window.session.history.metric("loss").tolist() == first.tolist()
+
+
+# ----- the start page ---------------------------------------------------------------------
+
+def test_start_page_on_first_launch_only(qtbot):
+    store = examples_menu.settings()
+    store.remove(examples_menu.SEEN_KEY)
+    store.remove(examples_menu.AT_LAUNCH_KEY)
+    first = open_window(qtbot)
+    controller = install_examples(first)
+    qtbot.waitUntil(lambda: controller.start_page is not None
+                    and controller.start_page.isVisible())
+    page = controller.start_page
+    assert set(page.buttons) == {e.key for e in EXAMPLES}
+    for key, button in page.buttons.items():
+        assert button.toolTip() == examples.get(key).caption
+    page.buttons["and-single-neuron"].click()  # one click from launch
+    assert not page.isVisible()
+    wait_trained(qtbot, first)
+    assert first.session.history.last("accuracy") == 1.0
+    first.close()
+
+    second = open_window(qtbot)
+    controller = install_examples(second)
+    qtbot.wait(50)
+    assert controller.start_page is None  # remembered: not again
+    page = controller.show_start_page()  # always in the menu
+    page.at_launch.setChecked(True)
+    assert examples_menu.should_show_start_page()
+    page.at_launch.setChecked(False)
+    assert not examples_menu.should_show_start_page()
+    page.blank_button.click()
+    assert not page.isVisible()
+    assert isinstance(page, StartPage)
+    second.close()
+
+
+# ----- hints ------------------------------------------------------------------------------
+
+def test_a_dismissed_hint_stays_away_until_the_next_model(qtbot, window):
+    _controller, hints, _runs = install_all(window)
+    window.form.set_experiment(XOR_HIDDEN.replace(learning_rate=50.0, epochs=100))
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=30_000)
+    window.train_action.trigger()
+    wait_trained(qtbot, window)
+    assert [h.key for h in hints.hints] == ["learning-rate-too-high"]
+    row = hints.bar.row("learning-rate-too-high")
+    assert "learning rate 50 → 5" in row.fix_button.toolTip()
+    row.close_button.click()
+    assert hints.hints == [] and not hints.bar.isVisible()
+    window.train_action.trigger()  # more epochs of the same model: still dismissed
+    wait_trained(qtbot, window)
+    assert hints.hints == []
+    window.form.set_experiment(XOR_HIDDEN.replace(learning_rate=50.0, epochs=100, seed=1))
+    qtbot.waitUntil(lambda: window.state == "idle" and window.session.experiment.seed == 1,
+                    timeout=30_000)
+    window.train_action.trigger()
+    wait_trained(qtbot, window)
+    assert [h.key for h in hints.hints] == ["learning-rate-too-high"]
+
+
+def test_raw_pixels_hint_shows_before_training(qtbot, window, offline_datasets):
+    controller, hints, _runs = install_all(window)
+    controller.load("mnist-raw-pixels", train=False)
+    qtbot.waitUntil(lambda: window.state == "idle"
+                    and window.session.experiment is not None
+                    and not window.session.experiment.normalize, timeout=60_000)
+    qtbot.waitUntil(lambda: [h.key for h in hints.hints] == ["raw-pixels"], timeout=5_000)
+    assert "0 to 255" in hints.hints[0].text
+
+
+# ----- tooltips ---------------------------------------------------------------------------
+
+INPUT_TYPES = (QLineEdit, QComboBox, QAbstractButton, QSlider, QAbstractSpinBox)
+#: Controls of other modules that had no tooltip when this test was written (reported to the
+#: lead). The test fails for any control missing one that is not listed here.
+KNOWN_MISSING = {
+    "data_files_dialog/QPushButton:Close",
+    "data_files_dialog/QPushButton:cancel_download",
+    "data_files_dialog/QPushButton:download_button",
+    "draw_view/QPushButton:clear_drawing",
+    "form/QCheckBox:normalize",
+    "form/QLineEdit:inputs",
+    "form/QLineEdit:samples",
+    "form/QLineEdit:test_samples",
+    "form/QLineEdit:test_size",
+    "form/QLineEdit:threshold",
+    "form/QLineEdit:train_size",
+    "forward_pass/QComboBox:forward_rows",
+    "images_view/QCheckBox:only_mistakes",
+    "layer_table/QComboBox:",
+}
+#: Objects whose controls this module owns: they must all have tooltips.
+MINE = ("runs_view", "hints_bar", "example_bar", "start_page")
+
+
+def _internal(widget: QWidget) -> bool:
+    """Parts of another widget (a combo box's line edit, a tab bar's scroll arrows, a table's
+    corner button, the widgets of pyqtgraph's context menus), which are Qt's, not ours."""
+    if widget.objectName().startswith("qt_"):
+        return True
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, (QComboBox, QAbstractSpinBox, QTabBar, QMenu)):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _owner(widget: QWidget, window) -> str:
+    """The view, form or dialog a control belongs to: its nearest named ancestor."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent is window.form:
+            return "form"
+        name = parent.objectName()
+        if name and not name.startswith("qt_") and name != "bars_and_content":
+            return name
+        parent = parent.parentWidget()
+    return type(widget.window()).__name__
+
+
+def _label(widget: QWidget) -> str:
+    if widget.objectName():
+        return widget.objectName()
+    text = widget.text() if hasattr(widget, "text") and callable(widget.text) else ""
+    if not text and isinstance(widget, QLineEdit):
+        text = widget.placeholderText()
+    return text
+
+
+def untipped(window) -> list[str]:
+    """Every control in `window` (and its start page, if open) without a tooltip."""
+    missing = []
+    roots = [window] + [w for w in window.findChildren(StartPage)]
+    for root in roots:
+        for widget in root.findChildren(QWidget):
+            if not isinstance(widget, INPUT_TYPES) or _internal(widget):
+                continue
+            action = getattr(widget, "defaultAction", lambda: None)()
+            tip = action.toolTip() if action is not None else widget.toolTip()
+            plain = (action.text() if action is not None else "").replace("&", "")
+            if not tip or (action is not None and tip == plain):
+                missing.append(f"{_owner(widget, window)}/{type(widget).__name__}:"
+                               f"{_label(widget)}")
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+    for menu in menus:
+        for action in menu.actions():
+            if action.isSeparator() or action.menu() is not None:
+                continue
+            if action.toolTip() == action.text().replace("&", ""):
+                missing.append(f"menu {menu.title().replace('&', '')}/{action.text()}")
+    return sorted(set(missing))
+
+
+def test_every_control_of_this_issue_has_a_tooltip(qtbot, window):
+    controller, hints, _runs = install_all(window)
+    controller.load("sum-threshold")  # caption with step buttons
+    wait_trained(qtbot, window)
+    qtbot.waitUntil(lambda: hints.bar.isVisible())  # a hint with Why? and Fix
+    controller.show_start_page()
+    missing = untipped(window)
+    mine = [m for m in missing if m.split("/")[0] in MINE or m.startswith("menu Examples")]
+    assert mine == []
+    controller.start_page.close()
+
+
+def test_every_control_of_the_window_has_a_tooltip(qtbot, window):
+    """Every control says what it is and what changing it does. Controls of other modules
+    missing one when this was written are listed in KNOWN_MISSING; nothing new may join."""
+    install_all(window)
+    missing = set(untipped(window))
+    new = sorted(missing - KNOWN_MISSING)
+    assert not new, "controls without a tooltip:\n  " + "\n  ".join(new)

@@ -1,0 +1,189 @@
+"""The Outputs tab: the table equals Keras at epoch 0, at a recorded epoch and at the end; the
+threshold re-classifies without training; the history slider and a typed input (seed 000)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.core import datasets
+from playground.core.experiment import Experiment
+from playground.core.forward import forward
+from playground.core.model import build_model
+from playground.core.training import Trainer
+from playground.ui.views.outputs import classify, describe_row, parse_input
+from tests.ui.gui import open_window
+from tests.ui.gui import train as click_train
+
+XOR_LABELS = [0, 1, 1, 0]
+
+
+def predict(model, x) -> np.ndarray:
+    return model.predict(np.asarray(x, np.float32), verbose=0)
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window with the untrained default XOR model (2-4-1, seed 0) shown."""
+    win = open_window(qtbot)
+    qtbot.waitUntil(lambda: win.session.history.latest_outputs is not None, timeout=30000)
+    yield win
+    win.close()
+
+
+def train(qtbot, window, epochs: int) -> None:
+    window.form.texts["epochs"].setText(str(epochs))
+    assert click_train(qtbot, window) == "finished"
+
+
+# ----- without a window ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,row", [("1, 1", [1, 1]), ("0.3 0.1", [0.3, 0.1]),
+                                      ("[0, 1]", [0, 1]), (" -1;2 ", [-1, 2]), ("1e-1,2", [0.1, 2])])
+def test_typed_inputs_are_read_like_a_person_writes_them(text, row):
+    parsed, error = parse_input(text, 2)
+    assert error == ""
+    np.testing.assert_array_equal(parsed, row)
+
+
+@pytest.mark.parametrize("text,message", [("1", "needs 2 numbers, got 1"),
+                                          ("1, 2, 3", "needs 2 numbers, got 3"),
+                                          ("a, 1", "'a' is not a number"),
+                                          ("1, nan", "'nan' is not a finite number"),
+                                          ("", "type 2 numbers")])
+def test_wrong_typed_inputs_say_what_is_wrong(text, message):
+    parsed, error = parse_input(text, 2)
+    assert parsed is None and message in error
+
+
+def test_classes_follow_the_threshold_and_signed_outputs_use_zero():
+    outputs = np.array([[0.2], [0.6], [0.9]])
+    classes, right = classify(outputs, [0, 1, 0], "binary", 0.5)
+    assert classes.tolist() == [0, 1, 1] and right.tolist() == [True, True, False]
+    classes, _ = classify(outputs, [0, 1, 0], "binary", 0.95)
+    assert classes.tolist() == [0, 0, 0]
+    classes, _ = classify(np.array([[-0.3], [0.1]]), [0, 1], "signed", 0.0)
+    assert classes.tolist() == [0, 1]
+    assert describe_row(np.arange(8.0)).endswith("(8 values)")
+
+
+# ----- in the window -------------------------------------------------------------------------
+
+def test_table_equals_keras_at_epoch_0_epoch_100_and_the_end(qtbot, window):
+    train(qtbot, window, 200)
+    view = window.views["OutputsView"]
+    session = window.session
+    experiment, dataset = session.experiment, session.dataset
+    assert session.history.last_epoch == 200
+    assert view.follow.isChecked() and view.shown_epoch == 200
+    assert view.values("target") == ["0", "1", "1", "0"]
+
+    # The same experiment trained headless with the same seed, checked with model.predict.
+    untrained = build_model(experiment, datasets.load(experiment))
+    trainer = Trainer(experiment)
+    list(trainer.run(100))
+    at_100 = predict(trainer.model, session.probe_x)[:, 0]
+    list(trainer.run(100))
+    at_end = predict(trainer.model, session.probe_x)[:, 0]
+    heading = view.columns[dataset.n_inputs + 1]
+    assert heading == "P(class 1)"
+
+    np.testing.assert_allclose(view.values(heading), at_end, atol=1e-6)
+    view.epoch_slider.setValue(0)  # drag the history slider to the start: untrained
+    assert view.shown_epoch == 0 and not view.follow.isChecked()
+    np.testing.assert_allclose(view.values(heading), predict(untrained, session.probe_x)[:, 0],
+                               atol=1e-6)
+    view.epoch_spin.setValue(100)
+    assert view.shown_epoch == 100
+    np.testing.assert_allclose(view.values(heading), at_100, atol=1e-6)
+    texts = [view.table.item(r, view.columns.index(heading)).text() for r in range(4)]
+    assert all(len(t.split(".")[1]) == 4 for t in texts)  # 0.5015, as the seed prints it
+    view.epoch_slider.setValue(view.epoch_slider.maximum())  # and back to the end
+    assert view.shown_epoch == 200 and view.follow.isChecked()
+    np.testing.assert_allclose(view.values(heading), at_end, atol=1e-6)
+    # A trained hidden layer gets XOR right: every row reads right.
+    assert view.values("result") == [True] * 4
+    # One curve per input, over every recorded epoch, ending at the table's values.
+    epochs, values = view.curves[0].getData()
+    assert epochs[0] == 0 and epochs[-1] == 200 and len(epochs) == 201
+    assert values[-1] == pytest.approx(at_end[0], abs=1e-6)
+
+
+def test_threshold_reclassifies_without_training(qtbot, window):
+    view = window.views["OutputsView"]
+    session = window.session
+    epochs_before = len(session.history)
+    probabilities = np.array(view.values("P(class 1)"))
+    assert view.threshold_spin.value() == 0.5 == session.threshold
+    view.threshold_spin.setValue(0.0)  # everything is class 1
+    assert session.threshold == 0.0
+    assert view.values("class") == [1, 1, 1, 1]
+    assert view.values("result") == [label == 1 for label in XOR_LABELS]
+    view.threshold_spin.setValue(1.0)  # nothing is class 1
+    assert view.values("class") == [0, 0, 0, 0]
+    assert view.values("result") == [label == 0 for label in XOR_LABELS]
+    middle = float(np.sort(probabilities)[1] + np.sort(probabilities)[2]) / 2
+    view.threshold_spin.setValue(round(middle, 3))
+    assert sum(view.values("class")) == 2
+    # The probabilities themselves did not move, and nothing trained.
+    np.testing.assert_array_equal(view.values("P(class 1)"), probabilities)
+    assert len(session.history) == epochs_before and session.history.last_epoch == 0
+    assert view.threshold_line.value() == pytest.approx(round(middle, 3))
+    view.filter.setCurrentIndex(1)  # wrong rows only
+    wrong = [r for r, ok in enumerate(view.values("result")) if not ok]
+    assert [r for r in range(4) if not view.table.isRowHidden(r)] == wrong
+
+
+def test_typed_input_shows_output_class_and_its_history(qtbot, window):
+    train(qtbot, window, 60)
+    view = window.views["OutputsView"]
+    session = window.session
+    view.input_edit.setText("1, 1")
+    expected = forward(session.history.latest_weights, session.activations, [[1.0, 1.0]])[0, 0]
+    text = view.input_result.text()
+    assert f"{expected:.4f}" in text and "epoch 60" in text
+    assert f"class <b>{int(expected > 0.5)}</b>" in text
+    epochs, values = view.typed_curve.getData()
+    assert epochs[0] == 0 and epochs[-1] == 60
+    assert values[-1] == pytest.approx(expected)
+    assert values[0] == pytest.approx(session.history.outputs_at(0)[1][3, 0], abs=1e-6)
+    view.epoch_slider.setValue(0)  # the typed input follows the slider back to the start
+    assert "at epoch 0" in view.input_result.text()
+    view.input_edit.setText("1, two")
+    assert view.input_result.text() == "'two' is not a number"
+    assert "b00020" in view.input_result.styleSheet()
+    view.input_edit.setText("0.3")
+    assert view.input_result.text() == "needs 2 numbers, got 1"
+    assert view.typed_curve.getData()[0] is None or len(view.typed_curve.getData()[0]) == 0
+
+
+def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):
+    """5,000 epochs reported without a window: at most 2,000 are kept, the last exactly."""
+    from playground.core.training import Report
+    from playground.ui.session import Session
+    from playground.ui.views.outputs import OutputsView
+
+    experiment = Experiment(epochs=5000)
+    dataset = datasets.load(experiment)
+    session = Session()
+    view = OutputsView(session)
+    qtbot.addWidget(view)
+    session.start_run(experiment, dataset, dataset.x_train, dataset.labels_train)
+    rng = np.random.default_rng(0)
+    weights = tuple(w.astype(np.float32) for w in (rng.normal(size=(2, 4)), np.zeros(4),
+                                                   rng.normal(size=(4, 1)), np.zeros(1)))
+    for start in range(0, 5000, 250):
+        epochs = np.arange(start, start + 250)
+        session.add_report(Report(
+            epochs=epochs, loss=np.ones(250), accuracy=np.ones(250), val_loss=None,
+            val_accuracy=None, outputs=rng.uniform(size=(250, 4, 1)), weights=weights,
+            epochs_per_second=0.0))
+        session.flush()
+    last = session.history.latest_outputs[:, 0]
+    assert len(session.history.snapshot_epochs) <= 2000
+    assert view.epoch_slider.maximum() + 1 <= 2001
+    assert view.epoch_note.text().endswith("of 5,000 epochs kept")
+    assert view.shown_epoch == 4999
+    np.testing.assert_allclose(view.values("P(class 1)"), last)
+    view.epoch_spin.setValue(3001)  # not recorded: the recorded epoch just before it
+    assert view.shown_epoch <= 3001 and view.shown_epoch in session.history.snapshot_epochs
+    assert 3001 - view.shown_epoch < 5000 / 1000

@@ -1,0 +1,168 @@
+"""The Runs tab, driven as a user would: train, stop, tick, rename, remove, compare."""
+from __future__ import annotations
+
+import gc
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from playground.core.examples import AND_SINGLE, XOR_HIDDEN
+from playground.core.runs import RunList
+from playground.ui.views.runs import COLUMNS, RunsView, install_runs
+from tests.ui.gui import train
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_in_the_gui_thread(qapp):
+    """Collect the garbage of earlier tests (windows, models) here, before this test's worker
+    thread starts: a collection that happens to run in the worker thread while it traces a
+    TensorFlow function can finalise TensorFlow objects there and hang the process."""
+    qapp.processEvents()
+    gc.collect()
+    yield
+
+
+@pytest.fixture
+def runs(window) -> RunsView:
+    view = install_runs(window)
+    assert install_runs(window) is view  # idempotent
+    return view
+
+
+def set_experiment(qtbot, window, experiment):
+    window.form.set_experiment(experiment)
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=30_000)
+
+
+def test_a_finished_run_is_kept_with_its_numbers(qtbot, window, runs):
+    assert window.tabs.indexOf(runs) >= 0 and runs.title == "Runs"
+    set_experiment(qtbot, window, XOR_HIDDEN.replace(epochs=30, validation_split=0.25))
+    assert train(qtbot, window) == "finished"
+    assert len(runs.runs) == 1
+    record = runs.runs[0]
+    history = window.session.history
+    assert (record.name, record.epochs, record.status) == ("Run 1", 30, "finished")
+    assert record.final["loss"] == pytest.approx(history.last("loss"))
+    assert record.final["val_accuracy"] == pytest.approx(history.last("val_accuracy"))
+    assert runs.values("Name") == ["Run 1"]
+    assert runs.values("Epochs") == ["30"]
+    assert runs.values("Train loss") == [f"{history.last('loss'):.4f}"]
+    assert runs.values("Test loss") == ["–"]  # XOR has no test rows
+    assert "XOR · 4 tanh → sigmoid" in runs.values("Settings")[0]
+
+
+def test_steps_are_not_runs_but_stopping_is(qtbot, window, runs):
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
+        window.step_action.trigger()
+    assert len(runs.runs) == 0
+    set_experiment(qtbot, window, XOR_HIDDEN.replace(epochs=1_000_000))
+    with qtbot.waitSignal(window.training_idle, timeout=30_000) as blocker:
+        window.train_action.trigger()
+        qtbot.waitUntil(lambda: window.session.history.last_epoch > 50, timeout=30_000)
+        window.stop_action.trigger()
+    assert blocker.args == ["stopped"]
+    assert [r.status for r in runs.runs] == ["stopped"]
+    assert runs.values("Ended") == ["stopped"]
+    assert runs.runs[0].epochs == window.session.history.last_epoch
+
+
+def test_ticked_runs_are_overlaid_renamed_and_removed(qtbot, window, runs):
+    curves = window.views["TrainingCurves"]
+    for experiment in (XOR_HIDDEN.replace(epochs=20, validation_split=0.25),
+                       AND_SINGLE):
+        set_experiment(qtbot, window, experiment)
+        assert train(qtbot, window) == "finished"
+    assert runs.values("Name") == ["Run 1", "Run 2"]
+    before = len(curves.loss_plot.getPlotItem().listDataItems())
+
+    # tick the first run, as a click on its box would
+    runs.table.item(0, COLUMNS.index("Show")).setCheckState(Qt.Checked)
+    assert runs.runs[0].shown
+    assert runs.overlay_names == ["Run 1", "Run 1 (validation)"] * 2  # loss, then accuracy
+    assert runs.legend_names == ["Run 1", "Run 1"]
+    loss_items = curves.loss_plot.getPlotItem().listDataItems()
+    assert len(loss_items) == before + 2
+    dashed = loss_items[before]
+    assert dashed.opts["pen"].style() == Qt.DashLine
+    np.testing.assert_array_equal(dashed.yData, runs.runs[0].curves["loss"])
+    legend_labels = [label.text for _sample, label in curves.loss_plot.getPlotItem().legend.items]
+    assert "Run 1" in legend_labels
+
+    # rename by editing the name cell; the legend follows
+    runs.table.item(0, COLUMNS.index("Name")).setText("with hidden layer")
+    assert runs.runs[0].name == "with hidden layer"
+    legend_labels = [label.text for _sample, label in curves.loss_plot.getPlotItem().legend.items]
+    assert "with hidden layer" in legend_labels and "Run 1" not in legend_labels
+
+    # a second tick adds a second colour
+    runs.set_shown(runs.runs[1].uid, True)
+    assert runs.legend_names == ["with hidden layer"] * 2 + ["Run 2"] * 2  # per run: both charts
+    colours = {item.opts["pen"].color().name()
+               for item in curves.loss_plot.getPlotItem().listDataItems()[before:]}
+    assert len(colours) == 2
+
+    # remove the first: its row and its curves go
+    runs.table.selectRow(0)
+    assert runs.remove_button.isEnabled()
+    runs.remove_button.click()
+    assert runs.values("Name") == ["Run 2"]
+    assert runs.legend_names == ["Run 2", "Run 2"]
+    assert len(curves.loss_plot.getPlotItem().listDataItems()) == before + 1
+
+    # a new model does not wipe the overlay (the live curves are cleared, the runs stay)
+    set_experiment(qtbot, window, XOR_HIDDEN.replace(seed=3))
+    assert runs.legend_names == ["Run 2", "Run 2"]
+
+
+def test_load_settings_and_copy_table(qtbot, window, runs):
+    set_experiment(qtbot, window, AND_SINGLE)
+    train(qtbot, window)
+    set_experiment(qtbot, window, XOR_HIDDEN.replace(epochs=7))
+    runs.table.selectRow(0)
+    runs.load_button.click()
+    assert window.form.experiment == AND_SINGLE
+    runs.copy_button.click()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:3] == ["name", "epochs", "train loss"]
+    assert lines[1].split("\t")[:3] == ["Run 1", "10", runs.values("Train loss")[0]]
+
+
+def test_runs_at_chosen_epochs_compare_like_seed_003(qtbot, window, runs):
+    experiment = XOR_HIDDEN.replace(epochs=12, validation_split=0.25)
+    set_experiment(qtbot, window, experiment)
+    runs.watch_milestones(experiment.replace(epochs=500), (1, 5, 12))
+    assert train(qtbot, window) == "finished"
+    assert runs.values("Name") == ["1 epoch", "5 epochs", "12 epochs"]  # no duplicate "Run 1"
+    history = window.session.history
+    for record, epoch in zip(runs.runs, (1, 5, 12)):
+        assert record.epochs == epoch
+        assert record.final["loss"] == pytest.approx(history.metric("loss")[epoch])
+        assert record.final["val_loss"] == pytest.approx(history.metric("val_loss")[epoch])
+        assert record.experiment == experiment.replace(epochs=epoch)
+    # another model stops the watching
+    set_experiment(qtbot, window, AND_SINGLE)
+    train(qtbot, window)
+    assert runs.values("Name")[-1] == "Run 1"
+
+
+def test_restored_runs_show_and_save(qtbot, window, runs):
+    set_experiment(qtbot, window, AND_SINGLE)
+    train(qtbot, window)
+    runs.set_shown(runs.runs[0].uid, True)
+    saved = json.loads(json.dumps(runs.runs.to_dict(), allow_nan=False))
+    runs.set_runs(RunList())
+    assert runs.table.rowCount() == 0 and runs.legend_names == []
+    runs.set_runs(RunList.from_dict(saved))
+    assert runs.values("Name") == ["Run 1"]
+    assert runs.legend_names == ["Run 1", "Run 1"]
+    assert runs.table.item(0, 0).checkState() == Qt.Checked
+
+
+def test_every_runs_control_has_a_tooltip(runs):
+    for widget in (runs.table, runs.remove_button, runs.load_button, runs.copy_button):
+        assert widget.toolTip(), widget.objectName()
+    for column in range(len(COLUMNS)):
+        assert runs.table.horizontalHeaderItem(column).toolTip()
