@@ -38,6 +38,8 @@ FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize"}
 LAYER_FLAGS = {"units": "--hidden", "activation": "--activation", "dropout": "--dropout"}
 NO_HIDDEN = ("", "none", "0", "-")
 PROGRESS_SECONDS = 0.5
+#: Fields whose default depends on the kind of data (`datasets.follow`).
+FOLLOWED = ("validation_split", "epochs", "batch_size")
 
 
 class UsageError(Exception):
@@ -96,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "output_activation":
             text = "the loss's natural one: " + ", ".join(
                 f"{key} {loss.outputs[0]}" for key, loss in LOSSES.items())
+        elif name in FOLLOWED:
+            text = f"{default}; " + "; ".join(
+                f"{kind} data {getattr(settings, name):g}"
+                for kind, settings in datasets.KIND_SETTINGS.items()
+                if getattr(settings, name) != default)
         else:
             text = default
         parser.add_argument(flag, dest=name, metavar="{%s}" % ",".join(choices) if choices
@@ -177,6 +184,16 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     layers, count = _layers(args, errors)
     if errors:
         raise UsageError(error_text(errors, count))
+    # Flags left out take the dataset's starting settings, as the form picks them when the
+    # dataset changes: sum-threshold holds out 0.2 (Keras's validation_split in seed 002);
+    # images get their natural loss, 5 epochs and batch 32, not XOR's 500 epochs of batch 1.
+    defaults = Experiment()
+    dataset = values.get("dataset", defaults.dataset)
+    if dataset in datasets.names():
+        followed = datasets.follow(dataset, values.get("loss", defaults.loss), defaults.dataset)
+        for name, value in followed.items():
+            if name not in values and not (name == "output_activation" and "loss" in values):
+                values[name] = value
     experiment = Experiment(layers=layers, **values)
     errors = experiment.validate()
     if errors:

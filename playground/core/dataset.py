@@ -42,6 +42,12 @@ class Dataset:
     def output_units(self) -> int:
         return 1 if self.is_binary else self.n_classes
 
+    @property
+    def held_out(self) -> str:
+        """What `val_*` metrics measure: the validation split, or, where none is held out (the
+        image trainer then measures the test set every epoch, as seed 001 does), the test set."""
+        return "validation" if len(self.x_val) else "test"
+
 
 def encode_targets(labels: np.ndarray, encoding: str, n_classes: int) -> np.ndarray:
     """Class indices -> the float32 targets a loss expects (see `LossSpec.encoding`)."""

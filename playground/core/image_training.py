@@ -110,7 +110,7 @@ class ImageTrainer(Trainer):
     @property
     def val_source(self) -> str:
         """What `val_loss` / `val_accuracy` measure: "validation" split or "test" subset."""
-        return "validation" if len(self.dataset.x_val) else "test"
+        return self.dataset.held_out
 
     @property
     def batches_per_epoch(self) -> int:

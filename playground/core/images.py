@@ -19,7 +19,6 @@ import numpy as np
 
 from playground.core import downloads
 from playground.core.dataset import Dataset, split_validation
-from playground.core.experiment import LOSSES, FieldError
 
 PIXELS = 28 * 28
 TRAIN_IMAGES = 60_000
@@ -132,15 +131,6 @@ def train_rows(experiment) -> int:
     n_train, _ = _sizes(experiment)
     split = experiment.validation_split
     return int(n_train * (1.0 - split)) if split > 0 else n_train
-
-
-def check(experiment) -> list[FieldError]:
-    errors = []
-    if experiment.loss not in ("categorical", "sparse-categorical"):
-        names = " or ".join(LOSSES[k].label.lower() for k in ("categorical", "sparse-categorical"))
-        errors.append(FieldError("loss", f"images have 10 classes: use {names} "
-                                         "(with a softmax output)"))
-    return errors
 
 
 def clear_cache() -> None:

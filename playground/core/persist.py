@@ -1,11 +1,16 @@
 """Experiment files (`*.playground`), plain Keras models in and out, and the history as CSV.
 
-An experiment file is a zip archive holding four parts:
+An experiment file is a zip archive holding five parts:
 
     experiment.json   the `Experiment` (its `to_dict`), with the file format and app version
     model.keras       the model in Keras's native format: `keras.models.load_model` reads it
     history.npz       the `RunHistory`: metrics per epoch, recorded outputs and weights
     meta.json         the epoch reached, how the run ended, and how the history was thinned
+    runs.json         the Runs list (`core.runs.RunList.to_dict`): each kept run's name,
+                      settings, final numbers and curves; at most `RUNS_JSON_BYTES`
+
+Files written before runs.json existed have the first four parts only; they read as an empty
+Runs list.
 
 Reading checks every part and raises `PersistError` with a message for the user that names
 the problem ("not a Neural Playground file", "the file is truncated or damaged",
@@ -35,12 +40,20 @@ import numpy as np
 from playground import __version__
 from playground.core.experiment import Experiment, ExperimentError
 from playground.core.history import METRICS, RunHistory
+from playground.core.runs import FORMAT as RUNS_FORMAT
+from playground.core.runs import RunList, record_run
 
 #: The file format this version writes and the newest it reads.
 FORMAT = 1
 SUFFIX = ".playground"
 MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
-PARTS = ("experiment.json", "model.keras", "history.npz", "meta.json")
+#: The parts written; runs.json is optional when reading (older files lack it).
+PARTS = ("experiment.json", "model.keras", "history.npz", "meta.json", "runs.json")
+#: The most runs.json may hold. A run's curves are at most 2,000 points each (~100 kB of
+#: JSON), so about 150 runs fit whole; beyond that their curves are thinned further to fit.
+RUNS_JSON_BYTES = 16 << 20
+#: Curve points per run tried, in turn, until runs.json fits (0: final numbers only).
+_RUNS_CURVE_POINTS = (None, 500, 100, 0)
 #: Weight snapshots beyond this many bytes are thinned before saving (an MNIST MLP's weights
 #: are 2.7 MB a snapshot; the latest weights are always kept, and they are also in the model).
 WEIGHT_SNAPSHOT_BYTES = 32 << 20
@@ -262,11 +275,29 @@ def history_csv(history: RunHistory) -> str:
 # Saving (needs the model: call from the thread that owns it)
 
 
+def runs_json(runs: RunList | None, name: str = "the file") -> bytes:
+    """runs.json for `runs` (None: an empty list), at most `RUNS_JSON_BYTES`: when the whole
+    curves would not fit, every run's curves are thinned further (the final numbers stay
+    whole). `PersistError` when even the numbers alone are too many."""
+    runs = runs if runs is not None else RunList()
+    for points in _RUNS_CURVE_POINTS:
+        document = {"app": "Neural Playground", "app_version": __version__,
+                    **runs.to_dict(max_points=points)}
+        data = json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        if len(data) <= RUNS_JSON_BYTES:
+            return data
+    raise PersistError(f"Could not save {name}: the Runs list ({len(runs):,} runs) is too "
+                       "long for one file; remove some runs in the Runs tab.")
+
+
 def save_run(path: str | os.PathLike, experiment: Experiment, model,
-             history: RunHistory | HistoryData, epoch: int) -> Path:
-    """Write an experiment file: settings, model, history and epoch; atomically."""
+             history: RunHistory | HistoryData, epoch: int,
+             runs: RunList | None = None) -> Path:
+    """Write an experiment file: settings, model, history, epoch and the Runs list `runs`
+    (None: an empty list); atomically, all parts or none."""
     data = history if isinstance(history, HistoryData) else HistoryData.of(history)
     path = Path(path)
+    runs_part = runs_json(runs, path.name)
     with tempfile.TemporaryDirectory(prefix="playground-save-") as folder:
         model_path = Path(folder) / "model.keras"
         model.save(model_path)
@@ -279,6 +310,7 @@ def save_run(path: str | os.PathLike, experiment: Experiment, model,
                 archive.write(model_path, "model.keras")
                 archive.writestr("history.npz", data.to_bytes())
                 archive.writestr("meta.json", json.dumps(meta, indent=2, allow_nan=False))
+                archive.writestr("runs.json", runs_part)
     return path
 
 
@@ -306,6 +338,8 @@ class SavedRun:
     epoch: int
     model_bytes: bytes
     meta: dict[str, Any]
+    #: The Runs list saved with it (empty for files from before runs were saved).
+    runs: RunList = field(default_factory=RunList)
 
 
 def _not_ours(name: str, detail: str) -> PersistError:
@@ -362,15 +396,34 @@ def _read_json(archive: zipfile.ZipFile, part: str, name: str) -> dict:
     return data
 
 
-def _check_format(data: dict, part: str, name: str) -> None:
+def _check_format(data: dict, part: str, name: str, newest: int = FORMAT) -> None:
     version = data.get("format")
     if not isinstance(version, int) or isinstance(version, bool):
         raise _not_ours(name, f"{part} has no format number")
-    if version > FORMAT:
+    if version > newest:
         made_by = data.get("app_version", "a newer version")
-        raise PersistError(f"{name} was saved by Neural Playground {made_by} (file format "
-                           f"{version}); this version ({__version__}) reads format {FORMAT} "
+        what = "file format" if part != "runs.json" else "runs.json format"
+        raise PersistError(f"{name} was saved by Neural Playground {made_by} ({what} "
+                           f"{version}); this version ({__version__}) reads format {newest} "
                            "and older. Update the app to open it.")
+
+
+def _runs(archive: zipfile.ZipFile, name: str) -> RunList:
+    """The Runs list in runs.json; empty when the file has none (saved before runs were)."""
+    if "runs.json" not in archive.namelist():
+        return RunList()
+    raw = _read_part(archive, "runs.json", name, RUNS_JSON_BYTES)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _damaged(name, f"runs.json is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise _damaged(name, "runs.json is not a JSON object")
+    _check_format(data, "runs.json", name, RUNS_FORMAT)
+    try:
+        return RunList.from_dict(data)
+    except ValueError as error:
+        raise _damaged(name, f"runs.json: {error}") from None
 
 
 def _experiment(document: dict, name: str) -> Experiment:
@@ -401,6 +454,7 @@ def read_run(path: str | os.PathLike) -> SavedRun:
         if model_bytes[:4] != b"PK\x03\x04":
             raise _damaged(name, "model.keras is not a Keras model file")
         history_bytes = _read_part(archive, "history.npz", name)
+        runs = _runs(archive, name)
     try:
         history = HistoryData.from_bytes(history_bytes, meta).to_history()
     except PersistError as error:
@@ -408,7 +462,7 @@ def read_run(path: str | os.PathLike) -> SavedRun:
     if len(history) and history.last_epoch != epoch:
         raise _damaged(name, f"the history ends at epoch {history.last_epoch} but meta.json "
                        f"says {epoch}")
-    return SavedRun(path, experiment, history, epoch, model_bytes, meta)
+    return SavedRun(path, experiment, history, epoch, model_bytes, meta, runs)
 
 
 def read_experiment(path: str | os.PathLike) -> Experiment:
@@ -441,13 +495,25 @@ def is_experiment_file(path: str | os.PathLike) -> bool:
         return False
 
 
+def cli_runs(trainer, history: RunHistory) -> RunList:
+    """The Runs list a command-line run saves: that one run, "Run 1", as the window would have
+    kept it when it ended (none when it trained no epoch)."""
+    runs = RunList()
+    if history.last_epoch >= 1:
+        status = history.status if history.status in ("finished", "diverged") else "stopped"
+        runs.add(record_run(runs.next_name(), trainer.experiment, history,
+                            getattr(trainer, "dataset", None), status=status))
+    return runs
+
+
 def save_from_cli(path: str | os.PathLike, trainer, history: RunHistory) -> int:
-    """`playground train --save FILE`: write the run's experiment file. Returns the exit code
-    (0, or 1 with the reason on stderr)."""
+    """`playground train --save FILE`: write the run's experiment file, its Runs list holding
+    this one run (`cli_runs`). Returns the exit code (0, or 1 with the reason on stderr)."""
     import sys
 
     try:
-        save_run(path, trainer.experiment, trainer.model, history, trainer.epoch)
+        save_run(path, trainer.experiment, trainer.model, history, trainer.epoch,
+                 cli_runs(trainer, history))
     except PersistError as error:
         print(f"playground: {error}", file=sys.stderr)
         return 1

@@ -60,7 +60,14 @@ class RunRecord:
     #: Identity within its `RunList` (names can repeat while being edited; uids do not).
     uid: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, max_points: int | None = None) -> dict[str, Any]:
+        """Plain JSON data; `max_points` thins the curves further (0: leave them out), e.g.
+        to keep a file of many runs small. The final numbers are always kept whole."""
+        curves = self.curves
+        if max_points == 0:
+            curves = {}
+        elif max_points is not None:
+            curves = {k: _thinned(v, max_points) for k, v in curves.items()}
         return {
             "name": self.name,
             "experiment": self.experiment.to_dict(),
@@ -69,7 +76,7 @@ class RunRecord:
             "status": self.status,
             "final": {k: _json_number(v) for k, v in self.final.items()},
             "curves": {k: [_json_number(v) for v in np.asarray(values)]
-                       for k, values in self.curves.items()},
+                       for k, values in curves.items()},
             "shown": bool(self.shown),
         }
 
@@ -265,6 +272,14 @@ class RunList:
     def clear(self) -> None:
         self._records = []
 
+    def copy(self) -> "RunList":
+        """The same records, names, uids and numbering, in a list of its own (records are
+        immutable, so the copy can go to another thread, e.g. to be saved there)."""
+        other = RunList()
+        other._records = list(self._records)
+        other._next_uid, other._next_number = self._next_uid, self._next_number
+        return other
+
     def set_shown(self, uid: int, shown: bool) -> None:
         record = self.get(uid)
         if record is not None and record.shown != shown:
@@ -300,8 +315,11 @@ class RunList:
                          for line in lines)
 
     # ----- JSON -----
-    def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "runs": [r.to_dict() for r in self._records]}
+    def to_dict(self, max_points: int | None = None) -> dict[str, Any]:
+        """The records (curves thinned to `max_points` when given, see `RunRecord.to_dict`)
+        and the next "Run N" number, so a list read back goes on naming as it would have."""
+        return {"format": FORMAT, "runs": [r.to_dict(max_points) for r in self._records],
+                "next_number": self._next_number}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "RunList":
@@ -313,7 +331,12 @@ class RunList:
         version = data.get("format", FORMAT)
         if not isinstance(version, int) or version > FORMAT:
             raise ValueError(f"the runs were saved in a newer format ({version})")
-        return cls([RunRecord.from_dict(item) for item in data.get("runs", [])])
+        number = data.get("next_number", 1)
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValueError("next_number must be a whole number ≥ 1")
+        runs = cls([RunRecord.from_dict(item) for item in data.get("runs", [])])
+        runs._next_number = max(runs._next_number, number)
+        return runs
 
     # ----- internals -----
     def _name_taken(self, name: str, ignore: int = -1) -> bool:
@@ -361,9 +384,10 @@ def _json_number(value) -> float | str | None:
     return float(f"{value:.7g}") if math.isfinite(value) else str(value)
 
 
-def _thinned(values: np.ndarray) -> np.ndarray:
+def _thinned(values: np.ndarray, limit: int = MAX_CURVE_POINTS) -> np.ndarray:
+    """At most `limit` (≥ 2) evenly spaced values, the first and last kept."""
     values = np.asarray(values, np.float64)
-    if len(values) <= MAX_CURVE_POINTS:
+    if len(values) <= limit:
         return values.copy()
-    keep = np.unique(np.linspace(0, len(values) - 1, MAX_CURVE_POINTS).round().astype(int))
+    keep = np.unique(np.linspace(0, len(values) - 1, max(limit, 2)).round().astype(int))
     return values[keep]

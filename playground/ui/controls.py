@@ -14,7 +14,9 @@ from playground.ui.layer_table import LayerTable
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "3")
 
 TOOLTIPS = {
-    "dataset": "What the network learns: the four rows of a truth table, or generated data.",
+    "dataset": "What the network learns: the four rows of a truth table, generated rows or "
+               "28×28 images. Changing it picks a loss that fits the data and, for another "
+               "kind of data, a validation split, epochs and batch size to suit its size.",
     "loss": "How wrong the network is, the number training pushes down. It also decides the "
             "targets: 0/1 for cross-entropy, -1/+1 for hinge.",
     "output_activation": "The last neuron's squashing function: sigmoid gives a probability "
@@ -29,7 +31,22 @@ TOOLTIPS = {
                   "every row, like seed 000).",
     "seed": "Seeds the initial weights and the shuffling: the same seed gives the same run.",
     "validation_split": "Fraction of the rows held out (the last ones, like Keras) to check "
-                        "the network on data it does not train on.",
+                        "the network on data it does not train on. 0 = none (images then use "
+                        "the test images as validation data, like seed 001).",
+    "inputs": "How many numbers each row has, each drawn between 0 and 1. More inputs: "
+              "a harder problem in more dimensions.",
+    "threshold": "A row is labelled positive when its numbers add up to more than this. "
+                 "Half the number of inputs splits the rows about evenly.",
+    "samples": "How many rows are generated to train on (the validation rows are taken "
+               "from these). More rows: a better picture of the rule, slower epochs.",
+    "test_samples": "How many fresh rows are generated to test the trained network on; "
+                    "changing it never changes the training rows. 0 = no test.",
+    "train_size": "How many of the 60,000 training images to use, from the first one. "
+                  "0 = all 60,000; fewer trains faster but learns less.",
+    "test_size": "How many of the 10,000 test images to check the network on, from the "
+                 "first one. 0 = all 10,000.",
+    "normalize": "Divide each pixel by 255 so inputs run from 0 to 1. Off feeds raw 0-255 "
+                 "pixels, which saturate the softmax into hard 0/1 answers (seed 001's bug).",
 }
 
 
@@ -67,6 +84,7 @@ class ExperimentForm(QWidget):
         self.errors: list[FieldError] = []
         self.rows: dict[str, FieldRow] = {}
         self._loading = False
+        self._dataset_key = ""  # the dataset shown before a change, for `datasets.follow`
 
         self.dataset = QComboBox()
         for key in datasets.names():
@@ -113,7 +131,7 @@ class ExperimentForm(QWidget):
             layout.addWidget(box)
         layout.addStretch(1)
 
-        self.dataset.currentIndexChanged.connect(self._on_edit)
+        self.dataset.currentIndexChanged.connect(self._on_dataset_changed)
         self.loss.currentIndexChanged.connect(self._on_loss_changed)
         self.output_activation.currentIndexChanged.connect(self._on_edit)
         self.optimizer.currentIndexChanged.connect(self._on_edit)
@@ -126,6 +144,7 @@ class ExperimentForm(QWidget):
         """Fill every field from `experiment` (an example, a file, the last session)."""
         self._loading = True
         self.dataset.setCurrentIndex(max(self.dataset.findData(experiment.dataset), 0))
+        self._dataset_key = self.dataset.currentData()  # no signal when it was already shown
         self.loss.setCurrentIndex(self.loss.findData(experiment.loss))
         self._fill_outputs(experiment.loss, experiment.output_activation)
         self.optimizer.setCurrentIndex(self.optimizer.findData(experiment.optimizer))
@@ -146,13 +165,12 @@ class ExperimentForm(QWidget):
     # ----- building rows -----
     def _add_row(self, form: QFormLayout, name: str, editor: QWidget) -> None:
         editor.setObjectName(name)
-        tip = TOOLTIPS.get(name, "")
-        if tip:
-            editor.setToolTip(tip)
+        tip = TOOLTIPS[name]  # every field has one: a KeyError here is a missing tooltip
+        editor.setToolTip(tip)
         row = FieldRow(editor, name)
         self.rows[name] = row
         label = QLabel(FIELDS[name].label)
-        label.setToolTip(tip)
+        label.setToolTip(tip)  # hovering the label explains the field too
         form.addRow(label, row)
 
     def _scalar_editor(self, name: str) -> QWidget:
@@ -176,6 +194,25 @@ class ExperimentForm(QWidget):
         self.output_activation.blockSignals(False)
 
     # ----- reacting to edits -----
+    def _on_dataset_changed(self) -> None:
+        key = self.dataset.currentData()
+        before, self._dataset_key = self._dataset_key, key
+        if not self._loading:  # a file or an example brings its own settings
+            self._apply(datasets.follow(key, self.loss.currentData(), before))
+        self._on_edit()
+
+    def _apply(self, changes: dict) -> None:
+        """Show `changes` (Experiment field -> value) in the fields, without re-reading the
+        form after each one: the caller does that once."""
+        loading, self._loading = self._loading, True
+        if "loss" in changes:
+            self.loss.setCurrentIndex(self.loss.findData(changes["loss"]))
+            self._fill_outputs(changes["loss"], changes.get("output_activation", ""))
+        for name, value in changes.items():
+            if name in self.texts:
+                self.texts[name].setText(_format(value))
+        self._loading = loading
+
     def _on_loss_changed(self) -> None:
         loss = self.loss.currentData()
         self._fill_outputs(loss, self.output_activation.currentData() or "")

@@ -86,9 +86,13 @@ class DataFilesDialog(QDialog):
         self.error.hide()
         self.download_button = QPushButton("Download")
         self.download_button.setObjectName("download_button")
+        self.download_button.setToolTip("Fetch the files from the internet into Keras's cache, "
+                                        "as Keras does on first use; you can keep working "
+                                        "meanwhile")
         self.download_button.clicked.connect(self.start_download)
         self.cancel_button = QPushButton("Cancel download")
         self.cancel_button.setObjectName("cancel_download")
+        self.cancel_button.setToolTip("Stop downloading; nothing half-downloaded is kept")
         self.cancel_button.clicked.connect(self.cancel_download)
         self.import_button = QPushButton("Import files…")
         self.import_button.setObjectName("import_files")
@@ -97,6 +101,7 @@ class DataFilesDialog(QDialog):
                                       "recognised by their content")
         self.import_button.clicked.connect(lambda: self.import_files())
         self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close this window; a download still running is cancelled")
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         for button in (self.download_button, self.cancel_button, self.import_button):

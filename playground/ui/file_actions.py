@@ -6,6 +6,9 @@ a model) is queued to the training worker, which owns the model, and only while 
 going; reading and checking an experiment file, exporting plots and CSV happen here, on the GUI
 thread. Every operation ends in `finished(operation, path, message)`, message "" on success;
 a failure is also shown to the user, and leaves the window as it was.
+
+An experiment file carries the Runs tab's list too: Save writes it, and opening an experiment
+file replaces the list with the file's (see `open_path`).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 
 from playground.core import codegen, desktop, persist
 from playground.core.experiment import Experiment
+from playground.core.runs import RunList
 from playground.ui import exports
 from playground.ui.about import AboutDialog
 from playground.ui.app_settings import RememberedSettings
@@ -40,7 +44,7 @@ def install_file_actions(window) -> "FileActions":
 
 class FileActions(QObject):
     # Commands to the worker (queued: they run in its thread, after any command before them).
-    _save = Signal(str, object, object)
+    _save = Signal(str, object, object, object)
     _export_model = Signal(str)
     _restore = Signal(object)
     _open_model = Signal(str)
@@ -60,6 +64,7 @@ class FileActions(QObject):
         self.code_dialog: exports.CodeDialog | None = None
         self._writing: dict[str, str] = {}  # path -> operation, for saves in flight
         self._opening: list[str] | None = None  # [path, message] while an open is in flight
+        self._opening_runs = None  # the Runs list of the experiment file being opened
 
         worker = window.workers.worker
         self._save.connect(worker.save)
@@ -109,8 +114,12 @@ class FileActions(QObject):
                                   tip="A plain Keras script that runs this experiment")
         self.reset_action = action("Reset to &Defaults", self.reset_to_defaults,
                                    tip="The default experiment and window layout")
-        self.quit_action = action("&Quit", w.close, QKeySequence.Quit)
-        self.about_action = action("&About Neural Playground", self.show_about)
+        self.quit_action = action("&Quit", w.close, QKeySequence.Quit,
+                                  "Stop any run and close the app; the experiment and layout "
+                                  "come back next time")
+        self.about_action = action("&About Neural Playground", self.show_about,
+                                   tip="Versions of the app and the libraries under it, and "
+                                       "where it keeps its files")
 
         bar = w.menuBar()
         menu = bar.addMenu("&File")
@@ -232,16 +241,22 @@ class FileActions(QObject):
                 return form
         return current
 
+    def _runs_view(self):
+        return self.window.views.get("RunsView")
+
     def save_to(self, path) -> None:
-        """Write the experiment file at `path` (in the worker; `finished` says how it went)."""
+        """Write the experiment file at `path`, with the Runs tab's list (in the worker;
+        `finished` says how it went)."""
         path = str(path)
         refusal = self._refusal()
         if refusal:
             self._end("save", path, f"Could not save {Path(path).name}: {refusal}")
             return
         history = persist.HistoryData.of(self.window.session.history)
+        view = self._runs_view()
+        runs = view.runs.copy() if view is not None else None
         self._writing[path] = "save"
-        self._save.emit(path, self.experiment_to_save(), history)
+        self._save.emit(path, self.experiment_to_save(), history, runs)
 
     def export_model_dialog(self) -> None:
         start = str(Path(self._folder()) / "model.keras")
@@ -274,7 +289,15 @@ class FileActions(QObject):
             self.open_path(path)
 
     def open_path(self, path) -> None:
-        """Open an experiment file or a plain Keras model; `finished` says how it went."""
+        """Open an experiment file or a plain Keras model; `finished` says how it went.
+
+        An experiment file is a document: once it has opened, the Runs tab shows the runs
+        saved in it, *replacing* the runs listed before (they belonged to the experiment that
+        was open; mixing them in would save another experiment's runs into this file at the
+        next Save). A file saved before runs were kept opens with an empty list. A plain Keras
+        model carries no runs, so it leaves the list as it is. A file that cannot be read,
+        runs.json included, changes nothing: its message names the problem.
+        """
         path = str(path)
         w = self.window
         if not w.loaded:  # the worker takes files once TensorFlow is in
@@ -303,6 +326,7 @@ class FileActions(QObject):
                 self._end("open", path, str(error))
                 return
         self._opening = [path, ""]
+        self._opening_runs = None if is_model else saved.runs
         w.state = "running"
         w._update_controls()
         if is_model:
@@ -313,7 +337,14 @@ class FileActions(QObject):
     def _on_opened(self, experiment: Experiment, history, path: str) -> None:
         w = self.window
         w.form.set_experiment(experiment)
-        if history is not None:  # an experiment file: its curves, outputs and weights
+        runs, self._opening_runs = self._opening_runs, None
+        if history is not None:  # an experiment file: its runs, curves, outputs and weights
+            view = self._runs_view()
+            if view is not None:
+                # An example's milestones belonged to what was open: none are taken from
+                # the file's history (its runs are in its list already).
+                view.watch_milestones(None, ())
+                view.set_runs(runs if runs is not None else RunList())
             w.session.history = history
             w.session.history_changed.emit()
             self._show_epoch(experiment, history)
@@ -340,6 +371,7 @@ class FileActions(QObject):
         w.speed_label.setText("")
 
     def _on_open_failed(self, path: str, message: str) -> None:
+        self._opening_runs = None
         if self._opening is not None:
             self._opening[1] = message
 
@@ -350,6 +382,7 @@ class FileActions(QObject):
             self._end("open", path, message, f"Opened {path}")
 
     def _on_worker_failed(self, message: str) -> None:
+        self._opening_runs = None
         if self._opening is not None:
             path, _ = self._opening
             self._opening = None

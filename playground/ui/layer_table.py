@@ -11,6 +11,9 @@ from playground.core.experiment import ACTIVATIONS, LAYER_FIELDS, FieldError, La
 
 ERROR_BACKGROUND = QColor("#ffd6d6")
 COLUMNS = ("units", "activation", "dropout")
+ACTIVATION_TIP = ("The function each neuron of this layer applies to its weighted sum: relu "
+                  "cuts negatives to 0, tanh squashes into -1..1, sigmoid into 0..1, linear "
+                  "keeps the sum (a stack of linear layers is still one straight line).")
 
 
 class LayerTable(QWidget):
@@ -122,6 +125,7 @@ class LayerTable(QWidget):
         combo = QComboBox()
         combo.addItems(ACTIVATIONS)
         combo.setCurrentText(layer.activation)
+        combo.setToolTip(ACTIVATION_TIP)
         combo.currentTextChanged.connect(lambda _: self.changed.emit())
         self.table.setCellWidget(row, 1, combo)
         self.table.setItem(row, 2, QTableWidgetItem(f"{layer.dropout:g}"))

@@ -236,9 +236,10 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         if self.state == "running":
             self.workers.worker.request_stop()
-        elif self.state == "paused":
+        elif self.state == "paused":  # the worker is idle already: the run just ends here
             self.state = "idle"
             self._update_controls()
+            self.training_idle.emit("stopped")
 
     def reset_weights(self) -> None:
         if self.state in ("running", "loading"):
@@ -292,8 +293,9 @@ class MainWindow(QMainWindow):
         self.progress.setValue(min(epoch, self.progress.maximum()))
         text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
         if history.has_validation:
-            text += (f"   val loss {history.last('val_loss'):.4f}   "
-                     f"val accuracy {history.last('val_accuracy'):.3f}")
+            held_out = "test" if self.session.dataset.held_out == "test" else "val"
+            text += (f"   {held_out} loss {history.last('val_loss'):.4f}   "
+                     f"{held_out} accuracy {history.last('val_accuracy'):.3f}")
         self.metrics_label.setText(text)
         if report.epochs_per_second:
             self.speed_label.setText(f"{report.epochs_per_second:,.0f} epochs/s")

@@ -156,11 +156,12 @@ class TrainingWorker(QObject):
         self.predicted.emit(rows, outputs, token)
 
     # ----- files (playground.core.persist), queued: never while a run is going -----
-    @Slot(str, object, object)
-    def save(self, path: str, experiment, history) -> None:
-        """Write an experiment file: `experiment`, the model, `history` (a `HistoryData`)."""
+    @Slot(str, object, object, object)
+    def save(self, path: str, experiment, history, runs=None) -> None:
+        """Write an experiment file: `experiment`, the model, `history` (a `HistoryData`) and
+        the Runs list `runs` (a `RunList` the GUI thread no longer changes, or None)."""
         self._write(path, lambda persist: persist.save_run(
-            path, experiment, self.trainer.model, history, self.trainer.epoch))
+            path, experiment, self.trainer.model, history, self.trainer.epoch, runs))
 
     @Slot(str)
     def export_model(self, path: str) -> None:

@@ -203,6 +203,31 @@ def test_flags_build_the_experiment():
         assert cli.parse_train_args(["--hidden", none])[0].layers == ()
 
 
+def test_validation_split_defaults_to_the_datasets():
+    summed, _ = cli.parse_train_args(["--dataset", "sum-threshold"])
+    assert summed.validation_split == 0.2  # issue 4: like Keras's validation_split
+    given, _ = cli.parse_train_args(["--dataset", "sum-threshold", "--validation-split", "0"])
+    assert given.validation_split == 0.0  # the flag wins
+    assert cli.parse_train_args(["--dataset", "or"])[0].validation_split == 0.0
+    assert cli.parse_train_args(["--validation-split", "0.25"])[0].validation_split == 0.25
+    helps = {a.dest: a.help for a in cli.build_parser()._actions}
+    assert "table data 0.2" in helps["validation_split"]
+    assert "images data 5" in helps["epochs"]
+
+
+def test_image_data_without_flags_gets_its_natural_loss_and_sizes():
+    mnist, _ = cli.parse_train_args(["--dataset", "mnist"])
+    assert (mnist.loss, mnist.output, mnist.epochs, mnist.batch_size) == \
+        ("sparse-categorical", "softmax", 5, 32)
+    given, _ = cli.parse_train_args(["--dataset", "fashion-mnist", "--loss", "categorical",
+                                     "--epochs", "2", "--batch-size", "128"])
+    assert (given.loss, given.epochs, given.batch_size) == ("categorical", 2, 128)
+    with pytest.raises(cli.UsageError, match="--loss"):  # an explicit misfit is reported
+        cli.parse_train_args(["--dataset", "mnist", "--loss", "bce"])
+    xor, _ = cli.parse_train_args([])
+    assert (xor.loss, xor.epochs, xor.batch_size) == ("bce", 500, 1)  # seed 000 unchanged
+
+
 def test_flag_names_for_fields():
     assert cli.flag_name("learning_rate") == "--lr"
     assert cli.flag_name("batch_size") == "--batch-size"

@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from playground.core.experiment import (FIELDS, LAYER_FIELDS, Experiment, ExperimentError,
-                                        Layer)
+from playground.core import datasets
+from playground.core.experiment import (FIELDS, LAYER_FIELDS, LOSSES, Experiment,
+                                        ExperimentError, Layer)
 
 
 def error_fields(experiment: Experiment) -> set[str]:
@@ -53,6 +54,9 @@ def test_single_neuron_is_valid():
     ({"loss": "hinge", "output_activation": "sigmoid"}, "output_activation"),
     ({"loss": "bce", "output_activation": "tanh"}, "output_activation"),
     ({"loss": "nonsense"}, "loss"),
+    ({"loss": "categorical"}, "loss"),  # a softmax over XOR's two classes always reads 1
+    ({"loss": "sparse-categorical", "dataset": "sum-threshold"}, "loss"),
+    ({"loss": "bce", "dataset": "mnist"}, "loss"),
     ({"optimizer": "lbfgs"}, "optimizer"),
     ({"seed": -1}, "seed"),
     ({"validation_split": 0.95}, "validation_split"),
@@ -255,3 +259,52 @@ def test_from_dict_needs_an_object():
 
 def test_experiment_error_is_a_value_error():
     assert issubclass(ExperimentError, ValueError)
+
+
+# ----- settings that follow the dataset ------------------------------------------------------
+
+def _followed(experiment: Experiment, key: str) -> Experiment:
+    """`experiment` with its dataset changed to `key` as the form does it."""
+    changes = datasets.follow(key, experiment.loss, experiment.dataset)
+    return experiment.replace(dataset=key, **changes)
+
+
+def test_images_get_a_categorical_loss_and_tutorial_counts():
+    mnist = _followed(Experiment(), "mnist")
+    assert (mnist.loss, mnist.output) == ("sparse-categorical", "softmax")
+    assert (mnist.epochs, mnist.batch_size, mnist.validation_split) == (5, 32, 0.0)
+    assert mnist.validate() == []
+    kept = datasets.follow("fashion-mnist", "categorical", "mnist")
+    assert kept == {}  # a fitting loss, the same kind of data: the user's values stay
+
+
+def test_gates_and_tables_get_bce_unless_the_loss_fits():
+    xor = _followed(Experiment(dataset="mnist", loss="categorical", epochs=20, batch_size=128),
+                    "xor")
+    assert (xor.loss, xor.output_activation) == ("bce", "")
+    assert (xor.epochs, xor.batch_size, xor.validation_split) == (500, 1, 0.0)
+    assert xor.validate() == []
+    hinge = Experiment(loss="hinge", output_activation="linear")
+    assert "loss" not in datasets.follow("sum-threshold", "hinge", "xor")
+    assert _followed(hinge, "and") == hinge.replace(dataset="and")
+
+
+def test_validation_split_follows_the_kind_of_data():
+    summed = _followed(Experiment(), "sum-threshold")
+    assert summed.validation_split == 0.2  # issue 4: Keras's validation_split
+    assert (summed.epochs, summed.batch_size) == (150, 32)  # seed 002
+    assert summed.validate() == []
+    # Back to a gate: no split (holding out one of four rows leaves a corner untrained).
+    assert _followed(summed, "or").validation_split == 0.0
+    assert datasets.kind_settings("sum-threshold").validation_split == 0.2
+    assert datasets.kind_settings("xor").validation_split == Experiment().validation_split
+
+
+def test_every_kind_of_dataset_has_settings_that_fit_it():
+    for key in datasets.names():
+        settings = datasets.kind_settings(key)
+        start = Experiment(dataset=key, loss=settings.losses[0], epochs=settings.epochs,
+                           batch_size=settings.batch_size,
+                           validation_split=settings.validation_split)
+        assert start.validate() == [], key
+        assert set(settings.losses) <= set(LOSSES)

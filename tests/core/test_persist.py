@@ -18,6 +18,7 @@ from playground.core import persist
 from playground.core.experiment import Experiment, Layer
 from playground.core.history import METRICS, RunHistory
 from playground.core.model_files import infer_experiment, open_keras_model, restore_trainer
+from playground.core.runs import FINAL_NAMES, RunList, record_run
 from playground.core.tf_runtime import load
 from playground.core.training import Trainer
 
@@ -152,11 +153,114 @@ def test_history_csv_leaves_missing_values_empty():
     assert float(lines[-1].split(",")[1]) == pytest.approx(history.last("loss"))
 
 
+def two_runs(history) -> RunList:
+    """What the Runs tab holds after two runs, the first renamed and ticked."""
+    runs = RunList()
+    first = runs.add(record_run(runs.next_name(), FAST_XOR, history))
+    runs.add(record_run(runs.next_name(), FAST_XOR, history, status="stopped", upto=30))
+    runs.rename(first.uid, "adam 0.05")
+    runs.set_shown(first.uid, True)
+    return runs
+
+
+def test_the_runs_list_is_saved_with_the_run(tmp_path, xor_run):
+    trainer, history = xor_run
+    runs = two_runs(history)
+    path = tmp_path / "runs.playground"
+    persist.save_run(path, FAST_XOR, trainer.model, history, trainer.epoch, runs)
+    saved = persist.read_run(path)
+    assert_same_history(saved.history, history)  # the other parts are as before
+    assert [r.name for r in saved.runs] == ["adam 0.05", "Run 2"]
+    assert [(r.epochs, r.status, r.shown) for r in saved.runs] == [
+        (60, "finished", True), (30, "stopped", False)]
+    assert saved.runs.comparison_text() == runs.comparison_text()
+    for old, new in zip(runs, saved.runs):
+        assert new.experiment == old.experiment and new.summary == old.summary
+        for key in FINAL_NAMES:
+            assert (new.final[key] is None) == (old.final[key] is None)
+            if old.final[key] is not None:
+                assert new.final[key] == pytest.approx(old.final[key], rel=1e-6)
+        assert new.curves.keys() == old.curves.keys()
+        for key, values in old.curves.items():
+            np.testing.assert_allclose(new.curves[key], values, rtol=1e-6)
+    assert saved.runs.next_name() == "Run 3"  # numbering goes on as before the save
+    with zipfile.ZipFile(path) as archive:
+        document = json.loads(archive.read("runs.json"))
+    assert document["format"] == 1 and document["app_version"]
+
+
+def test_a_file_from_before_runs_were_saved_opens_with_no_runs(saved_file, tmp_path):
+    old = tmp_path / "old.playground"
+    with zipfile.ZipFile(saved_file) as source, zipfile.ZipFile(old, "w") as target:
+        for name in ("experiment.json", "model.keras", "history.npz", "meta.json"):
+            target.writestr(name, source.read(name))
+    saved = persist.read_run(old)
+    assert saved.epoch == 60 and len(saved.runs) == 0
+    assert restore_trainer(saved).epoch == 60
+    # and a save without a list writes an empty one
+    assert len(persist.read_run(saved_file).runs) == 0
+
+
+def test_a_damaged_runs_list_names_the_problem(tmp_path, xor_run):
+    trainer, history = xor_run
+    good = tmp_path / "good.playground"
+    persist.save_run(good, FAST_XOR, trainer.model, history, trainer.epoch, two_runs(history))
+    document = json.loads(zipfile.ZipFile(good).read("runs.json"))
+    no_experiment = dict(document, runs=[{"name": "Run 1"}])
+    bad_layer = json.loads(json.dumps(document))
+    bad_layer["runs"][1]["experiment"]["layers"][0]["units"] = 0
+    cases = {
+        b"{not json": "runs.json is not valid JSON",
+        b"[1, 2]": "runs.json is not a JSON object",
+        json.dumps(no_experiment).encode(): "runs.json: run 'Run 1' is damaged",
+        json.dumps(bad_layer).encode(): "runs.json: run 'Run 2': layers[0].units",
+        json.dumps(dict(document, runs={"a": 1})).encode(): "runs.json: the runs must be",
+        json.dumps(dict(document, format=2, app_version="9.0")).encode(): "Update the app",
+    }
+    for i, (data, expected) in enumerate(cases.items()):
+        bad = rewrite(good, tmp_path / f"bad{i}.playground", {"runs.json": data})
+        with pytest.raises(persist.PersistError) as caught:
+            persist.read_run(bad)
+        message = str(caught.value)
+        assert message.startswith(bad.name) and expected in message, message
+        if "Update" not in expected:
+            assert "truncated or damaged" in message, message
+
+
+def test_the_runs_part_stays_bounded(tmp_path, monkeypatch):
+    long = FAST_XOR.replace(epochs=2500)
+    trainer, history = trained(long)
+    runs = RunList()
+    for _ in range(4):
+        runs.add(record_run(runs.next_name(), long, history))
+    whole = persist.runs_json(runs)
+    assert len(json.loads(whole)["runs"][0]["curves"]["loss"]) == 2000
+    monkeypatch.setattr(persist, "RUNS_JSON_BYTES", len(whole) // 2)
+    path = tmp_path / "many.playground"
+    persist.save_run(path, long, trainer.model, history, trainer.epoch, runs)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("runs.json").file_size <= len(whole) // 2
+    saved = persist.read_run(path).runs
+    assert len(saved) == 4 and 2 <= len(saved[0].curves["loss"]) < 2000
+    assert saved[0].curves["epoch"][[0, -1]].tolist() == [0, 2500]  # both ends kept
+    assert saved[0].final["loss"] == pytest.approx(runs[0].final["loss"], rel=1e-6)
+    # numbers alone too long: the save is refused and the old file is kept
+    before = path.read_bytes()
+    monkeypatch.setattr(persist, "RUNS_JSON_BYTES", 100)
+    with pytest.raises(persist.PersistError, match="Could not save many.playground: the Runs"):
+        persist.save_run(path, long, trainer.model, history, trainer.epoch, runs)
+    assert path.read_bytes() == before
+
+
 def test_save_from_the_command_line(tmp_path, xor_run, capsys):
     trainer, history = xor_run
     path = tmp_path / "cli.playground"
     assert persist.save_from_cli(path, trainer, history) == 0
-    assert persist.read_run(path).epoch == 60
+    saved = persist.read_run(path)
+    assert saved.epoch == 60
+    # the run itself is the file's one run, as the window would have kept it
+    assert [(r.name, r.epochs, r.status) for r in saved.runs] == [("Run 1", 60, "finished")]
+    assert saved.runs[0].final["loss"] == pytest.approx(history.last("loss"), rel=1e-6)
     assert "python -m playground" in capsys.readouterr().err
     assert persist.save_from_cli(tmp_path / "no" / "x.playground", trainer, history) == 1
     assert "does not exist" in capsys.readouterr().err

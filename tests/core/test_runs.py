@@ -166,11 +166,29 @@ def test_json_round_trip_keeps_everything():
     assert again.add(simple_record()).name == "Run 1"
 
 
+def test_a_list_read_back_or_copied_names_on_from_where_it_was():
+    runs_ = RunList()
+    first = runs_.add(simple_record())
+    runs_.add(simple_record())
+    runs_.rename(first.uid, "baseline")  # "Run 1" is free again, but was used
+    again = RunList.from_dict(json.loads(json.dumps(runs_.to_dict(), allow_nan=False)))
+    assert again.next_name() == runs_.next_name() == "Run 3"
+    copy = runs_.copy()
+    assert list(copy) == list(runs_) and copy.next_name() == "Run 3"
+    copy.remove(first.uid)
+    assert len(runs_) == 2  # the copy is a list of its own
+    lean = runs_.to_dict(max_points=3)
+    assert [len(r["curves"]["loss"]) for r in lean["runs"]] == [3, 3]
+    assert [r["curves"] for r in runs_.to_dict(max_points=0)["runs"]] == [{}, {}]
+    assert lean["runs"][0]["final"] == runs_.to_dict()["runs"][0]["final"]
+
+
 @pytest.mark.parametrize("data, message", [
     ([], "JSON object"),
     ({"runs": [{"name": "x"}]}, "damaged"),
     ({"runs": [{"name": "x", "experiment": {"epochs": 0}}]}, "epochs"),
     ({"format": 99, "runs": []}, "newer"),
+    ({"runs": [], "next_number": "3"}, "next_number"),
 ])
 def test_damaged_run_lists_raise_a_readable_error(data, message):
     with pytest.raises(ValueError, match=message):

@@ -111,6 +111,7 @@ def test_one_input_and_many_classes_say_why_there_is_no_boundary(qtbot):
     assert view.stack.currentWidget() is view.note
     assert "784 inputs (28×28 pixels) and 10 classes" in view.note.text()
     assert view.grid is None
+    assert view.isHidden()  # nothing to draw: the curves beside it get the room
 
 
 # ----- in the window -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import zipfile
 
 import numpy as np
 import pytest
@@ -38,12 +39,20 @@ def snapshot(window) -> tuple:
     """What a failed operation must leave alone."""
     h = window.session.history
     return (window.form.experiment, window.session.experiment, h, h.last_epoch,
-            None if h.latest_outputs is None else h.latest_outputs.copy(), window.windowTitle())
+            None if h.latest_outputs is None else h.latest_outputs.copy(), window.windowTitle(),
+            runs_table(window))
+
+
+def runs_table(window) -> list[tuple[str, ...]]:
+    """The Runs tab's rows as shown: name, epochs, the final numbers, how it ended."""
+    view = window.views["RunsView"]
+    columns = ("Name", "Epochs", "Train loss", "Train acc.", "Val loss", "Test loss", "Ended")
+    return list(zip(*(view.values(c) for c in columns)))
 
 
 def assert_unchanged(window, before) -> None:
     after = snapshot(window)
-    assert after[:4] == before[:4] and after[5] == before[5]
+    assert after[:4] == before[:4] and after[5:] == before[5:]
     np.testing.assert_array_equal(after[4], before[4])
     assert window.state == "idle" and window.train_action.isEnabled()
 
@@ -104,6 +113,50 @@ def test_open_restores_form_curves_outputs_and_training_continues(qtbot, trained
     np.testing.assert_array_equal(epochs[points:], np.arange(61, 121))
     assert window.epoch_label.text() == "Epoch 120 / 120"
     assert len(window.views["TrainingCurves"].curves["loss"].xData) == points + 60
+
+
+def test_runs_are_saved_and_open_in_a_new_window(qtbot, tmp_path):
+    """Two runs, one renamed and one ticked, saved; a new window that has runs of its own
+    opens the file and shows the file's runs instead, with their numbers, and names on."""
+    from PySide6.QtCore import Qt
+
+    from playground.ui.views.runs import COLUMNS
+
+    window = open_window(qtbot, FAST)
+    actions = install_file_actions(window)
+    runs = window.views["RunsView"]
+    assert train(qtbot, window) == "finished"
+    window.form.set_experiment(FAST.replace(seed=7, epochs=30))  # another model
+    assert train(qtbot, window) == "finished"
+    assert runs.values("Name") == ["Run 1", "Run 2"]
+    runs.table.item(0, COLUMNS.index("Name")).setText("adam, seed 0")  # as a double-click
+    runs.table.item(1, COLUMNS.index("Show")).setCheckState(Qt.Checked)
+    saved_rows = runs_table(window)
+    assert saved_rows[0][:3] == ("adam, seed 0", "60", runs.values("Train loss")[0])
+    assert saved_rows[1][:2] == ("Run 2", "30")
+    finals = [r.final for r in runs.runs]
+    path = tmp_path / "two runs.playground"
+    assert run(qtbot, actions, actions.save_to, path) == ""
+    with zipfile.ZipFile(path) as archive:
+        assert "runs.json" in archive.namelist()
+    window.close()
+
+    fresh = open_window(qtbot)
+    actions = install_file_actions(fresh)
+    fresh.form.texts["epochs"].setText("5")
+    assert train(qtbot, fresh) == "finished"
+    view = fresh.views["RunsView"]
+    assert view.values("Name") == ["Run 1"]  # to be replaced by the file's
+    assert run(qtbot, actions, actions.open_path, path) == ""
+    assert runs_table(fresh) == saved_rows
+    assert [r.final for r in view.runs] == [pytest.approx(f, nan_ok=True) for f in finals]
+    assert [r.shown for r in view.runs] == [False, True]
+    assert view.legend_names == ["Run 2", "Run 2"]  # its curves over both charts
+    # Training on records the next run under the next number.
+    assert train(qtbot, fresh) == "finished"
+    assert view.values("Name") == ["adam, seed 0", "Run 2", "Run 3"]
+    assert view.values("Epochs")[-1] == "60"
+    fresh.close()
 
 
 def test_a_file_given_at_start_opens_once_tensorflow_is_in(qtbot, trained_file):
@@ -213,7 +266,15 @@ def test_bad_files_leave_the_window_as_it_was(qtbot, window, tmp_path, trained_f
     foreign.write_bytes(b"\x89PNG\r\n\x1a\n not an experiment")
     fake_model = tmp_path / "fake.keras"
     fake_model.write_text("hello")
+    bad_runs = tmp_path / "bad-runs.playground"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(bad_runs, "w") as new:
+        for name in old.namelist():
+            new.writestr(name, b'{"runs": [{"name": "R' if name == "runs.json"
+                         else old.read(name))
+    assert runs_table(window)  # the window's own run, which must stay
     cases = {truncated: "truncated or damaged", foreign: "not a Neural Playground file",
+             bad_runs: "bad-runs.playground: the file is truncated or damaged (runs.json is "
+                       "not valid JSON",
              fake_model: "cannot be read as a Keras model",
              tmp_path / "gone.playground": "no such file"}
     for bad, expected in cases.items():

@@ -50,6 +50,9 @@ def test_the_panel_shows_what_model_predict_returns_for_the_clicked_image(qtbot)
     assert f"{100 * p.accuracy:.2f}%" in view.summary.text()
     history = window.session.history  # validation = the test subset here, as in seed 001
     assert p.loss == pytest.approx(history.last("val_loss"), rel=1e-4)
+    legend = window.views["TrainingCurves"].legends["val_loss"]
+    assert [label.text for _sample, label in legend.items] == ["training", "test"]
+    assert f"test loss {history.last('val_loss'):.4f}" in window.metrics_label.text()
     assert f"{p.loss:.4f}" in view.summary.text()
     assert view.grid.cells and view.grid.cells[0].name in "0123456789"
 

@@ -121,6 +121,22 @@ def test_pause_resume_and_step(qtbot, window):
         window.stop_action.trigger()
 
 
+def test_stopping_a_paused_run_ends_it_and_keeps_it_in_the_runs_list(qtbot, window):
+    window.form.texts["epochs"].setText("1000000")
+    window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > 20, timeout=30_000)
+    with qtbot.waitSignal(window.training_idle, timeout=5_000):
+        window.pause_action.trigger()
+    runs = window.views["RunsView"]
+    kept = len(runs.runs)
+    with qtbot.waitSignal(window.training_idle, timeout=1_000) as blocker:
+        window.stop_action.trigger()
+    assert blocker.args == ["stopped"] and window.state == "idle"
+    assert window.pause_action.text() == "Pause" and not window.stop_action.isEnabled()
+    assert len(runs.runs) == kept + 1
+    assert runs.runs[-1].epochs == window.session.history.last_epoch
+
+
 def test_reset_weights_goes_back_to_epoch_zero(qtbot, window):
     window.form.texts["epochs"].setText("40")
     untrained = window.session.history.latest_outputs.copy()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from playground.core import datasets
-from playground.core.experiment import Experiment
+from playground.core.experiment import Experiment, Layer
 from playground.core.forward import forward
 from playground.core.model import build_model
 from playground.core.training import Trainer
@@ -187,3 +187,47 @@ def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):
     view.epoch_spin.setValue(3001)  # not recorded: the recorded epoch just before it
     assert view.shown_epoch <= 3001 and view.shown_epoch in session.history.snapshot_epochs
     assert 3001 - view.shown_epoch < 5000 / 1000
+
+
+def test_larger_data_lists_a_chosen_row_set_as_keras_computes_it(qtbot):
+    # Seed 002's data: the table samples 64 of 250 rows; the user can list the validation or
+    # the fresh test rows instead, each output as model.predict gives it.
+    experiment = Experiment(dataset="sum-threshold", inputs=2, threshold=0.5, samples=250,
+                            test_samples=200, validation_split=0.2, layers=(Layer(5, "tanh"),),
+                            loss="hinge", optimizer="adam", learning_rate=0.01, epochs=30,
+                            batch_size=32)
+    window = open_window(qtbot, experiment)
+    try:
+        assert click_train(qtbot, window) == "finished"
+        view = window.views["OutputsView"]
+        combo = view.rows_combo
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        assert not combo.isHidden() and len(texts) == 4
+        assert texts[0].startswith("Sample: 64 rows") and "Test rows: 200" in texts[3]
+        assert view.table.rowCount() == 64
+
+        trainer = Trainer(experiment)  # same seed: the same run, bit for bit
+        list(trainer.run())
+        data = trainer.dataset
+        heading = view.columns[data.n_inputs + 1]
+        for key, x, labels in (("val", data.x_val, data.labels_val),
+                               ("test", data.x_test, data.labels_test)):
+            combo.setCurrentIndex(combo.findData(key))
+            assert view.table.rowCount() == len(x)
+            np.testing.assert_allclose(view.values(heading), predict(trainer.model, x)[:, 0],
+                                       atol=1e-5)
+            assert view.values("target") == ["+1" if label else "−1" for label in labels]
+            wrong = view.values("result").count(False)
+            accuracy = np.mean((predict(trainer.model, x)[:, 0] > 0) == labels)
+            assert wrong == round((1 - accuracy) * len(x))
+
+        view.epoch_slider.setValue(0)  # back in time: the untrained weights, for these rows too
+        untrained = build_model(experiment, data)
+        np.testing.assert_allclose(view.values(heading), predict(untrained, data.x_test)[:, 0],
+                                   atol=1e-5)
+        epochs, values = view.curves[0].getData()
+        assert epochs[0] == 0 and epochs[-1] == 30
+        combo.setCurrentIndex(0)
+        assert view.table.rowCount() == 64
+    finally:
+        window.close()

@@ -1,7 +1,6 @@
 """The Runs tab, driven as a user would: train, stop, tick, rename, remove, compare."""
 from __future__ import annotations
 
-import gc
 import json
 
 import numpy as np
@@ -13,16 +12,6 @@ from playground.core.examples import AND_SINGLE, XOR_HIDDEN
 from playground.core.runs import RunList
 from playground.ui.views.runs import COLUMNS, RunsView, install_runs
 from tests.ui.gui import train
-
-
-@pytest.fixture(autouse=True)
-def garbage_collected_in_the_gui_thread(qapp):
-    """Collect the garbage of earlier tests (windows, models) here, before this test's worker
-    thread starts: a collection that happens to run in the worker thread while it traces a
-    TensorFlow function can finalise TensorFlow objects there and hang the process."""
-    qapp.processEvents()
-    gc.collect()
-    yield
 
 
 @pytest.fixture
@@ -67,6 +56,28 @@ def test_steps_are_not_runs_but_stopping_is(qtbot, window, runs):
     assert [r.status for r in runs.runs] == ["stopped"]
     assert runs.values("Ended") == ["stopped"]
     assert runs.runs[0].epochs == window.session.history.last_epoch
+
+
+def test_a_paused_run_that_is_stopped_is_kept_as_it_was_paused(qtbot, window, runs):
+    set_experiment(qtbot, window, XOR_HIDDEN.replace(epochs=1_000_000))
+    with qtbot.waitSignal(window.training_idle, timeout=30_000) as blocker:
+        window.train_action.trigger()
+        qtbot.waitUntil(lambda: window.session.history.last_epoch > 50, timeout=30_000)
+        window.pause_action.trigger()
+    assert blocker.args == ["paused"] and window.state == "paused"
+    assert len(runs.runs) == 0  # a pause is no end
+    history = window.session.history
+    paused_at = history.last_epoch
+    # Stop while paused: no report comes, only the window's training_idle("stopped").
+    with qtbot.waitSignal(window.training_idle, timeout=1_000) as stopped:
+        window.stop_action.trigger()
+    assert stopped.args == ["stopped"] and window.state == "idle"
+    assert [(r.name, r.status, r.epochs) for r in runs.runs] == [("Run 1", "stopped",
+                                                                   paused_at)]
+    assert runs.runs[0].final["loss"] == pytest.approx(history.last("loss"))
+    assert runs.values("Ended") == ["stopped"]
+    window.training_idle.emit("stopped")  # told twice: still one record
+    assert len(runs.runs) == 1
 
 
 def test_ticked_runs_are_overlaid_renamed_and_removed(qtbot, window, runs):
@@ -148,7 +159,10 @@ def test_runs_at_chosen_epochs_compare_like_seed_003(qtbot, window, runs):
     assert runs.values("Name")[-1] == "Run 1"
 
 
-def test_restored_runs_show_and_save(qtbot, window, runs):
+def test_a_json_round_tripped_list_replaces_the_shown_one_with_its_ticks(qtbot, window,
+                                                                        runs):
+    """The view's side of saving: `set_runs` with a list read back from JSON (the file round
+    trip itself is tests/ui/test_files.py::test_runs_are_saved_and_open_in_a_new_window)."""
     set_experiment(qtbot, window, AND_SINGLE)
     train(qtbot, window)
     runs.set_shown(runs.runs[0].uid, True)

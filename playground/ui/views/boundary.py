@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
 
 from playground.core.dataset import predicted_classes
 from playground.core.forward import decision_grid, forward
+from playground.ui.views.note import placeholder_note
 from playground.ui.views.outputs import CLASS_COLOURS, class_label, is_multiclass
 
 #: Multiply-adds one redraw may cost; bigger networks get a coarser grid (~5 ms in NumPy).
@@ -150,11 +151,7 @@ class DecisionBoundaryView(QWidget):
                              "With more than two inputs the plane is a slice at the held values, "
                              "and the dots are every row seen from above.")
 
-        self.note = QLabel()
-        self.note.setObjectName("boundary_note")
-        self.note.setWordWrap(True)
-        self.note.setAlignment(Qt.AlignCenter)
-        self.note.setStyleSheet("color: #444; padding: 20px; font-size: 11pt;")
+        self.note = placeholder_note("", "boundary_note")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
         self.stack.addWidget(self.note)
@@ -172,6 +169,8 @@ class DecisionBoundaryView(QWidget):
         reason = self.why_no_boundary()
         self.note.setText(reason)
         self.stack.setCurrentWidget(self.note if reason else self.plot)
+        # Images have no plane to show at all: the curves beside get the room instead.
+        self.setHidden(bool(reason) and (is_multiclass(s.encoding) or not dataset.is_binary))
         self.discretize.setVisible(not reason)
         self.resolution.setVisible(not reason)
         n = dataset.n_inputs

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy,
 from playground.core import datasets, image_eval
 from playground.core.digit_preprocess import mnist_style
 from playground.core.forward import forward
+from playground.ui.views.note import placeholder_note
 from playground.ui.views.probabilities import ProbabilityBars, image_pixmap
 
 CANVAS = 280
@@ -160,6 +161,7 @@ class DrawView(QWidget):
         self.canvas.changed.connect(self._schedule)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setObjectName("clear_drawing")
+        self.clear_button.setToolTip("Wipe the drawing to start a new one")
         self.clear_button.clicked.connect(self.canvas.clear)
         self.preview = QLabel()
         self.preview.setObjectName("drawing_preview")
@@ -197,12 +199,9 @@ class DrawView(QWidget):
         self.answer.setMinimumWidth(28 * 4)
         self.answer.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
 
-        self.empty_note = QLabel("Pick <b>MNIST digits</b> (or Fashion-MNIST) as the dataset "
-                                 "to draw a digit and see what the network makes of it.")
-        self.empty_note.setObjectName("draw_empty_note")
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setAlignment(Qt.AlignCenter)
-        self.empty_note.setStyleSheet("color: #444; padding: 20px; font-size: 11pt;")
+        self.empty_note = placeholder_note(
+            "Pick <b>MNIST digits</b> (or Fashion-MNIST) as the dataset to draw a digit and see "
+            "what the network makes of it.", "draw_empty_note")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_note)
         self.stack.addWidget(content)

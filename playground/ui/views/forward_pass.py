@@ -71,6 +71,8 @@ class ForwardPassView(QWidget):
         self.rows = QComboBox()
         self.rows.setObjectName("forward_rows")
         self.rows.setMinimumContentsLength(28)
+        self.rows.setToolTip("Pick a row of the training, validation or test data: its input "
+                             "goes into the box and the arithmetic below follows it")
         self.error = QLabel()
         self.error.setObjectName("forward_error")
         self.error.setStyleSheet("color: #b00020;")

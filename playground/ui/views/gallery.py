@@ -22,6 +22,7 @@ from playground.core.experiment import Layer
 from playground.core.image_eval import Predictions
 from playground.ui.views.confusion import ConfusionView, short_name
 from playground.ui.views.image_grid import Cell, GalleryGrid
+from playground.ui.views.note import placeholder_note
 from playground.ui.views.probabilities import ProbabilityPanel, image_pixmap
 
 #: The two presets of the issue, as the Experiment fields they set (everything that matters,
@@ -127,6 +128,7 @@ class ImagesView(QWidget):
         # filters
         self.only_mistakes = QCheckBox("Only mistakes")
         self.only_mistakes.setObjectName("only_mistakes")
+        self.only_mistakes.setToolTip("Show only the images the network answered wrongly")
         self.true_class = QComboBox()
         self.true_class.setObjectName("true_class_filter")
         self.true_class.setToolTip("Show only the images of this true class")
@@ -193,13 +195,10 @@ class ImagesView(QWidget):
         split.setSizes([520, 480])
         self.split = split
 
-        self.empty_note = QLabel("Pick <b>MNIST digits</b> or <b>Fashion-MNIST</b> as the "
-                                 "dataset (or a preset above) to see the test images, the "
-                                 "probability of every class and the confusion matrix.")
-        self.empty_note.setObjectName("images_empty_note")
-        self.empty_note.setWordWrap(True)
-        self.empty_note.setAlignment(Qt.AlignCenter)
-        self.empty_note.setStyleSheet("color: #444; padding: 20px; font-size: 11pt;")
+        self.empty_note = placeholder_note(
+            "Pick <b>MNIST digits</b> or <b>Fashion-MNIST</b> as the dataset (or a preset "
+            "above) to see the test images, the probability of every class and the confusion "
+            "matrix.", "images_empty_note")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_note)
         self.stack.addWidget(split)

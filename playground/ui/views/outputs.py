@@ -1,11 +1,12 @@
 """What the network answers for each input: a table, the class threshold, the answers through time.
 
-The table shows the probe rows (every row of a logic gate; the first 64 rows of larger data,
-filterable to the wrong ones) at the epoch the slider picks, from the outputs `RunHistory`
-records: every epoch up to 2,000, then at most 2,000 evenly spaced. The threshold drives the
-session, so the boundary view re-classifies with it; nothing here retrains. A typed input is
-evaluated with `core.forward` on the recorded weight snapshots (one per report, at most 500),
-never with the live model.
+The table shows a set of rows at the epoch the slider picks, filterable to the wrong ones. By
+default the probe rows (every row of a logic gate; the first 64 rows of larger data), whose
+outputs `RunHistory` records: every epoch up to 2,000, then at most 2,000 evenly spaced. For
+larger tabular data the user can pick another set instead (all training rows, the validation
+rows, the test rows): those, like a typed input, are evaluated with `core.forward` on the
+recorded weight snapshots (one per report, at most 500), never with the live model. The
+threshold drives the session, so the boundary view re-classifies with it; nothing here retrains.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 #: Outputs of at most this many epochs are kept (RunHistory's default `max_snapshots`).
 HISTORY_BOUND = 2000
 MAX_TYPED_INPUTS = 10
+#: A row set larger than this is cut to its first rows (a table of thousands helps nobody).
+MAX_TABLE_ROWS = 1000
 DEFAULT_CURVES = 4
 ERROR_STYLE = "color: #b00020;"
 THRESHOLD_TIP = ("Outputs above this value count as class 1, the rest as class 0. Moving it "
@@ -119,7 +122,11 @@ class OutputsView(QWidget):
         self.shown_epoch = 0
         self.outputs: np.ndarray | None = None  # the outputs shown (rows × units)
         self.columns: list[str] = []
-        self.row_names: list[str] = []  # how each probe row reads in the legend
+        self.row_names: list[str] = []  # how each listed row reads in the legend
+        self.row_set = "probe"          # which rows the table lists (see `_row_sets`)
+        self.rows_x: np.ndarray = np.zeros((0, 0))  # those rows and their labels
+        self.rows_labels: np.ndarray = np.zeros(0, int)
+        self.weights_epoch: int | None = None  # the weights behind a computed table
         self.typed_row: np.ndarray | None = None
         self._typed_cache: dict[int, float] = {}
         self._legend_names: list[str] = []
@@ -139,6 +146,12 @@ class OutputsView(QWidget):
         self.filter.setToolTip("Which rows the table lists")
         self.filter.currentIndexChanged.connect(lambda: (self._apply_filter(),
                                                          self._draw_curves()))
+        self.rows_combo = QComboBox()
+        self.rows_combo.setObjectName("row_set")
+        self.rows_combo.setToolTip(
+            "Which rows of the data to list. The sample of training rows is recorded every "
+            "epoch; the other sets are computed from the weights kept at each report.")
+        self.rows_combo.currentIndexChanged.connect(self._row_set_chosen)
         self.epoch_slider = QSlider(Qt.Horizontal)
         self.epoch_slider.setToolTip(
             f"Show the outputs as they were at a recorded epoch: 0 = untrained. Every epoch is "
@@ -156,10 +169,11 @@ class OutputsView(QWidget):
         self.epoch_note = QLabel()
         self.epoch_note.setObjectName("epoch_note")
         bar = QHBoxLayout()
-        for widget in (QLabel("Threshold"), self.threshold_spin, self.filter, QLabel("Epoch"),
-                       self.epoch_slider, self.epoch_spin, self.follow, self.epoch_note):
+        for widget in (QLabel("Threshold"), self.threshold_spin, self.rows_combo, self.filter,
+                       QLabel("Epoch"), self.epoch_slider, self.epoch_spin, self.follow,
+                       self.epoch_note):
             bar.addWidget(widget)
-        bar.setStretch(4, 1)
+        bar.setStretch(5, 1)
 
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -220,27 +234,17 @@ class OutputsView(QWidget):
     # ----- a new model -----
     def start(self) -> None:
         s = self.session
-        dataset, n = s.dataset, len(s.probe_x)
-        features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
-        images = datasets.get(dataset.key).kind == "images" if dataset.key in datasets.names() \
-            else False
-        self.columns = features + ["target", output_heading(s.experiment.output), "class",
-                                   "result"]
-        self.row_names = []
-        self.table.clearContents()
-        self.table.setRowCount(n)
-        self.table.setColumnCount(len(self.columns))
-        self.table.setHorizontalHeaderLabels(self.columns)
-        for r, (row, label) in enumerate(zip(s.probe_x, s.probe_labels)):
-            self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
-            cells = ([_number(v) for v in row] if len(features) == len(row)
-                     else [self.row_names[-1]]) + [class_label(dataset, s.encoding, int(label))]
-            for c, text in enumerate(cells + ["", "", ""]):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignCenter)
-                self.table.setItem(r, c, item)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        dataset = s.dataset
+        sets = self._row_sets()
+        with QSignalBlocker(self.rows_combo):
+            self.rows_combo.clear()
+            for key, (text, _x, _labels) in sets.items():
+                self.rows_combo.addItem(text, key)
+            keep = self.rows_combo.findData(self.row_set)  # a new seed keeps the choice
+            self.rows_combo.setCurrentIndex(max(keep, 0))
+        self.row_set = self.rows_combo.currentData()
+        self.rows_combo.setVisible(len(sets) > 1)
+        self._fill_rows()
         low, high = threshold_range(s.experiment.output)
         multiclass = is_multiclass(s.encoding)
         with QSignalBlocker(self.threshold_spin):
@@ -267,6 +271,64 @@ class OutputsView(QWidget):
         self._typed_cache.clear()
         self._typed(self.input_edit.text())
         self.refresh()
+
+    def _row_sets(self) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+        """The row sets to offer: key -> (menu text, rows, labels). The probe always; the
+        other parts of tabular data when the probe is not all of them. Images have the gallery
+        for their test set, so they list the probe only."""
+        s = self.session
+        d = s.dataset
+        n = len(s.probe_x)
+        whole = n >= len(d.x_train) + len(d.x_val)  # the probe is training + validation rows
+        sets = {"probe": (f"All {n:,} rows" if whole else
+                          f"Sample: {n:,} rows, recorded every epoch", s.probe_x, s.probe_labels)}
+        kind = datasets.get(d.key).kind if d.key in datasets.names() else ""
+        if kind == "images":
+            return sets
+        for key, name, x, labels in (("train", "training", d.x_train, d.labels_train),
+                                     ("val", "validation", d.x_val, d.labels_val),
+                                     ("test", "test", d.x_test, d.labels_test)):
+            if len(x) and not (whole and key != "test"):
+                cut = "" if len(x) <= MAX_TABLE_ROWS else f" (first {MAX_TABLE_ROWS:,})"
+                sets[key] = (f"{name.capitalize()} rows: {len(x):,}{cut}",
+                             x[:MAX_TABLE_ROWS], labels[:MAX_TABLE_ROWS])
+        return sets
+
+    def _fill_rows(self) -> None:
+        """List the chosen rows: their inputs and targets (outputs follow in `show_epoch`)."""
+        s = self.session
+        dataset = s.dataset
+        _text, self.rows_x, self.rows_labels = self._row_sets()[self.row_set]
+        features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
+        images = datasets.get(dataset.key).kind == "images" if dataset.key in datasets.names() \
+            else False
+        self.columns = features + ["target", output_heading(s.experiment.output), "class",
+                                   "result"]
+        self.row_names = []
+        self.table.clearContents()
+        self.table.setRowCount(len(self.rows_x))
+        self.table.setColumnCount(len(self.columns))
+        self.table.setHorizontalHeaderLabels(self.columns)
+        for r, (row, label) in enumerate(zip(self.rows_x, self.rows_labels)):
+            self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
+            cells = ([_number(v) for v in row] if len(features) == len(row)
+                     else [self.row_names[-1]]) + [class_label(dataset, s.encoding, int(label))]
+            for c, text in enumerate(cells + ["", "", ""]):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignCenter)
+                self.table.setItem(r, c, item)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+    def _row_set_chosen(self) -> None:
+        key = self.rows_combo.currentData()
+        if key is None or key == self.row_set or self.session.dataset is None:
+            return
+        self.row_set = key
+        self._fill_rows()
+        self._legend_names = []
+        self.show_epoch(self.shown_epoch, follow=self.follow.isChecked())
+        self._draw_curves()
 
     # ----- redraws -----
     def refresh(self) -> None:
@@ -295,6 +357,13 @@ class OutputsView(QWidget):
         if found is None:
             return
         self.shown_epoch, outputs = found
+        self.weights_epoch = None
+        if self.row_set != "probe":
+            near = self._weights_near(self.shown_epoch)
+            if near is None:
+                return
+            self.weights_epoch, weights = near
+            outputs = forward(weights, self.session.activations, self.rows_x)
         if follow is None:
             follow = self.shown_epoch >= self._latest()
         with QSignalBlocker(self.follow):
@@ -307,6 +376,20 @@ class OutputsView(QWidget):
         self._syncing = False
         self._show_outputs(outputs)
         self._show_typed()
+        if self.weights_epoch is not None and self.weights_epoch != self.shown_epoch:
+            self.epoch_note.setText(f"these rows: weights of epoch {self.weights_epoch:,}, "
+                                    "the closest kept")
+
+    def _weights_near(self, epoch: int) -> tuple[int, tuple] | None:
+        """(epoch, weights) of the weight snapshot nearest `epoch` (kept once a report)."""
+        history = self.session.history
+        epochs, snapshots = history.weights_history()
+        if epochs:
+            nearest = int(np.abs(np.array(epochs) - epoch).argmin())
+            return epochs[nearest], snapshots[nearest]
+        if history.latest_weights:
+            return history.last_epoch, history.latest_weights
+        return None
 
     def on_threshold(self, value: float) -> None:
         self._syncing = True
@@ -323,7 +406,7 @@ class OutputsView(QWidget):
         if self.outputs is None or s.dataset is None:
             return
         values = shown_output(self.outputs, s.encoding)
-        classes, right = classify(self.outputs, s.probe_labels, s.encoding, s.threshold)
+        classes, right = classify(self.outputs, self.rows_labels, s.encoding, s.threshold)
         first = self.columns.index("class") - 1
         for r in range(len(values)):
             cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
@@ -349,20 +432,31 @@ class OutputsView(QWidget):
 
     def _draw_curves(self) -> None:
         s = self.session
-        epochs, outputs = s.history.outputs_history()
         chosen = sorted({i.row() for i in self.table.selectedIndexes()})
         if not chosen:  # the first few rows listed; selecting rows picks others (up to 8)
             chosen = [r for r in range(self.table.rowCount())
                       if not self.table.isRowHidden(r)][:DEFAULT_CURVES]
-        chosen = chosen[:len(self.curves)] if len(epochs) else []
+        chosen = chosen[:len(self.curves)]
+        if self.row_set == "probe":
+            epochs, outputs = s.history.outputs_history()
+        else:  # the chosen rows only, through the kept weights (≤ 500 small forward passes)
+            epochs, snapshots = s.history.weights_history()
+            outputs = np.stack([forward(w, s.activations, self.rows_x[chosen])
+                                for w in snapshots]) if epochs and chosen else None
+            chosen_index = {r: i for i, r in enumerate(chosen)}
+        if not len(epochs):
+            chosen = []
         for i, curve in enumerate(self.curves):
             if i < len(chosen):
-                unit = int(s.probe_labels[chosen[i]]) if is_multiclass(s.encoding) else 0
-                curve.setData(epochs, outputs[:, chosen[i], unit])
+                r = chosen[i]
+                unit = int(self.rows_labels[r]) if is_multiclass(s.encoding) else 0
+                column = r if self.row_set == "probe" else chosen_index[r]
+                curve.setData(np.asarray(epochs), outputs[:, column, unit])
             else:
                 curve.setData([], [])
         names = [f"{self.row_names[r]} → "
-                 f"{class_label(s.dataset, s.encoding, int(s.probe_labels[r]))}" for r in chosen]
+                 f"{class_label(s.dataset, s.encoding, int(self.rows_labels[r]))}"
+                 for r in chosen]
         if self.typed_row is not None:
             names.append(f"typed {describe_row(self.typed_row)}")
         if names != self._legend_names:  # rebuilding the legend is slow: only on a change
@@ -394,11 +488,8 @@ class OutputsView(QWidget):
             self.typed_curve.setData([], [])
             return
         epochs, snapshots = s.history.weights_history()
-        if epochs:  # weights are kept once a report: use the snapshot nearest the shown epoch
-            nearest = int(np.abs(np.array(epochs) - self.shown_epoch).argmin())
-            epoch, weights = epochs[nearest], snapshots[nearest]
-        else:
-            epoch, weights = s.history.last_epoch, s.history.latest_weights
+        # Weights are kept once a report: use the snapshot nearest the shown epoch.
+        epoch, weights = self._weights_near(self.shown_epoch)
         out = forward(weights, s.activations, row[None])
         value = float(shown_output(out, s.encoding)[0])
         cls = int(predicted_classes(out, s.encoding, s.threshold)[0])

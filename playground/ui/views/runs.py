@@ -5,7 +5,8 @@ the window's `training_idle`), and also at epochs an example asks for (seed 003'
 epochs: `watch_milestones`). Ticked runs are drawn over the loss and accuracy charts of the
 `TrainingCurves` view given to `attach`: dashed for training, dotted for validation (or test),
 one colour per run, named in the legend. The records themselves are `core.runs` data, so the
-list saves with the experiment (`runs.to_dict()` / `set_runs(RunList.from_dict(...))`).
+list saves with the experiment: File ▸ Save writes `runs` into the file's runs.json, and
+opening an experiment file puts its list in place with `set_runs` (ui/file_actions.py).
 """
 from __future__ import annotations
 
@@ -134,7 +135,11 @@ class RunsView(QWidget):
         self._draw_overlay()
 
     def on_training_idle(self, reason: str) -> None:
-        """Connected to the window's `training_idle`: keep runs that ended."""
+        """Connected to the window's `training_idle`: keep runs that ended.
+
+        "stopped" also comes when a paused run is stopped (the window emits it itself; no
+        report arrives after the pause): the record is then the run as it was paused, taken
+        from the session's history, which holds every report up to the pause."""
         if reason in RECORDED_ENDS:
             self.record_current(reason)
 
@@ -165,7 +170,8 @@ class RunsView(QWidget):
         return stored
 
     def set_runs(self, runs: RunList) -> None:
-        """Replace the list (an opened experiment file)."""
+        """Replace the whole list with `runs` (an opened experiment file's: the runs shown
+        before go, they are not merged in); new runs are named on from its numbering."""
         self.runs = runs
         self._fill_table()
         self._draw_overlay()

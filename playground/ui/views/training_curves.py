@@ -1,4 +1,5 @@
-"""Loss and accuracy per epoch, training and validation, created once and fed with setData."""
+"""Loss and accuracy per epoch, training and held-out (validation, or test for images without a
+validation split), created once and fed with setData."""
 from __future__ import annotations
 
 import numpy as np
@@ -60,6 +61,7 @@ class TrainingCurves(QWidget):
                     continue
                 legend = self.legends[name]
                 if not any(sample.item is curve for sample, _ in legend.items):
-                    legend.addItem(curve, "validation")
+                    held_out = self.session.dataset.held_out if self.session.dataset else ""
+                    legend.addItem(curve, held_out or "validation")
             # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
             curve.setData(epochs, values, connect="finite")

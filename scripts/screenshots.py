@@ -1,0 +1,119 @@
+"""Take the README's screenshots of the real window (offscreen), as a newcomer would see it.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--only NAME] [OUT_DIR]
+
+Each shot loads an example or experiment through the window's own menus and controls, trains
+it in the worker thread and grabs the whole window (default OUT_DIR: assets/screenshots).
+MNIST needs its files in Keras's cache (see ../shared/datasets/README.md); without them that
+shot is skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def wait(condition, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not get there in time")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(seconds: float = 0.6) -> None:
+    """Let throttled redraws (≤ 30 a second) and the hints (once a second) catch up."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def trained(window, start) -> None:
+    """Run `start()` (which asks for training) and wait until the run has ended."""
+    start()
+    wait(lambda: window.state == "running", 30)
+    wait(lambda: window.state == "idle", 600)
+    settle(1.3)
+
+
+def shot_single_neuron(window):
+    trained(window, lambda: window.examples.load("xor-single-neuron"))
+
+
+def shot_xor(window):
+    trained(window, lambda: window.examples.load("xor-hidden-layer"))
+
+
+def shot_forward(window):
+    trained(window, lambda: window.examples.load("sum-threshold"))
+    step = window.examples.current.then[0]  # "Forward pass of [0.3, 0.1]"
+    window.examples.run_step(step)
+    settle(1.0)
+
+
+def shot_mnist(window):
+    from playground.core import downloads
+    from playground.core.experiment import Experiment, Layer
+
+    if downloads.missing_files("mnist"):
+        raise LookupError("no MNIST files in Keras's cache")
+    experiment = Experiment(dataset="mnist", layers=(Layer(128, "relu"),),
+                            loss="sparse-categorical", optimizer="adam", learning_rate=0.001,
+                            batch_size=32, epochs=3, train_size=10000, test_size=1000)
+    from playground.ui.examples_menu import start_fresh
+    trained(window, lambda: start_fresh(window, experiment))
+    view = window.views["ImagesView"]
+    window.tabs.setCurrentWidget(view)
+    view.evaluate_now()
+    settle(0.5)
+    view.select(view.grid.cells[3].index)
+    settle(1.5)
+
+
+SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
+         "mnist": shot_mnist}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "assets" / "screenshots"))
+    parser.add_argument("--only", choices=sorted(SHOTS), action="append")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from playground.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Neural Playground")
+    window = MainWindow()
+    window.resize(1500, 940)
+    window.show()
+    wait(lambda: window.loaded and window.state == "idle")
+    for name in args.only or SHOTS:
+        try:
+            SHOTS[name](window)
+        except LookupError as why:
+            print(f"skipped {name}: {why}")
+            continue
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        print(f"wrote {path}")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
