@@ -5,10 +5,12 @@ text. It holds no training state of its own beyond what the buttons need.
 """
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QProgressBar, QScrollArea,
-                               QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
+                               QScrollArea, QSplitter, QTabWidget, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from playground.core.experiment import Experiment
 from playground.ui.controls import ExperimentForm
@@ -167,6 +169,12 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 1)
         main.setSizes([350, 1010])
         self.setCentralWidget(main)
+        # An axis repaints its tick labels (text: the costliest thing a frame draws) whenever
+        # anything near it changes; a cached pixmap makes that a copy until the ticks change.
+        for view in self.findChildren(pg.GraphicsView):
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
     def _build_status(self) -> None:
         self.state_label = QLabel()
@@ -185,6 +193,9 @@ class MainWindow(QMainWindow):
         self.message_label.setObjectName("message_label")
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #b00020;")
+        # Shown only with a message: an empty one showing, then hidden at the first Train,
+        # would resize the whole window's content (and repaint every plot) mid-run.
+        self.message_label.hide()
         bar = QWidget()
         row = QHBoxLayout()
         row.setContentsMargins(8, 2, 8, 2)
@@ -280,7 +291,7 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_started(self, first: int, target: int) -> None:
-        self.target_epoch = target
+        self.target_epoch = self.session.target_epoch = target
         self.progress.setRange(0, max(target, 1))
 
     def _on_report(self, report) -> None:

@@ -39,6 +39,8 @@ class Session(QObject):
         self.probe_labels: np.ndarray | None = None
         self.history = RunHistory()
         self.threshold = 0.5
+        #: The epoch the run under way trains to (live plots span it from the start).
+        self.target_epoch = 0
         self._dirty = False
         self.last_redraw_seconds = 0.0
         self._timer = QTimer(self)

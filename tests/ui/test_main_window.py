@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.gui import open_window, train
@@ -181,3 +182,26 @@ def test_closing_mid_run_stops_the_thread_without_warnings(qtbot, qt_messages):
     window.close()
     assert window.workers.thread.isFinished()
     assert not [m for m in qt_messages if "QThread" in m]
+
+
+def test_curves_keep_their_axes_still_while_epochs_arrive(qtbot, window):
+    # Auto-ranging every frame repainted every axis every frame (~100 ms stalls): the x range
+    # starts at 64 epochs and doubles, capped at the run's last epoch; y starts at 0 and only
+    # grows. A user's zoom is kept until the next run.
+    box = window.views["TrainingCurves"].loss_plot.getPlotItem().getViewBox()
+    ranges = []
+    window.session.history_changed.connect(
+        lambda: ranges.append(tuple(tuple(r) for r in box.viewRange())))
+    window.form.texts["epochs"].setText("4000")
+    assert train(qtbot, window) == "finished"
+    # x: 64, 128, …, 2048, 4000 (and y perhaps once): a few changes, not one a frame.
+    assert len(ranges) > 12 and len(set(ranges)) <= 9
+    (x0, x1), (y0, y1) = box.viewRange()
+    assert x1 == pytest.approx(4000 * 1.02, rel=0.01) and x0 == pytest.approx(-80, abs=1)
+    losses = window.session.history.metric("loss")
+    assert y0 == pytest.approx(0, abs=0.05 * y1) and max(losses) <= y1 <= 1.3 * max(losses)
+    box.setXRange(10, 20)
+    box.sigRangeChangedManually.emit([True, True])  # as a mouse zoom does
+    window.form.texts["epochs"].setText("4100")  # train on: the same run, the zoom stays
+    assert train(qtbot, window) == "finished"
+    assert box.viewRange()[0] == pytest.approx([10, 20], abs=0.5)

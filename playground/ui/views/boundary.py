@@ -118,7 +118,12 @@ class DecisionBoundaryView(QWidget):
         self.key.setObjectName("boundary_key")
         self.key.setWordWrap(True)  # wraps rather than squeezing the curves beside the view
         self.key.setAlignment(Qt.AlignCenter)
+        # The title is a Qt label, not the plot's: a plot title that changes every frame (the
+        # epoch) re-lays out the plot, and its axes are then repainted each frame too.
+        self.heading = QLabel("Output over the input plane")
+        self.heading.setObjectName("boundary_heading")
         bar = QHBoxLayout()
+        bar.addWidget(self.heading)
         bar.addWidget(self.axis_row)
         bar.addStretch(1)
         bar.addWidget(self.discretize)
@@ -133,7 +138,6 @@ class DecisionBoundaryView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setBackground("w")
         self.plot.setMenuEnabled(False)
-        self.plot.setTitle("Output over the input plane", size="10pt")
         self.image = pg.ImageItem(axisOrder="col-major")
         self.plot.addItem(self.image)
         self.contour = pg.PlotDataItem(pen=pg.mkPen("k", width=2), connect="pairs")
@@ -173,6 +177,7 @@ class DecisionBoundaryView(QWidget):
         self.setHidden(bool(reason) and (is_multiclass(s.encoding) or not dataset.is_binary))
         self.discretize.setVisible(not reason)
         self.resolution.setVisible(not reason)
+        self.heading.setVisible(not reason)
         n = dataset.n_inputs
         for combo, default in ((self.x_axis, 0), (self.y_axis, 1)):
             combo.blockSignals(True)
@@ -291,8 +296,7 @@ class DecisionBoundaryView(QWidget):
         self.wrong.setData(x[wrong, ax], x[wrong, ay])
         note = "" if resolution == self.resolution.currentData() else \
             f" ({resolution}×{resolution}: a large network)"
-        self.plot.setTitle(f"Output over the input plane, epoch {s.history.last_epoch:,}{note}",
-                           size="10pt")
+        self.heading.setText(f"Output over the input plane, epoch {s.history.last_epoch:,}{note}")
         self._last_draw_at = time.perf_counter()
         self.last_draw_seconds = self._last_draw_at - started
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
 from playground.core import datasets
 from playground.core.dataset import predicted_classes
 from playground.core.forward import forward
+from playground.ui.views.live_range import LiveRange
 
 RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
 CLASS_COLOURS = ("#2b6cb0", "#dd6b20")  # class 0 / negative: blue; class 1 / positive: orange
@@ -207,6 +208,7 @@ class OutputsView(QWidget):
         self.epoch_line.sigPositionChanged.connect(self._epoch_dragged)
         for line in (self.threshold_line, self.epoch_line):
             self.chart.addItem(line, ignoreBounds=True)
+        self.chart_range = LiveRange(self.chart, grow_y=False)
 
         self.input_edit = QLineEdit()
         self.input_edit.setPlaceholderText("e.g. 1, 1  or  0.3 0.1")
@@ -267,6 +269,7 @@ class OutputsView(QWidget):
         if dataset.n_inputs > MAX_TYPED_INPUTS:
             self.input_edit.setPlaceholderText(f"{dataset.n_inputs} inputs: too many to type")
         self.epochs, self.outputs = [], None
+        self.chart_range.reset()
         self.follow.setChecked(True)
         self._typed_cache.clear()
         self._typed(self.input_edit.text())
@@ -454,6 +457,7 @@ class OutputsView(QWidget):
                 curve.setData(np.asarray(epochs), outputs[:, column, unit])
             else:
                 curve.setData([], [])
+        self.chart_range.update(s.target_epoch)
         names = [f"{self.row_names[r]} → "
                  f"{class_label(s.dataset, s.encoding, int(self.rows_labels[r]))}"
                  for r in chosen]

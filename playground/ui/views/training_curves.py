@@ -6,6 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from playground.ui.views.live_range import LiveRange
+
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
 VAL_PEN = pg.mkPen("#ff7f0e", width=2)
 
@@ -37,6 +39,8 @@ class TrainingCurves(QWidget):
         self.accuracy_plot.setYRange(0, 1.02)
         self.accuracy_plot.getPlotItem().setLimits(yMin=-0.05, yMax=1.1)
         self.accuracy_plot.setXLink(self.loss_plot)
+        self.accuracy_plot.getPlotItem().getViewBox().disableAutoRange(axis="x")
+        self.loss_range = LiveRange(self.loss_plot, grow_y=True)  # x for both (linked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
@@ -45,6 +49,7 @@ class TrainingCurves(QWidget):
         session.history_changed.connect(self.refresh)
 
     def clear(self) -> None:
+        self.loss_range.reset()
         for curve in self.curves.values():
             curve.setData([], [])
         for name, legend in self.legends.items():
@@ -65,3 +70,4 @@ class TrainingCurves(QWidget):
                     legend.addItem(curve, held_out or "validation")
             # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
             curve.setData(epochs, values, connect="finite")
+        self.loss_range.update(self.session.target_epoch)
