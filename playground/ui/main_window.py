@@ -99,8 +99,11 @@ class MainWindow(QMainWindow):
         install_hints(self)
         install_runs(self)
         install_file_actions(self)
-        # Show the window first; TensorFlow (~3.5 s) loads in the worker thread meanwhile.
-        QTimer.singleShot(0, self._load.emit)
+        # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
+        # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
+        # window that is never painted (hidden) starts loading after a second anyway.
+        self._loading_started = False
+        QTimer.singleShot(1000, self._start_loading)
 
     # ----- layout -----
     def _build_actions(self) -> None:
@@ -219,6 +222,16 @@ class MainWindow(QMainWindow):
         column.addLayout(row)
         column.addWidget(self.message_label)
         self.statusBar().addPermanentWidget(bar, 1)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if not self._loading_started:
+            QTimer.singleShot(0, self._start_loading)  # after this paint is on screen
+
+    def _start_loading(self) -> None:
+        if not self._loading_started:
+            self._loading_started = True
+            self._load.emit()
 
     # ----- commands -----
     def train(self) -> None:

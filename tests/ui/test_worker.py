@@ -74,3 +74,40 @@ def test_garbage_is_collected_in_the_gui_thread_only(window, qtbot):
         Cycle()
     qtbot.waitUntil(lambda: len(freed_in) > 0, timeout=5_000)
     assert all(freed_in)
+
+
+PAINT_FIRST = textwrap.dedent("""
+    import sys, time
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+    from playground.ui.main_window import MainWindow
+
+    app = QApplication([])
+    window = MainWindow()
+    seen = []
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint and not seen:
+                seen.append("tensorflow" in sys.modules)
+            return False
+
+    watcher = FirstPaint()
+    window.installEventFilter(watcher)
+    window.show()
+    deadline = time.monotonic() + 90
+    while not window.loaded and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    print("tensorflow imported at first paint:", seen[0], "loaded:", window.loaded)
+    window.close()
+""")
+
+
+def test_the_window_paints_before_tensorflow_is_imported():
+    # Importing TensorFlow holds the GIL for seconds; begun before the first paint, it kept
+    # the window blank for ~0.5 s more. A fresh process, since this one has TensorFlow.
+    result = subprocess.run([sys.executable, "-c", PAINT_FIRST], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "tensorflow imported at first paint: False loaded: True" in result.stdout

@@ -25,6 +25,7 @@ class LiveRange:
         self.grow_y = grow_y
         self.view_box = plot.getPlotItem().getViewBox()
         self.x_max = self.y_max = None
+        self.target = 0
         self.user_zoomed = False
         self.view_box.sigRangeChangedManually.connect(self._zoomed)
         self.view_box.disableAutoRange(axis="x")
@@ -43,6 +44,8 @@ class LiveRange:
         """Take in every curve of the plot (overlays too), and the epoch the run goes to."""
         if self.user_zoomed:
             return
+        if target_epoch != self.target:  # Train again with another epoch count: span it anew
+            self.target, self.x_max = target_epoch, None
         needed, y_max = 1.0, 0.0
         for item in self.plot.getPlotItem().listDataItems():
             x, y = item.xData, item.yData  # the data itself: getData() is clipped to the view
