@@ -330,3 +330,35 @@ def test_train_save_to_a_folder_that_does_not_exist_says_so(capsys, tmp_path):
 def test_install_desktop_entry_rejects_unknown_flags(capsys):
     assert cli.main(["install-desktop-entry", "--bogus"]) == 2
     assert "install-desktop-entry" in capsys.readouterr().err
+
+
+def test_sum_threshold_json_has_validation_test_and_weights(capsys):
+    # Seed 002's data: 250 samples, a 0.2 validation split (the dataset's own), 200 fresh test
+    # points; a hand-checkable network (one tanh neuron) so the weights can be read back.
+    code, data, _ = _train_json(capsys, "--dataset", "sum-threshold", "--hidden", "none",
+                                "--loss", "hinge", "--optimizer", "adam", "--lr", "0.05",
+                                "--epochs", "40")
+    assert code == 0 and data["experiment"]["validation_split"] == 0.2
+    final = data["final"]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy", "test_loss",
+            "test_accuracy"} <= set(final)
+    assert final["test_accuracy"] > 0.8 and final["val_accuracy"] > 0.8
+    assert len(data["outputs"]) == 64  # the probe: a sample of the 200 training rows
+    assert {row["target"] for row in data["outputs"]} == {-1, 1}  # hinge: ±1 targets
+    (layer,) = data["weights"]
+    assert np.shape(layer["kernel"]) == (2, 1) and np.shape(layer["bias"]) == (1,)
+    w1, w2 = np.ravel(layer["kernel"])
+    assert w1 > 0 and w2 > 0  # a larger sum pushes the output up, as the label does
+
+
+@pytest.mark.slow
+def test_mnist_json_has_test_numbers_and_class_probabilities(capsys, offline_datasets):
+    code, data, _ = _train_json(capsys, "--dataset", "mnist", "--train-size", "2000",
+                                "--test-size", "300", "--hidden", "64", "--activation", "relu",
+                                "--epochs", "1")
+    assert code == 0 and data["experiment"]["loss"] == "sparse-categorical"
+    final = data["final"]
+    assert 0.5 < final["test_accuracy"] <= 1 and final["test_loss"] > 0
+    row = data["outputs"][0]
+    assert len(row["probability"]) == 10 and abs(sum(row["probability"]) - 1) < 1e-4
+    assert row["class"] == int(np.argmax(row["probability"]))

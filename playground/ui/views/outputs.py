@@ -190,6 +190,9 @@ class OutputsView(QWidget):
         self.chart.showGrid(x=True, y=True, alpha=0.25)
         self.chart.setLabel("bottom", "epoch")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
+        # Long runs: draw only what is in view, at most a few points a pixel (as the curves).
+        self.chart.getPlotItem().setDownsampling(auto=True, mode="peak")
+        self.chart.getPlotItem().setClipToView(True)
         self.chart.setTitle("Output of each input through training", size="10pt")
         # Right, below the top: trained outputs end near the extremes, not there.
         self.legend = self.chart.addLegend(offset=(-10, 25), labelTextSize="8pt",
