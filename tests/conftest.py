@@ -118,3 +118,14 @@ def offline_datasets() -> Path:
     if not (cache / "mnist.npz").exists() and not (cache / "fashion-mnist").exists():
         pytest.skip(f"no offline datasets in {SHARED_DATASETS}")
     return cache
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch) -> Path:
+    """Keras's datasets folder for the download and import machinery, empty: every dataset
+    file is missing."""
+    from playground.core import downloads
+
+    cache = tmp_path / "keras" / "datasets"
+    monkeypatch.setattr(downloads, "datasets_dir", lambda: cache)
+    return cache

@@ -437,7 +437,7 @@ class FileActions(QObject):
         return message
 
     # ----- dialogs -----
-    def show_code(self) -> "CodeDialog | None":
+    def show_code(self) -> "exports.CodeDialog | None":
         experiment = self.window.form.experiment or self.window.session.experiment
         if experiment is None:
             self._end("save-code", "", "Fix the highlighted fields first: the code is written "

@@ -12,6 +12,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from playground.core import datasets
 from playground.core.dataset import Dataset
 from playground.core.experiment import Experiment
 from playground.core.forward import activations_of
@@ -84,6 +85,12 @@ class Session(QObject):
     @property
     def encoding(self) -> str:
         return self.experiment.encoding if self.experiment else "binary"
+
+    @property
+    def has_images(self) -> bool:
+        """The model shown trains on images (MNIST, Fashion-MNIST)."""
+        return (self.experiment is not None and self.dataset is not None
+                and datasets.get(self.experiment.dataset).kind == "images")
 
     def _flush(self) -> None:
         if not self._dirty:

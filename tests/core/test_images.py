@@ -30,6 +30,7 @@ from playground.core.experiment import Experiment, Layer  # noqa: E402
 from playground.core.history import RunHistory  # noqa: E402
 from playground.core.image_training import BatchProgress, ImageTrainer, make_trainer  # noqa
 from playground.core.training import Report, Trainer  # noqa: E402
+from tests.files import leftovers  # noqa: E402
 
 SHARED = downloads.datasets_dir()
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
@@ -49,19 +50,6 @@ def seed_001(**changes) -> Experiment:
 def _needs_files():
     if downloads.missing_files("mnist") or downloads.missing_files("fashion-mnist"):
         pytest.skip(f"offline datasets missing in {SHARED}")
-
-
-@pytest.fixture
-def empty_cache(tmp_path, monkeypatch):
-    """Point the download/import machinery at an empty Keras datasets folder."""
-    cache = tmp_path / "keras" / "datasets"
-    monkeypatch.setattr(downloads, "datasets_dir", lambda: cache)
-    return cache
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) \
-        if folder.exists() else []
 
 
 # ----- the dataset ----------------------------------------------------------------------------

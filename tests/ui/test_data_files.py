@@ -7,13 +7,13 @@ import io
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from playground.core import downloads, images
 from playground.core.experiment import Experiment, Layer
 from playground.ui.data_files import DataFilesDialog
+from tests.files import leftovers
 from tests.ui.gui import open_window
 
 SHARED = downloads.datasets_dir()  # the session's offline copies (tests/conftest.py)
@@ -40,19 +40,6 @@ class SlowResponse(io.BytesIO):
 
 def refuse(url, timeout=None):
     raise urllib.error.URLError("no network here")
-
-
-@pytest.fixture
-def empty_cache(tmp_path, monkeypatch) -> Path:
-    """Keras's datasets folder, empty: every dataset file is missing."""
-    cache = tmp_path / "keras" / "datasets"
-    monkeypatch.setattr(downloads, "datasets_dir", lambda: cache)
-    return cache
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) \
-        if folder.exists() else []
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Examples, the start page, the hints bar and tooltips, driven as a newcomer would."""
 from __future__ import annotations
 
-
-import pytest
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QMenu,
                                QSlider, QTabBar, QWidget)
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from playground.core import datasets, image_eval
+from playground.core import image_eval
 from playground.core.digit_preprocess import mnist_style
 from playground.core.forward import forward
 from playground.ui.views.note import placeholder_note
@@ -216,15 +216,9 @@ class DrawView(QWidget):
         self.start()
 
     # ----- state -----
-    @property
-    def has_images(self) -> bool:
-        experiment = self.session.experiment
-        return (experiment is not None and self.session.dataset is not None
-                and datasets.get(experiment.dataset).kind == "images")
-
     def start(self) -> None:
         self.probabilities = None
-        if not self.has_images:
+        if not self.session.has_images:
             self.stack.setCurrentWidget(self.empty_note)
             self.hint.clear()
             return
@@ -254,7 +248,7 @@ class DrawView(QWidget):
         self.shown_image = self.canvas.image()
         self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), 4))
         weights = self.session.history.latest_weights
-        if not self.has_images or not weights:
+        if not self.session.has_images or not weights:
             self.probabilities = None
             self.chart.clear_values()
             self.answer.setText("Train (or wait for the model) to see its answer.")

@@ -17,7 +17,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from playground.core import datasets, image_eval
+from playground.core import image_eval
 from playground.core.experiment import Layer
 from playground.core.image_eval import Predictions
 from playground.ui.views.confusion import ConfusionView, short_name
@@ -210,12 +210,6 @@ class ImagesView(QWidget):
         layout.addWidget(self.stack, 1)
 
     # ----- a new model -----
-    @property
-    def has_images(self) -> bool:
-        experiment = self.session.experiment
-        return (experiment is not None and self.session.dataset is not None
-                and datasets.get(experiment.dataset).kind == "images")
-
     def start(self) -> None:
         self._job = None
         self._chunk_timer.stop()
@@ -227,7 +221,7 @@ class ImagesView(QWidget):
         self._pixmaps = {}
         self.note_row.hide()
         self.summary.clear()
-        if not self.has_images:
+        if not self.session.has_images:
             self.pixels = None
             self.shown = np.zeros(0, int)
             self.stack.setCurrentWidget(self.empty_note)
@@ -264,7 +258,7 @@ class ImagesView(QWidget):
 
     def _evaluate_if_needed(self) -> None:
         weights = self.session.history.latest_weights
-        if not self.has_images or not weights or weights is self.evaluated_weights:
+        if not self.session.has_images or not weights or weights is self.evaluated_weights:
             return
         if self._job is not None or not self.isVisible():
             return  # a running job re-checks when it ends; showing the tab checks too
@@ -317,7 +311,7 @@ class ImagesView(QWidget):
     # ----- text -----
     def _summary(self, computing: bool = False) -> None:
         p = self.predictions
-        n = len(self.session.dataset.x_test) if self.has_images else 0
+        n = len(self.session.dataset.x_test) if self.session.has_images else 0
         if p is None:
             self.summary.setText(f"Answering {n:,} test images…" if computing else "")
             return
