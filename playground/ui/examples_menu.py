@@ -74,13 +74,6 @@ def start_fresh(window, experiment, train: bool = True,
                 once_idle(window, lambda _reason: then())
             return
 
-        session = window.session
-        if session.experiment is not None and model_key(experiment) == model_key(
-                session.experiment):
-            # The same model is rewound, not rebuilt, and a rewind keeps the old epochs in the
-            # session's history: start that afresh, as a new model would.
-            session.start_run(session.experiment, session.dataset, session.probe_x,
-                              session.probe_labels)
 
         def after_reset(reason: str) -> None:
             if reason != "reset":

@@ -357,17 +357,8 @@ class FileActions(QObject):
     def _show_epoch(self, experiment: Experiment, history) -> None:
         """The status bar as after the run that was saved (no report arrives for it)."""
         w = self.window
-        epoch = history.last_epoch
-        w.target_epoch = epoch
-        total = max(experiment.epochs, epoch)
-        w.epoch_label.setText(f"Epoch {epoch:,} / {total:,}")
-        w.progress.setRange(0, max(total, 1))
-        w.progress.setValue(epoch)
-        text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
-        if history.has_validation:
-            text += (f"   val loss {history.last('val_loss'):.4f}   "
-                     f"val accuracy {history.last('val_accuracy'):.3f}")
-        w.metrics_label.setText(text)
+        w.set_target_epoch(max(experiment.epochs, history.last_epoch))
+        w.show_status()
         w.speed_label.setText("")
 
     def _on_open_failed(self, path: str, message: str) -> None:

@@ -274,6 +274,11 @@ class MainWindow(QMainWindow):
         if experiment is not None and self._needs_new_model(experiment):
             self._build.emit(experiment)
         else:
+            # The same model is rewound, not rebuilt: its epochs start again from 0, so the
+            # session's history starts afresh too, as for a new model (views, Runs, hints).
+            s = self.session
+            if s.experiment is not None:
+                s.start_run(s.experiment, s.dataset, s.probe_x, s.probe_labels)
             self._reset.emit()
 
     def set_weights(self, weights: list) -> str:
@@ -304,15 +309,17 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_started(self, first: int, target: int) -> None:
+        self.set_target_epoch(target)
+
+    def set_target_epoch(self, target: int) -> None:
+        """The epoch the run trains to: the progress bar's end and the live plots' extent."""
         self.target_epoch = self.session.target_epoch = target
         self.progress.setRange(0, max(target, 1))
 
-    def _on_report(self, report) -> None:
-        self.session.add_report(report)
-        if not hasattr(report, "epochs"):
-            return
+    def show_status(self) -> None:
+        """Epoch counter, progress and metrics in the status bar, from the session's history."""
         history = self.session.history
-        epoch = report.last_epoch
+        epoch = history.last_epoch
         self.epoch_label.setText(f"Epoch {epoch:,} / {max(self.target_epoch, epoch):,}")
         self.progress.setValue(min(epoch, self.progress.maximum()))
         text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
@@ -321,6 +328,12 @@ class MainWindow(QMainWindow):
             text += (f"   {held_out} loss {history.last('val_loss'):.4f}   "
                      f"{held_out} accuracy {history.last('val_accuracy'):.3f}")
         self.metrics_label.setText(text)
+
+    def _on_report(self, report) -> None:
+        self.session.add_report(report)
+        if not hasattr(report, "epochs"):
+            return
+        self.show_status()
         if report.epochs_per_second:
             self.speed_label.setText(f"{report.epochs_per_second:,.0f} epochs/s")
 

@@ -231,3 +231,29 @@ def test_larger_data_lists_a_chosen_row_set_as_keras_computes_it(qtbot):
         assert view.table.rowCount() == 64
     finally:
         window.close()
+
+
+def test_reset_weights_starts_the_history_again_at_epoch_0(qtbot, window):
+    # Reset rewinds the same model: its epoch-0 report must not be appended to the old run's
+    # history (the typed input's curve raised, the slider sat at its start, and epochs 0…N
+    # showed the old run's outputs after training again).
+    view = window.views["OutputsView"]
+    view.input_edit.setText("1, 1")
+    untrained = window.session.history.latest_outputs.copy()
+    train(qtbot, window, 30)
+    with qtbot.waitSignal(window.training_idle, timeout=10_000):
+        window.reset_action.trigger()
+    history = window.session.history
+    assert history.last_epoch == 0 and history.snapshot_epochs == [0]
+    assert view.epochs == [0] and view.shown_epoch == 0
+    np.testing.assert_allclose(view.values(view.columns[3]), untrained[:, 0], atol=1e-7)
+    train(qtbot, window, 10)
+    assert view.epochs == list(range(11)) and view.follow.isChecked()
+    epochs, values = view.typed_curve.getData()  # at the weights kept once a report
+    assert epochs[0] == 0 and epochs[-1] == 10 and (np.diff(epochs) > 0).all()
+    assert len(values) == len(epochs)
+    view.epoch_slider.setValue(5)  # this run's epoch 5, not the first run's
+    trainer = Trainer(window.session.experiment)
+    list(trainer.run(5))
+    np.testing.assert_allclose(view.values(view.columns[3]),
+                               predict(trainer.model, window.session.probe_x)[:, 0], atol=1e-6)

@@ -6,8 +6,11 @@ redrawing an axis's tick labels is the costliest thing a frame paints: ~15 ms an
 (benchmarks/bench_gui.py). So x spans [0, 64 epochs] at first and doubles whenever the run
 passes its end, never beyond the epoch the run trains to (a 500-epoch run: 64, 128, 256, 500),
 and y (when it is not fixed) starts at 0 and grows by a quarter more than needed whenever the
-data pokes above it: the axes change a handful of times a run instead of every frame. Once the user
-zooms or pans, the range is theirs until the next run (or pyqtgraph's "A" button).
+data pokes above it: the axes change a handful of times a run instead of every frame. Once the
+user zooms or pans, the range is theirs until the next run.
+
+Curves only grow during a run, so each update looks at the points added since the last one
+(a million-epoch run would otherwise rescan megabytes every frame).
 """
 from __future__ import annotations
 
@@ -20,25 +23,31 @@ FIRST_EPOCHS = 64
 
 
 class LiveRange:
-    def __init__(self, plot, grow_y: bool):
+    def __init__(self, plot, grow_y: bool, linked=()):
+        """`linked`: other plots whose x follows this one's (their zooms count as the user's)."""
         self.plot = plot
         self.grow_y = grow_y
         self.view_box = plot.getPlotItem().getViewBox()
-        self.x_max = self.y_max = None
-        self.target = 0
         self.user_zoomed = False
-        self.view_box.sigRangeChangedManually.connect(self._zoomed)
-        self.view_box.disableAutoRange(axis="x")
-        if grow_y:
-            self.view_box.disableAutoRange(axis="y")
+        for box in (self.view_box, *(p.getPlotItem().getViewBox() for p in linked)):
+            box.sigRangeChangedManually.connect(self._zoomed)
+            box.disableAutoRange(axis="x")
+        self.refit()
 
     def reset(self) -> None:
-        """A new run: follow the data again (also after the "A" button gave it to pyqtgraph)."""
-        self.x_max = self.y_max = None
+        """A new run: follow the data again (also after a zoom or the "A" button)."""
         self.user_zoomed = False
-        self.view_box.disableAutoRange(axis="x")
-        if self.grow_y:
-            self.view_box.disableAutoRange(axis="y")
+        self.refit()
+
+    def refit(self) -> None:
+        """Fit the curves from scratch at the next update (they were replaced), keeping a zoom."""
+        self.x_max = self.y_max = None
+        self.target = 0
+        self._seen: dict[int, tuple[int, float, float]] = {}  # item -> points, x max, y max
+        if not self.user_zoomed:
+            self.view_box.disableAutoRange(axis="x")
+            if self.grow_y:
+                self.view_box.disableAutoRange(axis="y")
 
     def update(self, target_epoch: int) -> None:
         """Take in every curve of the plot (overlays too), and the epoch the run goes to."""
@@ -48,13 +57,8 @@ class LiveRange:
             self.target, self.x_max = target_epoch, None
         needed, y_max = 1.0, 0.0
         for item in self.plot.getPlotItem().listDataItems():
-            x, y = item.xData, item.yData  # the data itself: getData() is clipped to the view
-            if x is None or not len(x):
-                continue
-            needed = max(needed, float(np.nanmax(x)))
-            finite = np.asarray(y)[np.isfinite(y)]
-            if len(finite):
-                y_max = max(y_max, float(finite.max()))
+            item_x, item_y = self._extent(item)
+            needed, y_max = max(needed, item_x), max(y_max, item_y)
         if self.x_max is None or needed > self.x_max:
             grown = FIRST_EPOCHS if self.x_max is None else 2 * self.x_max
             cap = float(target_epoch) if target_epoch > 0 else float("inf")  # 0: not known
@@ -64,7 +68,21 @@ class LiveRange:
             self.y_max = y_max * HEADROOM
             self.view_box.setYRange(0, self.y_max, padding=0)
 
+    def _extent(self, item) -> tuple[float, float]:
+        """(largest x, largest finite y) of an item's data, from the points not seen yet."""
+        x, y = item.xData, item.yData  # the data itself: getData() is clipped to the view
+        n = 0 if x is None else len(x)
+        seen, x_max, y_max = self._seen.get(id(item), (0, 0.0, 0.0))
+        if n < seen:  # replaced by shorter data: look again from the start
+            seen, x_max, y_max = 0, 0.0, 0.0
+        if n > seen:
+            x_max = max(x_max, float(np.nanmax(x[seen:])))
+            new = np.asarray(y[seen:])
+            finite = new[np.isfinite(new)]
+            if len(finite):
+                y_max = max(y_max, float(finite.max()))
+            self._seen[id(item)] = (n, x_max, y_max)
+        return x_max, y_max
+
     def _zoomed(self, *_args) -> None:
-        if self.view_box.state["autoRange"][0] or self.view_box.state["autoRange"][1]:
-            return  # the "A" button: pyqtgraph ranges it from now on
         self.user_zoomed = True

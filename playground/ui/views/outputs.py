@@ -128,6 +128,9 @@ class OutputsView(QWidget):
         self.rows_x: np.ndarray = np.zeros((0, 0))  # those rows and their labels
         self.rows_labels: np.ndarray = np.zeros(0, int)
         self.weights_epoch: int | None = None  # the weights behind a computed table
+        # Curves of chosen non-probe rows: (row set, rows) -> {snapshot epoch: outputs}.
+        self._rows_key: tuple | None = None
+        self._rows_cache: dict[int, np.ndarray] = {}
         self.typed_row: np.ndarray | None = None
         self._typed_cache: dict[int, float] = {}
         self._legend_names: list[str] = []
@@ -272,6 +275,7 @@ class OutputsView(QWidget):
         if dataset.n_inputs > MAX_TYPED_INPUTS:
             self.input_edit.setPlaceholderText(f"{dataset.n_inputs} inputs: too many to type")
         self.epochs, self.outputs = [], None
+        self._rows_key = None
         self.chart_range.reset()
         self.follow.setChecked(True)
         self._typed_cache.clear()
@@ -405,6 +409,7 @@ class OutputsView(QWidget):
         self._syncing = False
         self._show_outputs(self.outputs)
         self._show_typed()
+        self._draw_curves()  # a filter by right/wrong now lists other rows
 
     def _show_outputs(self, outputs) -> None:
         self.outputs = None if outputs is None else np.asarray(outputs)
@@ -447,8 +452,8 @@ class OutputsView(QWidget):
             epochs, outputs = s.history.outputs_history()
         else:  # the chosen rows only, through the kept weights (≤ 500 small forward passes)
             epochs, snapshots = s.history.weights_history()
-            outputs = np.stack([forward(w, s.activations, self.rows_x[chosen])
-                                for w in snapshots]) if epochs and chosen else None
+            outputs = self._chosen_rows_through(epochs, snapshots, chosen) \
+                if epochs and chosen else None
             chosen_index = {r: i for i, r in enumerate(chosen)}
         if not len(epochs):
             chosen = []
@@ -472,6 +477,20 @@ class OutputsView(QWidget):
             items = self.curves[:len(chosen)] + [self.typed_curve]
             for item, name in zip(items, names):
                 self.legend.addItem(item, name)
+
+    def _chosen_rows_through(self, epochs, snapshots, chosen) -> np.ndarray:
+        """(epochs × chosen rows × units) from the weight snapshots; each kept snapshot is
+        computed once (the latest, which hand-set weights can change, every time)."""
+        key = (self.row_set, tuple(chosen))
+        if key != self._rows_key:
+            self._rows_key, self._rows_cache = key, {}
+        cache, rows, activations = self._rows_cache, self.rows_x[chosen], self.session.activations
+        values = []
+        for i, (epoch, weights) in enumerate(zip(epochs, snapshots)):
+            if i == len(epochs) - 1 or epoch not in cache:
+                cache[epoch] = forward(weights, activations, rows)
+            values.append(cache[epoch])
+        return np.stack(values)
 
     # ----- the typed input -----
     def _typed(self, text: str) -> None:
@@ -509,10 +528,10 @@ class OutputsView(QWidget):
         # The curve through the recorded weights (at most 500 snapshots), each computed once.
         unit = cls if is_multiclass(s.encoding) else 0
         cache = self._typed_cache
-        self._typed_cache = {e: cache[e] if e in cache else
-                             float(forward(w, s.activations, row[None])[0, unit])
-                             for e, w in zip(epochs, snapshots)}  # thinned with the history
-        self.typed_curve.setData(epochs, list(self._typed_cache.values()))
+        values = [cache[e] if e in cache else float(forward(w, s.activations, row[None])[0, unit])
+                  for e, w in zip(epochs, snapshots)]
+        self._typed_cache = dict(zip(epochs, values))  # thinned with the history
+        self.typed_curve.setData(epochs, values)
 
     # ----- control events -----
     def _threshold_edited(self, value: float) -> None:

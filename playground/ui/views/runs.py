@@ -322,7 +322,7 @@ class RunsView(QWidget):
                     item = plot.plot(epochs, values, pen=pg.mkPen(colour, width=2, style=style),
                                      name=None if suffix else record.name, connect="finite")
                     self._overlay.append((plot, item, record.name + suffix))
-        view.loss_range.reset()  # the overlaid runs changed: span them and the current run
+        view.loss_range.refit()  # the overlaid runs changed: span them and the current run
         view.loss_range.update(view.session.target_epoch)
 
     @property
