@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
         self._update_controls()
 
     def _on_started(self, first: int, target: int) -> None:
+        self.session.streaming = True
         self.set_target_epoch(target)
 
     def set_target_epoch(self, target: int) -> None:
@@ -338,6 +339,7 @@ class MainWindow(QMainWindow):
             self.speed_label.setText(f"{report.epochs_per_second:,.0f} epochs/s")
 
     def _on_idle(self, reason: str) -> None:
+        self.session.streaming = False
         self.session.flush()
         self.state = "paused" if reason == "paused" else "idle"
         if reason == "diverged":
@@ -346,6 +348,7 @@ class MainWindow(QMainWindow):
         self.training_idle.emit(reason)
 
     def _on_failed(self, message: str) -> None:
+        self.session.streaming = False
         self.state = "idle" if self.loaded else "loading"
         self._set_message(message)
         self._update_controls()

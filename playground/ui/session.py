@@ -42,6 +42,8 @@ class Session(QObject):
         self.threshold = 0.5
         #: The epoch the run under way trains to (live plots span it from the start).
         self.target_epoch = 0
+        #: A run is sending reports now (costly views may then redraw less often).
+        self.streaming = False
         self._dirty = False
         self.last_redraw_seconds = 0.0
         self._timer = QTimer(self)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -205,3 +206,28 @@ def test_curves_keep_their_axes_still_while_epochs_arrive(qtbot, window):
     window.form.texts["epochs"].setText("4100")  # train on: the same run, the zoom stays
     assert train(qtbot, window) == "finished"
     assert box.viewRange()[0] == pytest.approx([10, 20], abs=0.5)
+
+
+def test_costly_views_redraw_at_most_ten_times_a_second_while_training(qtbot, monkeypatch):
+    # Drawing every view in one frame stalled the window past 33 ms; while reports stream in,
+    # the Outputs table and chart and the decision boundary follow at ~10 Hz, and the run's
+    # last state still shows as soon as it ends.
+    import time
+
+    from playground.ui.views.outputs import OutputsView
+
+    stamps = []
+    original = OutputsView.refresh
+    monkeypatch.setattr(OutputsView, "refresh",
+                        lambda self: (stamps.append(time.perf_counter()), original(self)))
+    window = open_window(qtbot)
+    try:
+        window.form.texts["epochs"].setText("6000")
+        stamps.clear()
+        assert train(qtbot, window) == "finished"
+        gaps = np.diff(stamps[:-1])  # the last one: the run's end, drawn at once
+        assert len(gaps) >= 3 and gaps.min() >= 0.09
+        view = window.views["OutputsView"]
+        assert view.shown_epoch == 6000 and window.session.history.last_epoch == 6000
+    finally:
+        window.close()

@@ -26,6 +26,9 @@ GRID_BUDGET = 1.5e7
 MIN_RESOLUTION = 24
 WRONG_PEN = pg.mkPen("#d00000", width=2.5)
 
+#: While training, the boundary redraws at most this often.
+STREAMING_SECONDS = 0.1
+
 
 def threshold_segments(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float):
     """Marching squares, vectorised: where `values[ix, iy]` crosses `level`, as (x, y) arrays
@@ -251,8 +254,11 @@ class DecisionBoundaryView(QWidget):
 
     # ----- redraws -----
     def schedule(self) -> None:
-        """Redraw now, or once the last redraw's cost has been paid back three times over."""
-        wait = self._last_draw_at + 3 * self.last_draw_seconds - time.perf_counter()
+        """Redraw now, or once the last redraw's cost has been paid back three times over; while
+        a run streams in, at most ~10 times a second (a frame that draws every view at once
+        stalls the window)."""
+        pause = max(3 * self.last_draw_seconds, STREAMING_SECONDS if self.session.streaming else 0)
+        wait = self._last_draw_at + pause - time.perf_counter()
         if wait <= 0:
             self.refresh()
         elif not self._timer.isActive():

@@ -11,10 +11,11 @@ threshold drives the session, so the boundary view re-classifies with it; nothin
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSlider, QSpinBox,
@@ -33,6 +34,8 @@ CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 #: Outputs of at most this many epochs are kept (RunHistory's default `max_snapshots`).
 HISTORY_BOUND = 2000
 MAX_TYPED_INPUTS = 10
+#: While training, the table and chart redraw at most this often.
+REFRESH_SECONDS = 0.1
 #: A row set larger than this is cut to its first rows (a table of thousands helps nobody).
 MAX_TABLE_ROWS = 1000
 DEFAULT_CURVES = 4
@@ -137,7 +140,9 @@ class OutputsView(QWidget):
         self._syncing = False
         self._build()
         session.run_started.connect(self.start)
-        session.history_changed.connect(self.refresh)
+        session.history_changed.connect(self._schedule)
+        self._last_refresh = 0.0
+        self._later = QTimer(self, singleShot=True, timeout=self.refresh)
         session.threshold_changed.connect(self.on_threshold)
 
     # ----- widgets -----
@@ -341,7 +346,18 @@ class OutputsView(QWidget):
         self._draw_curves()
 
     # ----- redraws -----
+    def _schedule(self) -> None:
+        """While a run streams in, the table and chart follow at most ~10 times a second: they
+        cost more than the curves above, and a frame that draws everything stalls the window."""
+        wait = self._last_refresh + REFRESH_SECONDS - time.perf_counter()
+        if wait <= 0 or not self.session.streaming:
+            self.refresh()
+        elif not self._later.isActive():
+            self._later.start(int(wait * 1000) + 1)
+
     def refresh(self) -> None:
+        self._later.stop()
+        self._last_refresh = time.perf_counter()
         history = self.session.history
         if self.session.experiment is None or history.latest_outputs is None:
             self._set_epochs([0])
