@@ -17,6 +17,8 @@ MAX_UNITS = 4096
 MAX_EPOCHS = 1_000_000
 MAX_HIDDEN_LAYERS = 10
 SCHEMA_VERSION = 1
+#: Changing only these keeps the model: they take effect at the next Train (or the next save).
+TRAINING_ONLY_FIELDS = ("optimizer", "learning_rate", "momentum", "epochs", "batch_size")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from playground.core import codegen, desktop, persist
-from playground.core.experiment import Experiment
+from playground.core.experiment import TRAINING_ONLY_FIELDS, Experiment
 from playground.core.runs import RunList
 from playground.ui import exports
 from playground.ui.about import AboutDialog
@@ -30,8 +30,6 @@ EXPERIMENT_FILTER = "Neural Playground experiments (*.playground)"
 OPEN_FILTER = ("Experiments and Keras models (*.playground *.keras *.h5);;"
                "Neural Playground experiments (*.playground);;Keras models (*.keras *.h5);;"
                "All files (*)")
-#: Changing only these keeps the model (as in main_window.TRAINING_ONLY_FIELDS).
-TRAINING_ONLY = ("optimizer", "learning_rate", "momentum", "epochs", "batch_size")
 
 
 def install_file_actions(window) -> "FileActions":
@@ -235,10 +233,9 @@ class FileActions(QObject):
         """The model's experiment, with the form's epochs and optimizer when only they differ
         (they take effect at the next Train, on the same model)."""
         form, current = self.window.form.experiment, self.window.session.experiment
-        if form is not None and current is not None:
-            kept = {name: getattr(current, name) for name in TRAINING_ONLY}
-            if form.replace(**kept) == current:
-                return form
+        if form is not None and current is not None and \
+                not self.window.needs_new_model(form, ignore=TRAINING_ONLY_FIELDS):
+            return form
         return current
 
     def _runs_view(self):

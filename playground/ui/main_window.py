@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QMainWindow, 
                                QScrollArea, QSplitter, QTabWidget, QToolBar, QVBoxLayout,
                                QWidget)
 
-from playground.core.experiment import Experiment
+from playground.core.experiment import TRAINING_ONLY_FIELDS, Experiment
 from playground.ui.controls import ExperimentForm
 from playground.ui.data_files import DataFilesDialog
 from playground.ui.examples_menu import install_examples
@@ -23,9 +23,6 @@ from playground.ui.session import Session
 from playground.ui.views import VIEWS
 from playground.ui.views.runs import install_runs
 from playground.ui.worker import WorkerThread
-
-#: Changing only these keeps the current model: they take effect at the next Train.
-TRAINING_ONLY_FIELDS = ("optimizer", "learning_rate", "momentum", "epochs", "batch_size")
 
 
 class MainWindow(QMainWindow):
@@ -271,7 +268,7 @@ class MainWindow(QMainWindow):
         self.state = "running"
         self._update_controls()
         experiment = self.form.experiment
-        if experiment is not None and self._needs_new_model(experiment):
+        if experiment is not None and self.needs_new_model(experiment):
             self._build.emit(experiment)
         else:
             # The same model is rewound, not rebuilt: its epochs start again from 0, so the
@@ -386,12 +383,13 @@ class MainWindow(QMainWindow):
         """Show a new dataset or network shape at once (untrained), when nothing is running."""
         experiment = self.form.experiment
         if (self.loaded and self.state == "idle" and experiment is not None
-                and self._needs_new_model(experiment, ignore=TRAINING_ONLY_FIELDS)):
+                and self.needs_new_model(experiment, ignore=TRAINING_ONLY_FIELDS)):
             self.state = "running"
             self._update_controls()
             self._build.emit(experiment)
 
-    def _needs_new_model(self, experiment: Experiment, ignore=("epochs",)) -> bool:
+    def needs_new_model(self, experiment: Experiment, ignore=("epochs",)) -> bool:
+        """Whether `experiment` differs from the model shown in more than the fields `ignore`."""
         current = self.session.experiment
         if current is None:
             return True

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QSplitter, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from playground.core import datasets
 from playground.core.dataset import predicted_classes
 from playground.core.forward import forward
 from playground.ui.views.live_range import LiveRange
@@ -297,8 +296,7 @@ class OutputsView(QWidget):
         whole = n >= len(d.x_train) + len(d.x_val)  # the probe is training + validation rows
         sets = {"probe": (f"All {n:,} rows" if whole else
                           f"Sample: {n:,} rows, recorded every epoch", s.probe_x, s.probe_labels)}
-        kind = datasets.get(d.key).kind if d.key in datasets.names() else ""
-        if kind == "images":
+        if s.has_images:
             return sets
         for key, name, x, labels in (("train", "training", d.x_train, d.labels_train),
                                      ("val", "validation", d.x_val, d.labels_val),
@@ -315,8 +313,7 @@ class OutputsView(QWidget):
         dataset = s.dataset
         _text, self.rows_x, self.rows_labels = self._row_sets()[self.row_set]
         features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
-        images = datasets.get(dataset.key).kind == "images" if dataset.key in datasets.names() \
-            else False
+        images = s.has_images
         self.columns = features + ["target", output_heading(s.experiment.output), "class",
                                    "result"]
         self.row_names = []
