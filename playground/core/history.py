@@ -76,6 +76,7 @@ class RunHistory:
         self.status = "empty"
         self.message = ""
         self.epochs_per_second = 0.0
+        self._has_validation = False
 
     def __len__(self) -> int:
         return len(self._metrics["epoch"].view())
@@ -98,14 +99,22 @@ class RunHistory:
 
     @property
     def has_validation(self) -> bool:
-        return len(self) > 0 and np.isfinite(self.metric("val_loss")).any()
+        """Some epoch has a held-out loss (kept as reports arrive: asked at every redraw)."""
+        return self._has_validation
+
+    def extend_metrics(self, epochs, metrics: dict) -> None:
+        """Add epochs and their `METRICS` (a missing or None one: NaN for those epochs)."""
+        n = len(epochs)
+        self._metrics["epoch"].extend(epochs)
+        for name in METRICS:
+            values = metrics.get(name)
+            self._metrics[name].extend(values if values is not None else np.full(n, np.nan))
+        val_loss = metrics.get("val_loss")
+        if not self._has_validation and val_loss is not None:
+            self._has_validation = bool(np.isfinite(val_loss).any())
 
     def append(self, report: Report) -> None:
-        n = len(report.epochs)
-        self._metrics["epoch"].extend(report.epochs)
-        for name in METRICS:
-            values = getattr(report, name)
-            self._metrics[name].extend(values if values is not None else np.full(n, np.nan))
+        self.extend_metrics(report.epochs, {name: getattr(report, name) for name in METRICS})
         for epoch, outputs in zip(report.epochs, report.outputs):
             self._outputs.add(int(epoch), outputs)
         self._weights.add(report.last_epoch, report.weights)

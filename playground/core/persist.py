@@ -201,9 +201,7 @@ class HistoryData:
             raise PersistError(f"history.npz: {problem}")
         history = RunHistory(max_snapshots=int(meta.get("outputs_limit", 2000)),
                              max_weight_snapshots=int(meta.get("weights_limit", 500)))
-        history._metrics["epoch"].extend(a["epoch"])
-        for name in METRICS:
-            history._metrics[name].extend(a[name])
+        history.extend_metrics(a["epoch"], {name: a[name] for name in METRICS})
         count = int(meta.get("weight_arrays", 0))
         outputs = history._outputs
         outputs.stride = int(meta.get("outputs_stride", 1))

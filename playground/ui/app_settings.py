@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QStandardPaths
+from PySide6.QtCore import QObject, QSettings, QStandardPaths
 from PySide6.QtWidgets import QSplitter
 
 from playground.core.experiment import Experiment, ExperimentError
@@ -36,7 +36,9 @@ class RememberedSettings(QObject):
         #: True once `restore` ran: the experiment and layout are kept again on close.
         self.remember = False
         self._defaults = (window.saveState(), window.size(), self._splitter_states())
-        window.installEventFilter(self)
+        # A signal, not an event filter on the window: a Python filter there would run for every
+        # event the window gets (each report, each repaint), taking the GIL each time.
+        window.closing.connect(self._on_close)
 
     # ----- experiment and layout -----
     def restore(self) -> None:
@@ -90,10 +92,9 @@ class RememberedSettings(QObject):
     def _splitter_states(self) -> list:
         return [splitter.saveState() for splitter in self._splitters()]
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
-        if watched is self.window and event.type() == QEvent.Close and self.remember:
+    def _on_close(self) -> None:
+        if self.remember:
             self.save()
-        return False
 
     # ----- recent files -----
     def recent_files(self) -> list[str]:

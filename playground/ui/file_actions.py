@@ -72,7 +72,8 @@ class FileActions(QObject):
         worker.saved.connect(self._on_saved)
         worker.opened.connect(self._on_opened)
         worker.open_failed.connect(self._on_open_failed)
-        worker.idle.connect(self._on_worker_idle)
+        # The window's idle, not the worker's: it comes once the views show the opened file.
+        window.training_idle.connect(self._on_worker_idle)
         worker.failed.connect(self._on_worker_failed)
 
         if desktop.ICON.is_file():

@@ -36,6 +36,8 @@ class MainWindow(QMainWindow):
     training_idle = Signal(str)
     #: TensorFlow finished loading.
     ready = Signal()
+    #: The window is being closed (emitted first, while its layout is still there).
+    closing = Signal()
 
     def __init__(self, experiment: Experiment | None = None):
         super().__init__()
@@ -71,6 +73,10 @@ class MainWindow(QMainWindow):
         worker.missing_data.connect(self.data_files.show_missing)
         self.data_files.files_ready.connect(self._on_data_files_ready)
         self.session.batch_progress.connect(self._on_batch_progress)
+        # The status bar follows the session's redraws (≤ 30 a second), not each report: then
+        # it is painted in the same pass as the plots.
+        self.session.history_changed.connect(self._on_history)
+        self._speed = None  # epochs/s of the latest report, until shown
         self.training_idle.connect(self._hide_batch_progress)
         self._set_weights.connect(worker.set_weights)
         # Views that edit the model's weights, ask Keras for outputs, or fill in the form.
@@ -319,7 +325,12 @@ class MainWindow(QMainWindow):
         history = self.session.history
         epoch = history.last_epoch
         self.epoch_label.setText(f"Epoch {epoch:,} / {max(self.target_epoch, epoch):,}")
+        # QProgressBar.setValue repaints the bar at once (a paint and flush of its own, every
+        # time); with updates off it only records the value, and turning them back on asks for
+        # a repaint in the window's next paint pass.
+        self.progress.setUpdatesEnabled(False)
         self.progress.setValue(min(epoch, self.progress.maximum()))
+        self.progress.setUpdatesEnabled(True)
         text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
         if history.has_validation:
             held_out = "test" if self.session.dataset.held_out == "test" else "val"
@@ -329,15 +340,23 @@ class MainWindow(QMainWindow):
 
     def _on_report(self, report) -> None:
         self.session.add_report(report)
-        if not hasattr(report, "epochs"):
-            return
+        if hasattr(report, "epochs") and report.epochs_per_second:
+            self._speed = report.epochs_per_second
+
+    def _on_history(self) -> None:
         self.show_status()
-        if report.epochs_per_second:
-            self.speed_label.setText(f"{report.epochs_per_second:,.0f} epochs/s")
+        if self._speed is not None:
+            self.speed_label.setText(f"{self._speed:,.0f} epochs/s")
+            self._speed = None
 
     def _on_idle(self, reason: str) -> None:
         self.session.streaming = False
-        self.session.flush()
+        # The last reports are drawn in turns as the run's were (`Session.in_turn`); the window
+        # turns idle once every view shows where the run ended.
+        self.session.in_turn(self.session.flush)
+        self.session.when_drawn(lambda: self._become_idle(reason))
+
+    def _become_idle(self, reason: str) -> None:
         self.state = "paused" if reason == "paused" else "idle"
         if reason == "diverged":
             self._set_message(self.session.history.message)
@@ -425,6 +444,7 @@ class MainWindow(QMainWindow):
 
     # ----- closing -----
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.closing.emit()  # while the window still has its size and layout
         # Stop the run and wait for the worker thread, so Qt never destroys a running thread.
         self.hide()
         self.workers.shutdown()

@@ -4,10 +4,17 @@ The session receives reports from the worker, appends them to a `RunHistory` (ch
 emits `history_changed` from a timer at most ~30 times a second, however fast epochs come, so
 views redraw at a bounded rate. Views never train and never call TensorFlow: they draw from the
 history and evaluate weight snapshots with NumPy (`core.forward`).
+
+Qt paints everything changed in a window in one pass, so a redraw that touched every plot at
+once would be one long stall of the event loop. Redraws therefore take turns (`in_turn`): one job
+per event-loop turn, each followed by its own paint pass. `history_changed` is emitted in such a
+turn, where the cheap views (curves, status bar) redraw; the costly ones (the boundary, the
+outputs table and chart) queue their redraw as turns of their own.
 """
 from __future__ import annotations
 
 import time
+from collections import deque
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,6 +26,9 @@ from playground.core.forward import activations_of
 from playground.core.history import RunHistory
 
 REDRAW_INTERVAL_MS = 33
+#: Between two `in_turn` jobs: long enough that a job never runs in the timer pass that queued
+#: it, short enough not to be seen.
+TURN_MS = 1
 
 
 class Session(QObject):
@@ -48,8 +58,15 @@ class Session(QObject):
         self.last_redraw_seconds = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_INTERVAL_MS)
-        self._timer.timeout.connect(self._flush)
+        self._timer.timeout.connect(self._tick)
         self._timer.start()
+        self._turns: deque = deque()
+        self._after: list = []
+        # A plot's change takes two passes of the event loop to be painted (pyqtgraph's scene
+        # gathers its changed items in a queued call, then the view repaints), so each job is
+        # followed by a pass without one.
+        self._settling = False
+        self._turn_timer = QTimer(self, singleShot=True, interval=TURN_MS, timeout=self._next_turn)
 
     # ----- fed by the main window from worker signals -----
     def start_run(self, experiment: Experiment, dataset: Dataset, probe_x, probe_labels) -> None:
@@ -71,8 +88,37 @@ class Session(QObject):
         self._dirty = True
 
     def flush(self) -> None:
-        """Redraw now if anything changed (used when a run ends, so the last state shows)."""
+        """Redraw now if anything changed."""
         self._flush()
+
+    def in_turn(self, job) -> None:
+        """Run `job` in an event-loop turn of its own, after the jobs queued before it (a job
+        already waiting keeps its place)."""
+        if job not in self._turns:
+            self._turns.append(job)
+        if not self._turn_timer.isActive():
+            self._turn_timer.start()
+
+    def when_drawn(self, callback) -> None:
+        """Call `callback` once every queued job, and every job those queue, has run."""
+        self._after.append(callback)
+        if not self._turn_timer.isActive():
+            self._turn_timer.start()
+
+    def _next_turn(self) -> None:
+        try:
+            if self._settling:  # a pass for the last job's drawing to reach the screen
+                self._settling = False
+            elif self._turns:
+                self._settling = True
+                self._turns.popleft()()
+            elif self._after:
+                callbacks, self._after = self._after, []
+                for callback in callbacks:
+                    callback()
+        finally:  # a job that raised must not stop the ones after it (nor the window's idle)
+            if self._turns or self._after or self._settling:
+                self._turn_timer.start()
 
     def set_threshold(self, value: float) -> None:
         if value != self.threshold:
@@ -93,6 +139,10 @@ class Session(QObject):
         """The model shown trains on images (MNIST, Fashion-MNIST)."""
         return (self.experiment is not None and self.dataset is not None
                 and datasets.get(self.experiment.dataset).kind == "images")
+
+    def _tick(self) -> None:
+        if self._dirty:
+            self.in_turn(self._flush)
 
     def _flush(self) -> None:
         if not self._dirty:

@@ -231,3 +231,44 @@ def test_costly_views_redraw_at_most_ten_times_a_second_while_training(qtbot, mo
         assert view.shown_epoch == 6000 and window.session.history.last_epoch == 6000
     finally:
         window.close()
+
+
+def test_no_paint_pass_draws_more_than_one_plot_view_while_training(qtbot, monkeypatch):
+    # Qt paints everything changed in a window in one pass; when the curves, the boundary and
+    # the Outputs chart all changed in one event-loop turn, that pass stalled the window (most
+    # of a 33 ms frame). They take turns: each turn's paint touches the plots of one view.
+    import pyqtgraph as pg
+
+    from playground.ui.session import Session
+
+    turn = [0]
+    original_turn = Session._next_turn
+    monkeypatch.setattr(Session, "_next_turn",
+                        lambda self: (turn.__setitem__(0, turn[0] + 1), original_turn(self)))
+    painted = []  # (turn, view) for each plot painted
+    original_paint = pg.GraphicsView.paintEvent
+
+    def paint(view, event):
+        owner = view.parent()
+        while owner is not None and owner.objectName() not in VIEWS:
+            owner = owner.parent()
+        painted.append((turn[0], owner.objectName() if owner else "?"))
+        original_paint(view, event)
+
+    monkeypatch.setattr(pg.GraphicsView, "paintEvent", paint)
+    window = open_window(qtbot)
+    try:
+        window.form.texts["epochs"].setText("3000")
+        painted.clear()
+        assert train(qtbot, window) == "finished"
+        views_by_turn = {}
+        for when, view in painted:
+            views_by_turn.setdefault(when, set()).add(view)
+        assert {view for views in views_by_turn.values() for view in views} == set(VIEWS)
+        assert all(len(views) == 1 for views in views_by_turn.values()), {
+            k: v for k, v in views_by_turn.items() if len(v) > 1}
+    finally:
+        window.close()
+
+
+VIEWS = ("training_curves", "boundary_view", "outputs_view")

@@ -178,6 +178,9 @@ def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):
             val_accuracy=None, outputs=rng.uniform(size=(250, 4, 1)), weights=weights,
             epochs_per_second=0.0))
         session.flush()
+    drawn = []  # the view redraws in an event-loop turn of its own
+    session.when_drawn(lambda: drawn.append(True))
+    qtbot.waitUntil(lambda: bool(drawn))
     last = session.history.latest_outputs[:, 0]
     assert len(session.history.snapshot_epochs) <= 2000
     assert view.epoch_slider.maximum() + 1 <= 2001

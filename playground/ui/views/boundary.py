@@ -91,10 +91,11 @@ class DecisionBoundaryView(QWidget):
         self._last_draw_at = 0.0
         self._stale = False
         self._bar_state = None
-        self._timer = QTimer(self, singleShot=True, timeout=self.refresh)
+        # A redraw put off comes in a turn of its own, not in the pass of a timer due with it.
+        self._timer = QTimer(self, singleShot=True, timeout=lambda: session.in_turn(self.refresh))
         self._build()
         session.run_started.connect(self.start)
-        session.history_changed.connect(self.schedule)
+        session.history_changed.connect(self._on_history)
         session.threshold_changed.connect(lambda _value: self.schedule())
 
     def _build(self) -> None:
@@ -254,13 +255,25 @@ class DecisionBoundaryView(QWidget):
 
     # ----- redraws -----
     def schedule(self) -> None:
-        """Redraw now, or once the last redraw's cost has been paid back three times over; while
-        a run streams in, at most ~10 times a second (a frame that draws every view at once
-        stalls the window)."""
-        pause = max(3 * self.last_draw_seconds, STREAMING_SECONDS if self.session.streaming else 0)
-        wait = self._last_draw_at + pause - time.perf_counter()
+        """Redraw now, or once the last redraw's cost has been paid back three times over (the
+        threshold dragged over a fine grid)."""
+        wait = self._last_draw_at + 3 * self.last_draw_seconds - time.perf_counter()
         if wait <= 0:
             self.refresh()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    def _on_history(self) -> None:
+        """New epochs: redraw in an event-loop turn of the view's own (`Session.in_turn`); while
+        a run streams in, at most ~10 times a second."""
+        if not self.session.streaming:
+            self._timer.stop()
+            self.session.in_turn(self.refresh)
+            return
+        pause = max(3 * self.last_draw_seconds, STREAMING_SECONDS)
+        wait = self._last_draw_at + pause - time.perf_counter()
+        if wait <= 0:
+            self.session.in_turn(self.refresh)
         elif not self._timer.isActive():
             self._timer.start(int(wait * 1000) + 1)
 

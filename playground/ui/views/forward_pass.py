@@ -98,12 +98,13 @@ class ForwardPassView(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(lambda: session.in_turn(self.refresh))
         self.input.textEdited.connect(self._on_typed)
         self.input.returnPressed.connect(self.refresh)
         self.rows.activated.connect(self._on_row_picked)
         session.run_started.connect(self._on_run_started)
-        session.history_changed.connect(self.refresh)
+        # In an event-loop turn of its own (`Session.in_turn`): not in the curves' paint pass.
+        session.history_changed.connect(lambda: session.in_turn(self.refresh))
         session.threshold_changed.connect(lambda _value: self.refresh())
 
     # ----- choosing the input -----

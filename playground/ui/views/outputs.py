@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
 
 from playground.core.dataset import predicted_classes
 from playground.core.forward import forward
+from playground.ui.views.grid_plot import grid_plot
 from playground.ui.views.live_range import LiveRange
 
 RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
@@ -141,7 +142,9 @@ class OutputsView(QWidget):
         session.run_started.connect(self.start)
         session.history_changed.connect(self._schedule)
         self._last_refresh = 0.0
-        self._later = QTimer(self, singleShot=True, timeout=self.refresh)
+        # A redraw put off comes in a turn of its own, not in the pass of a timer due with it.
+        self._later = QTimer(self, singleShot=True,
+                             timeout=lambda: session.in_turn(self.refresh))
         session.threshold_changed.connect(self.on_threshold)
 
     # ----- widgets -----
@@ -192,9 +195,7 @@ class OutputsView(QWidget):
         self.table.setItemDelegate(_TranslucentSelection(self.table))
         self.table.itemSelectionChanged.connect(self._draw_curves)
 
-        self.chart = pg.PlotWidget()
-        self.chart.setBackground("w")
-        self.chart.showGrid(x=True, y=True, alpha=0.25)
+        self.chart = grid_plot()
         self.chart.setLabel("bottom", "epoch")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
         # Long runs: draw only what is in view, at most a few points a pixel (as the curves).
@@ -344,11 +345,16 @@ class OutputsView(QWidget):
 
     # ----- redraws -----
     def _schedule(self) -> None:
-        """While a run streams in, the table and chart follow at most ~10 times a second: they
-        cost more than the curves above, and a frame that draws everything stalls the window."""
+        """New epochs: redraw in an event-loop turn of the view's own (`Session.in_turn`); while
+        a run streams in, at most ~10 times a second (the table and chart cost more than the
+        curves above)."""
+        if not self.session.streaming:
+            self._later.stop()
+            self.session.in_turn(self.refresh)
+            return
         wait = self._last_refresh + REFRESH_SECONDS - time.perf_counter()
-        if wait <= 0 or not self.session.streaming:
-            self.refresh()
+        if wait <= 0:
+            self.session.in_turn(self.refresh)
         elif not self._later.isActive():
             self._later.start(int(wait * 1000) + 1)
 
@@ -372,7 +378,7 @@ class OutputsView(QWidget):
                                 f"{recorded:,} of {total:,} epochs kept")
         target = self._latest() if self.follow.isChecked() else self.shown_epoch
         self.show_epoch(target, follow=self.follow.isChecked())
-        self._draw_curves()
+        self.session.in_turn(self._draw_curves)  # the chart in a turn of its own
 
     def show_epoch(self, epoch: int, follow: bool | None = None) -> None:
         """Show the table at the recorded epoch at or before `epoch`."""

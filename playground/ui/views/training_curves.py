@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from playground.ui.views.grid_plot import grid_plot
 from playground.ui.views.live_range import LiveRange
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
@@ -20,13 +21,11 @@ class TrainingCurves(QWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("training_curves")
-        self.loss_plot = pg.PlotWidget(title="Loss")
-        self.accuracy_plot = pg.PlotWidget(title="Accuracy")
+        self.loss_plot = grid_plot(title="Loss")
+        self.accuracy_plot = grid_plot(title="Accuracy")
         self.curves = {}
         self.legends = {}
         for plot, metric in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
-            plot.setBackground("w")
-            plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setLabel("bottom", "epoch")
             legend = plot.addLegend(offset=(-10, 10))
             item = plot.getPlotItem()

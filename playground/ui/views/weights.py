@@ -106,9 +106,10 @@ class WeightsView(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(lambda: session.in_turn(self.refresh))
         session.run_started.connect(self.clear)
-        session.history_changed.connect(self.refresh)
+        # In an event-loop turn of its own (`Session.in_turn`): not in the curves' paint pass.
+        session.history_changed.connect(lambda: session.in_turn(self.refresh))
         self._update_buttons()
 
     # ----- following the run -----
