@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         # it is painted in the same pass as the plots.
         self.session.history_changed.connect(self._on_history)
         self._speed = None  # epochs/s of the latest report, until shown
+        self._idle_reason = None  # the worker's, while the window draws the end of a run
         self.training_idle.connect(self._hide_batch_progress)
         self._set_weights.connect(worker.set_weights)
         # Views that edit the model's weights, ask Keras for outputs, or fill in the form.
@@ -262,7 +263,10 @@ class MainWindow(QMainWindow):
 
     def stop(self) -> None:
         if self.state == "running":
-            self.workers.worker.request_stop()
+            if self._idle_reason == "paused":  # paused already; its last redraws are under way
+                self._idle_reason = "stopped"
+            elif self._idle_reason is None:
+                self.workers.worker.request_stop()
         elif self.state == "paused":  # the worker is idle already: the run just ends here
             self.state = "idle"
             self._update_controls()
@@ -351,12 +355,15 @@ class MainWindow(QMainWindow):
 
     def _on_idle(self, reason: str) -> None:
         self.session.streaming = False
-        # The last reports are drawn in turns as the run's were (`Session.in_turn`); the window
-        # turns idle once every view shows where the run ended.
-        self.session.in_turn(self.session.flush)
-        self.session.when_drawn(lambda: self._become_idle(reason))
+        # Every view draws where the run ended, in turns as the run's reports were
+        # (`Session.in_turn`); the window turns idle once they have. Until then the worker is
+        # idle already and `stop` knows it from `_idle_reason`.
+        self._idle_reason = reason
+        self.session.in_turn(self.session.redraw)
+        self.session.when_drawn(self._become_idle)
 
-    def _become_idle(self, reason: str) -> None:
+    def _become_idle(self) -> None:
+        reason, self._idle_reason = self._idle_reason, None
         self.state = "paused" if reason == "paused" else "idle"
         if reason == "diverged":
             self._set_message(self.session.history.message)

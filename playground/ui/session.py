@@ -7,9 +7,10 @@ history and evaluate weight snapshots with NumPy (`core.forward`).
 
 Qt paints everything changed in a window in one pass, so a redraw that touched every plot at
 once would be one long stall of the event loop. Redraws therefore take turns (`in_turn`): one job
-per event-loop turn, each followed by its own paint pass. `history_changed` is emitted in such a
-turn, where the cheap views (curves, status bar) redraw; the costly ones (the boundary, the
-outputs table and chart) queue their redraw as turns of their own.
+per event-loop turn, each followed by its own paint pass. While a run streams in and when it
+ends, `history_changed` is emitted in such a turn, where the cheap views (curves, status bar)
+redraw; the costly ones (the boundary, the Outputs table and chart, the Weights and Forward pass
+tabs) queue their redraw as turns of their own.
 """
 from __future__ import annotations
 
@@ -91,6 +92,12 @@ class Session(QObject):
         """Redraw now if anything changed."""
         self._flush()
 
+    def redraw(self) -> None:
+        """Redraw now, changed or not: at a run's end every view draws where it ended, also
+        one whose last redraw, throttled while the run streamed in, is still waiting."""
+        self._dirty = True
+        self._flush()
+
     def in_turn(self, job) -> None:
         """Run `job` in an event-loop turn of its own, after the jobs queued before it (a job
         already waiting keeps its place)."""
@@ -113,9 +120,7 @@ class Session(QObject):
                 self._settling = True
                 self._turns.popleft()()
             elif self._after:
-                callbacks, self._after = self._after, []
-                for callback in callbacks:
-                    callback()
+                self._after.pop(0)()
         finally:  # a job that raised must not stop the ones after it (nor the window's idle)
             if self._turns or self._after or self._settling:
                 self._turn_timer.start()

@@ -139,6 +139,26 @@ def test_stopping_a_paused_run_ends_it_and_keeps_it_in_the_runs_list(qtbot, wind
     assert runs.runs[-1].epochs == window.session.history.last_epoch
 
 
+def test_stop_right_after_pause_still_ends_the_run(qtbot, window):
+    # The window turns idle only after its views have drawn where the run ended; a Stop that
+    # comes in those few milliseconds (the worker already paused) must still end the run.
+    window.form.texts["epochs"].setText("1000000")
+    window.train_action.trigger()
+    qtbot.waitUntil(lambda: window.session.history.last_epoch > 20, timeout=30_000)
+    runs = window.views["RunsView"]
+    kept = len(runs.runs)
+    reasons = []
+    window.training_idle.connect(reasons.append)
+    window.workers.worker.idle.connect(
+        lambda reason: window.stop_action.trigger() if reason == "paused" else None)
+    window.pause_action.trigger()
+    qtbot.waitUntil(lambda: bool(reasons), timeout=5_000)
+    qtbot.wait(100)
+    assert reasons == ["stopped"] and window.state == "idle"
+    assert window.pause_action.text() == "Pause" and window.train_action.isEnabled()
+    assert len(runs.runs) == kept + 1
+
+
 def test_reset_weights_goes_back_to_epoch_zero(qtbot, window):
     window.form.texts["epochs"].setText("40")
     untrained = window.session.history.latest_outputs.copy()

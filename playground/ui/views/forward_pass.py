@@ -172,9 +172,11 @@ class ForwardPassView(QWidget):
             self._stale = True
             return
         wait = MIN_REDRAW_SECONDS - (time.perf_counter() - self._last_draw)
-        if wait > 0:
-            self._timer.start(int(wait * 1000) + 1)
+        if wait > 0 and self.session.streaming:  # a run's end is drawn at once
+            if not self._timer.isActive():
+                self._timer.start(int(wait * 1000) + 1)
             return
+        self._timer.stop()
         self._stale = False
         self._last_draw = time.perf_counter()
         weights = self.session.history.latest_weights
