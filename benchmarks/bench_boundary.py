@@ -34,9 +34,6 @@ NETS = {  # name: (layer sizes, activations)
 }
 
 
-_kept: list = []
-
-
 def random_weights(sizes, seed=0):
     rng = np.random.default_rng(seed)
     weights = []
@@ -108,9 +105,6 @@ def bench_view(app, repeats: int) -> None:
             print(f"  {'':<26}(this network is drawn at {view.resolution_used}×"
                   f"{view.resolution_used}: GRID_BUDGET)")
         view.close()
-        # Keep them alive: Python's cycle collector may otherwise run in the training thread
-        # and destroy these QObjects (and their timers) there, which Qt does not allow.
-        _kept.extend([session, view])
 
 
 def bench_training(app, epochs: int, rounds: int) -> None:
@@ -180,7 +174,10 @@ def main(argv=None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from playground.ui.garbage import collect_in_gui_thread
+
     app = QApplication.instance() or QApplication([])
+    collect_in_gui_thread()  # the training benchmark's thread must never free these views
     print(f"{os.cpu_count()} CPUs, NumPy {np.__version__}\n")
     bench_grid(args.repeats)
     bench_view(app, args.repeats)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Callable
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFrame, QGridLayout, QGroupBo
 from playground.core import examples
 from playground.core.examples import EXAMPLES, Example, Step
 from playground.core.runs import model_key
+from playground.ui.app_settings import settings
 
-ORGANIZATION = APPLICATION = "Neural Playground"
 #: The start page has been shown once (it then shows again only if asked to).
 SEEN_KEY = "examples/start_page_seen"
 #: The user ticked "Show this page at every start".
@@ -32,10 +32,6 @@ SEED_QUESTIONS = {
     "002": "Weights and the forward pass by hand: sum above a threshold",
     "003": "1, 5 or 500 epochs? Fashion-MNIST and over-fitting",
 }
-
-
-def settings() -> QSettings:
-    return QSettings(ORGANIZATION, APPLICATION)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -343,21 +343,14 @@ class FileActions(QObject):
                 # the file's history (its runs are in its list already).
                 view.watch_milestones(None, ())
                 view.set_runs(runs if runs is not None else RunList())
-            w.session.history = history
-            w.session.history_changed.emit()
-            self._show_epoch(experiment, history)
+            # The status bar and views as after the run that was saved (no report comes).
+            w.set_target_epoch(max(experiment.epochs, history.last_epoch))
+            w.session.replace_history(history)
             self.path = Path(path)
         else:
             self.path = None  # a plain model: Save asks where to write the experiment
         self._set_title(Path(path).name)
         self._add_recent(path)
-
-    def _show_epoch(self, experiment: Experiment, history) -> None:
-        """The status bar as after the run that was saved (no report arrives for it)."""
-        w = self.window
-        w.set_target_epoch(max(experiment.epochs, history.last_epoch))
-        w.show_status()
-        w.speed_label.setText("")
 
     def _on_open_failed(self, path: str, message: str) -> None:
         self._opening_runs = None

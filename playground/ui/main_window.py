@@ -6,7 +6,7 @@ text. It holds no training state of its own beyond what the buttons need.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
                                QScrollArea, QSplitter, QTabWidget, QToolBar, QVBoxLayout,
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self._reset.connect(worker.reset)
         worker.loaded.connect(self._on_loaded)
         worker.built.connect(self.session.start_run)
-        worker.report.connect(self._on_report)
+        worker.report.connect(self.session.add_report)
         worker.started.connect(self._on_started)
         worker.idle.connect(self._on_idle)
         worker.failed.connect(self._on_failed)
@@ -76,7 +76,6 @@ class MainWindow(QMainWindow):
         # The status bar follows the session's redraws (≤ 30 a second), not each report: then
         # it is painted in the same pass as the plots.
         self.session.history_changed.connect(self._on_history)
-        self._speed = None  # epochs/s of the latest report, until shown
         self._idle_reason = None  # the worker's, while the window draws the end of a run
         self.training_idle.connect(self._hide_batch_progress)
         self._set_weights.connect(worker.set_weights)
@@ -107,6 +106,7 @@ class MainWindow(QMainWindow):
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
         # window that is never painted (hidden) starts loading after a second anyway.
         self._loading_started = False
+        self.installEventFilter(self)  # until the first paint (a Python filter costs every event)
         QTimer.singleShot(1000, self._start_loading)
 
     # ----- layout -----
@@ -227,10 +227,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.message_label)
         self.statusBar().addPermanentWidget(bar, 1)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().paintEvent(event)
-        if not self._loading_started:
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self and event.type() == QEvent.Paint:
+            self.removeEventFilter(self)
             QTimer.singleShot(0, self._start_loading)  # after this paint is on screen
+        return False
 
     def _start_loading(self) -> None:
         if not self._loading_started:
@@ -342,16 +343,10 @@ class MainWindow(QMainWindow):
                      f"{held_out} accuracy {history.last('val_accuracy'):.3f}")
         self.metrics_label.setText(text)
 
-    def _on_report(self, report) -> None:
-        self.session.add_report(report)
-        if hasattr(report, "epochs") and report.epochs_per_second:
-            self._speed = report.epochs_per_second
-
     def _on_history(self) -> None:
         self.show_status()
-        if self._speed is not None:
-            self.speed_label.setText(f"{self._speed:,.0f} epochs/s")
-            self._speed = None
+        speed = self.session.history.epochs_per_second
+        self.speed_label.setText(f"{speed:,.0f} epochs/s" if speed else "")
 
     def _on_idle(self, reason: str) -> None:
         self.session.streaming = False

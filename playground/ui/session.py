@@ -10,7 +10,7 @@ once would be one long stall of the event loop. Redraws therefore take turns (`i
 per event-loop turn, each followed by its own paint pass. While a run streams in and when it
 ends, `history_changed` is emitted in such a turn, where the cheap views (curves, status bar)
 redraw; the costly ones (the boundary, the Outputs table and chart, the Weights and Forward pass
-tabs) queue their redraw as turns of their own.
+tabs) queue their redraw as turns of their own, through a `StreamedRedraw`.
 """
 from __future__ import annotations
 
@@ -92,6 +92,11 @@ class Session(QObject):
         """Redraw now if anything changed."""
         self._flush()
 
+    def replace_history(self, history: RunHistory) -> None:
+        """Show `history` (a run read from a file) in place of the current one."""
+        self.history = history
+        self.in_turn(self.redraw)
+
     def redraw(self) -> None:
         """Redraw now, changed or not: at a run's end every view draws where it ended, also
         one whose last redraw, throttled while the run streamed in, is still waiting."""
@@ -156,3 +161,35 @@ class Session(QObject):
         started = time.perf_counter()
         self.history_changed.emit()
         self.last_redraw_seconds = time.perf_counter() - started
+
+
+class StreamedRedraw(QObject):
+    """A costly view's redraw as epochs arrive (`history_changed`): always in an event-loop
+    turn of its own (`Session.in_turn`); while a run streams in, at most once every `pause()`
+    seconds; otherwise (a run's end, a Step, a file opened) at the next turn, so the window
+    turns idle only after it."""
+
+    def __init__(self, session: Session, redraw, pause, parent: QObject):
+        super().__init__(parent)
+        self.session, self.redraw, self.pause = session, redraw, pause
+        self.last = 0.0  # when `redraw` last ran from here
+        # Put off, it still comes in a turn of its own, not in the pass of a timer due with it.
+        self._later = QTimer(self, singleShot=True, timeout=self._queue)
+        session.history_changed.connect(self.request)
+
+    def request(self) -> None:
+        if self.session.streaming:
+            wait = self.last + self.pause() - time.perf_counter()
+            if wait > 0:
+                if not self._later.isActive():
+                    self._later.start(int(wait * 1000) + 1)
+                return
+        self._later.stop()
+        self._queue()
+
+    def _queue(self) -> None:
+        self.session.in_turn(self._run)
+
+    def _run(self) -> None:
+        self.last = time.perf_counter()
+        self.redraw()

@@ -54,3 +54,26 @@ def test_when_drawn_waits_for_the_jobs_that_jobs_queue(qtbot):
     session.when_drawn(lambda: ran.append("idle"))
     qtbot.waitUntil(lambda: "idle" in ran)
     assert ran == ["table", "chart", "idle"]
+
+
+def test_a_streamed_redraw_is_throttled_while_a_run_streams_in_and_prompt_after(qtbot):
+    import time
+
+    from PySide6.QtCore import QObject
+
+    from playground.ui.session import StreamedRedraw
+
+    session, owner = Session(), QObject()
+    stamps = []
+    StreamedRedraw(session, lambda: stamps.append(time.perf_counter()), lambda: 0.2, owner)
+    session.streaming = True
+    started = time.perf_counter()
+    while time.perf_counter() - started < 0.5:  # epochs arriving ~100 times a second
+        session.history_changed.emit()
+        qtbot.wait(10)
+    assert 2 <= len(stamps) <= 4 and min(b - a for a, b in zip(stamps, stamps[1:])) >= 0.19
+    session.streaming = False  # the run ended: its last state is drawn at the next turn
+    count = len(stamps)
+    session.history_changed.emit()
+    assert len(stamps) == count
+    qtbot.waitUntil(lambda: len(stamps) == count + 1, timeout=100)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
 
 from playground.core.dataset import predicted_classes
 from playground.core.forward import decision_grid, forward
+from playground.ui.session import StreamedRedraw
 from playground.ui.views.note import placeholder_note
 from playground.ui.views.outputs import CLASS_COLOURS, class_label, is_multiclass
 
@@ -91,11 +92,14 @@ class DecisionBoundaryView(QWidget):
         self._last_draw_at = 0.0
         self._stale = False
         self._bar_state = None
-        # A redraw put off comes in a turn of its own, not in the pass of a timer due with it.
-        self._timer = QTimer(self, singleShot=True, timeout=lambda: session.in_turn(self.refresh))
+        self._timer = QTimer(self, singleShot=True, timeout=self.refresh)
         self._build()
         session.run_started.connect(self.start)
-        session.history_changed.connect(self._on_history)
+        # While a run streams in, at most ~10 times a second (or once its cost is paid back
+        # three times over, for a fine grid).
+        self._streamed = StreamedRedraw(
+            session, self.refresh, parent=self,
+            pause=lambda: max(3 * self.last_draw_seconds, STREAMING_SECONDS))
         session.threshold_changed.connect(lambda _value: self.schedule())
 
     def _build(self) -> None:
@@ -260,20 +264,6 @@ class DecisionBoundaryView(QWidget):
         wait = self._last_draw_at + 3 * self.last_draw_seconds - time.perf_counter()
         if wait <= 0:
             self.refresh()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
-
-    def _on_history(self) -> None:
-        """New epochs: redraw in an event-loop turn of the view's own (`Session.in_turn`); while
-        a run streams in, at most ~10 times a second."""
-        if not self.session.streaming:
-            self._timer.stop()
-            self.session.in_turn(self.refresh)
-            return
-        pause = max(3 * self.last_draw_seconds, STREAMING_SECONDS)
-        wait = self._last_draw_at + pause - time.perf_counter()
-        if wait <= 0:
-            self.session.in_turn(self.refresh)
         elif not self._timer.isActive():
             self._timer.start(int(wait * 1000) + 1)
 

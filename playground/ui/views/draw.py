@@ -151,14 +151,14 @@ class DrawView(QWidget):
         #: What the network was last shown (28×28, 0–1) and its answer (None: no answer yet).
         self.shown_image = np.zeros((28, 28), np.float32)
         self.probabilities: np.ndarray | None = None
-        self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(UPDATE_MS)
         self._timer.timeout.connect(self.update_answer)
 
         self.canvas = DrawingCanvas()
-        self.canvas.changed.connect(self._schedule)
+        self.canvas.changed.connect(self._on_drawn)
+        self._drawing_changed = True  # preprocess the canvas again (not at every new epoch)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setObjectName("clear_drawing")
         self.clear_button.setToolTip("Wipe the drawing to start a new one")
@@ -235,6 +235,10 @@ class DrawView(QWidget):
         self.hint.setText(" ".join(hints))
         self._schedule()
 
+    def _on_drawn(self) -> None:
+        self._drawing_changed = True
+        self._schedule()
+
     def _schedule(self) -> None:
         if self.isVisible() and not self._timer.isActive():
             self._timer.start()
@@ -245,8 +249,10 @@ class DrawView(QWidget):
 
     def update_answer(self) -> None:
         """Preprocess the drawing and ask the latest weights (NumPy) what it is."""
-        self.shown_image = self.canvas.image()
-        self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), 4))
+        if self._drawing_changed:
+            self._drawing_changed = False
+            self.shown_image = self.canvas.image()
+            self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), 4))
         weights = self.session.history.latest_weights
         if not self.session.has_images or not weights:
             self.probabilities = None

@@ -9,7 +9,6 @@ while a run goes on, the view shows "waiting" and asks again when the model is f
 from __future__ import annotations
 
 import html
-import time
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextB
 from playground.core import weights as W
 from playground.core.dataset import predicted_classes
 from playground.core.forward import forward_steps
+from playground.ui.session import StreamedRedraw
 
 #: Agreement asked of the hand computation and `model.predict` (float32 arithmetic in Keras).
 TOLERANCE = 1e-5
@@ -62,7 +62,6 @@ class ForwardPassView(QWidget):
         self._asked = None                     # (token, weights, row, open) of the request
         self._dataset_key = ""
         self._stale = False
-        self._last_draw = 0.0
 
         self.input = QLineEdit()
         self.input.setObjectName("forward_input")
@@ -96,15 +95,12 @@ class ForwardPassView(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.text, 1)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: session.in_turn(self.refresh))
         self.input.textEdited.connect(self._on_typed)
         self.input.returnPressed.connect(self.refresh)
         self.rows.activated.connect(self._on_row_picked)
         session.run_started.connect(self._on_run_started)
-        # In an event-loop turn of its own (`Session.in_turn`): not in the curves' paint pass.
-        session.history_changed.connect(lambda: session.in_turn(self.refresh))
+        self._streamed = StreamedRedraw(session, self.refresh, parent=self,
+                                        pause=lambda: MIN_REDRAW_SECONDS)
         session.threshold_changed.connect(lambda _value: self.refresh())
 
     # ----- choosing the input -----
@@ -158,7 +154,6 @@ class ForwardPassView(QWidget):
 
     # ----- drawing -----
     def _redraw_now(self) -> None:
-        self._last_draw = 0.0
         self._stale = True
         self.refresh()
 
@@ -171,14 +166,7 @@ class ForwardPassView(QWidget):
         if not self.isVisible():
             self._stale = True
             return
-        wait = MIN_REDRAW_SECONDS - (time.perf_counter() - self._last_draw)
-        if wait > 0 and self.session.streaming:  # a run's end is drawn at once
-            if not self._timer.isActive():
-                self._timer.start(int(wait * 1000) + 1)
-            return
-        self._timer.stop()
         self._stale = False
-        self._last_draw = time.perf_counter()
         weights = self.session.history.latest_weights
         dataset = self.session.dataset
         if not weights or dataset is None:

@@ -11,11 +11,10 @@ threshold drives the session, so the boundary view re-classifies with it; nothin
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSlider, QSpinBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
 
 from playground.core.dataset import predicted_classes
 from playground.core.forward import forward
+from playground.ui.session import StreamedRedraw
 from playground.ui.views.grid_plot import grid_plot
 from playground.ui.views.live_range import LiveRange
 
@@ -140,11 +140,10 @@ class OutputsView(QWidget):
         self._syncing = False
         self._build()
         session.run_started.connect(self.start)
-        session.history_changed.connect(self._schedule)
-        self._last_refresh = 0.0
-        # A redraw put off comes in a turn of its own, not in the pass of a timer due with it.
-        self._later = QTimer(self, singleShot=True,
-                             timeout=lambda: session.in_turn(self.refresh))
+        # While a run streams in, at most ~10 times a second: the table and chart cost more
+        # than the curves above.
+        self._streamed = StreamedRedraw(session, self.refresh, parent=self,
+                                        pause=lambda: REFRESH_SECONDS)
         session.threshold_changed.connect(self.on_threshold)
 
     # ----- widgets -----
@@ -344,35 +343,15 @@ class OutputsView(QWidget):
         self._draw_curves()
 
     # ----- redraws -----
-    def _schedule(self) -> None:
-        """New epochs: redraw in an event-loop turn of the view's own (`Session.in_turn`); while
-        a run streams in, at most ~10 times a second (the table and chart cost more than the
-        curves above)."""
-        if not self.session.streaming:
-            self._later.stop()
-            self.session.in_turn(self.refresh)
-            return
-        wait = self._last_refresh + REFRESH_SECONDS - time.perf_counter()
-        if wait <= 0:
-            self.session.in_turn(self.refresh)
-        elif not self._later.isActive():
-            self._later.start(int(wait * 1000) + 1)
-
     def refresh(self) -> None:
-        self._later.stop()
-        self._last_refresh = time.perf_counter()
         history = self.session.history
         if self.session.experiment is None or history.latest_outputs is None:
             self._set_epochs([0])
             self._show_outputs(None)
             return
-        epochs = history.snapshot_epochs
-        if not epochs or epochs[-1] != history.last_epoch:
-            epochs = [e for e in epochs if e < history.last_epoch] + [history.last_epoch]
-        if epochs and self.epochs and epochs[-1] < self.epochs[-1]:
-            self._typed_cache.clear()  # the weights went back (Reset)
+        epochs = history.snapshot_epochs  # ends at the last epoch
         self._set_epochs(epochs)
-        recorded = len(history.snapshot_epochs)
+        recorded = len(epochs)
         total = history.last_epoch + 1
         self.epoch_note.setText("every epoch kept" if recorded >= total else
                                 f"{recorded:,} of {total:,} epochs kept")

@@ -9,7 +9,6 @@ Nothing here calls TensorFlow.
 """
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QS
                                QVBoxLayout, QWidget)
 
 from playground.core import weights as W
+from playground.ui.session import StreamedRedraw
 from playground.ui.views.network_diagram import NetworkDiagram
 from playground.ui.views.weight_table import LayerPanel
 
@@ -43,7 +43,6 @@ class WeightsView(QWidget):
         self._trained: tuple | None = None  # the weights before the first edit since training
         self._pending: list | None = None   # weights asked for, not yet reported back
         self._stale = False
-        self._last_draw = 0.0
 
         self.info = QLabel()
         self.info.setObjectName("weights_info")
@@ -104,12 +103,9 @@ class WeightsView(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.hover_label)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: session.in_turn(self.refresh))
         session.run_started.connect(self.clear)
-        # In an event-loop turn of its own (`Session.in_turn`): not in the curves' paint pass.
-        session.history_changed.connect(lambda: session.in_turn(self.refresh))
+        self._streamed = StreamedRedraw(session, self.refresh, parent=self,
+                                        pause=lambda: MIN_REDRAW_SECONDS)
         self._update_buttons()
 
     # ----- following the run -----
@@ -131,14 +127,7 @@ class WeightsView(QWidget):
         if not self.isVisible():
             self._stale = True  # drawn when the tab is shown
             return
-        wait = MIN_REDRAW_SECONDS - (time.perf_counter() - self._last_draw)
-        if wait > 0 and self.session.streaming:  # a run's end is drawn at once
-            if not self._timer.isActive():
-                self._timer.start(int(wait * 1000) + 1)
-            return
-        self._timer.stop()
         self._stale = False
-        self._last_draw = time.perf_counter()
         weights = self.session.history.latest_weights
         if not weights:
             return
