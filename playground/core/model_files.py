@@ -42,12 +42,6 @@ OUTPUTS = ("sigmoid", "tanh", "linear", "softmax")
 FITS = ("logic gates (2 inputs, 1 output), a sum above a threshold (1 to 10 inputs, 1 output), "
         "MNIST and Fashion-MNIST (28×28 = 784 inputs, 10 outputs)")
 SHOWN = "Dense layers, with Dropout or Activation after them and a Flatten first"
-#: Settings a model file does not record, per kind of dataset (seed 000, 002 and 001).
-DEFAULTS = {
-    "gate": {},
-    "table": {"epochs": 150, "batch_size": 32, "validation_split": 0.2},
-    "images": {"epochs": 5, "batch_size": 128},
-}
 SCORE_IMAGES = 2000
 
 
@@ -184,15 +178,16 @@ def infer_experiment(model, name: str = "the model") -> Experiment:
         raise _no_dataset(name, model)
     kind = datasets.get(candidates[0]["dataset"]).kind
     loss, output = _loss(model, network.output, kind)
+    # What a model file does not record starts as picking its data in the form would.
+    start = datasets.KIND_SETTINGS[kind]
     base = dict(layers=network.layers, loss=loss,
                 output_activation="" if output == LOSSES[loss].outputs[0] else output,
-                **_optimizer(model), **DEFAULTS[kind])
+                epochs=start.epochs, batch_size=start.batch_size,
+                validation_split=start.validation_split, **_optimizer(model))
     try:
         options = [Experiment(**base, **candidate) for candidate in candidates]
         best = max(options, key=lambda e: _score(e, network)) if len(options) > 1 \
             else options[0]
-        if kind == "gate":
-            best = best.replace(batch_size=min(best.batch_size, 4))
         return best.check()
     except ExperimentError as error:
         raise PersistError(f"{name} does not fit the app: {error}.") from None

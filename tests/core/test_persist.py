@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.core import persist
+from playground.core import datasets, persist
 from playground.core.experiment import Experiment, Layer
 from playground.core.history import METRICS, RunHistory
 from playground.core.model_files import infer_experiment, open_keras_model, restore_trainer
@@ -444,6 +444,10 @@ def test_tutorial_image_model_with_flatten_is_read():
     e = infer_experiment(model)
     assert e.dataset in ("mnist", "fashion-mnist")
     assert e.layers == (Layer(128, "relu"),) and e.loss == "categorical"
+    # What the file does not say starts as choosing MNIST in the form would (batch 32, …).
+    start = datasets.KIND_SETTINGS["images"]
+    assert (e.epochs, e.batch_size, e.validation_split) == (
+        start.epochs, start.batch_size, start.validation_split)
     compiled = keras_model([keras.Input((784,)), keras.layers.Dense(10, activation="softmax")],
                            "sparse_categorical_crossentropy",
                            keras.optimizers.RMSprop(learning_rate=0.001))
