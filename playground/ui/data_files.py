@@ -12,6 +12,7 @@ files are in place, `files_ready(key)` asks the window to try again.
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlparse
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -263,8 +264,8 @@ class DataFilesDialog(QDialog):
         text = (f"<b>The {label} data files are not on this computer yet.</b> Keras expects "
                 f"them in<br><code>{folder}</code>:<ul style='margin:2px'>{rows}</ul>")
         if self.state == "downloading":
-            text += ("Downloading them from <code>storage.googleapis.com</code>, where Keras "
-                     "gets them. You can keep working meanwhile.")
+            text += (f"Downloading them from <code>{urlparse(downloads.ORIGIN).netloc}</code>, "
+                     "where Keras gets them. You can keep working meanwhile.")
         elif self.state == "failed":
             text += (f"No network? Fetch them elsewhere from <code>{downloads.ORIGIN}</code> "
                      "(file names as above), then use <b>Import files…</b> to copy them in, "
