@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from playground.core.forward import decision_grid  # noqa: E402
+from playground.core.inspection.forward import decision_grid  # noqa: E402
 
 NETS = {  # name: (layer sizes, activations)
     "seed 000: 2-1 sigmoid": ([2, 1], ["sigmoid"]),
@@ -65,9 +65,9 @@ def bench_grid(repeats: int) -> None:
 
 
 def bench_view(app, repeats: int) -> None:
-    from playground.core import datasets
+    from playground.core.data import registry as datasets
     from playground.core.experiment import Experiment, Layer
-    from playground.core.training import Report
+    from playground.core.training.trainer import Report
     from playground.ui.session import Session
     from playground.ui.views.boundary import DecisionBoundaryView
 

@@ -46,11 +46,11 @@ def peak_mb() -> float:
 
 
 def child(way: str, epochs: int) -> dict:
-    from playground.core import datasets
-    from playground.core.dataset import encode_targets
-    from playground.core.image_training import BatchProgress, ImageTrainer
-    from playground.core.model import build_model
-    from playground.core.tf_runtime import load
+    from playground.core.data import registry as datasets
+    from playground.core.data.dataset import encode_targets
+    from playground.core.training.image_trainer import BatchProgress, ImageTrainer
+    from playground.core.model.build import build_model
+    from playground.core.model.runtime import load
 
     tf, keras = load()
     experiment = seed_001(epochs)

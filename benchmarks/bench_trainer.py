@@ -17,7 +17,7 @@ The Trainer and NumPy runs are repeated (--repeat) and the fastest run is shown,
 out other work on the machine; `fit` is slow enough to be timed once, and its rate is also
 taken from its median epoch (the spacing of `on_epoch_end` callbacks) for the same reason.
 
-TensorFlow is imported through `playground.core.tf_runtime.load()`, which sets the app's thread
+TensorFlow is imported through `playground.core.model.runtime.load()`, which sets the app's thread
 counts (1 intra-op / 1 inter-op unless PLAYGROUND_TF_THREADS or --threads says otherwise), so
 `fit` runs under the same setting as the Trainer.
 """
@@ -35,7 +35,7 @@ TARGET_NUMPY_OVER_TRAINER = 3
 
 
 def bench_trainer(experiment) -> dict:
-    from playground.core.training import Trainer
+    from playground.core.training.trainer import Trainer
 
     built = time.perf_counter()
     trainer = Trainer(experiment)
@@ -59,8 +59,8 @@ def bench_trainer(experiment) -> dict:
 
 
 def bench_fit(experiment, dataset, epochs: int) -> dict:
-    from playground.core.model import build_model
-    from playground.core.tf_runtime import load
+    from playground.core.model.build import build_model
+    from playground.core.model.runtime import load
 
     _, keras = load()
     model = build_model(experiment, dataset)  # same seed -> same initial weights as (a)
@@ -133,10 +133,10 @@ def main() -> None:
     if args.threads:
         os.environ["PLAYGROUND_TF_THREADS"] = str(args.threads)
 
-    from playground.core import datasets
+    from playground.core.data import registry as datasets
     from playground.core.experiment import Experiment
-    from playground.core.model import build_model
-    from playground.core.tf_runtime import load
+    from playground.core.model.build import build_model
+    from playground.core.model.runtime import load
 
     loading = time.perf_counter()
     tf, keras = load()
@@ -161,7 +161,7 @@ def main() -> None:
 
     print(f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras "
           f"{keras.__version__}, NumPy {np.__version__}, {os.cpu_count()} CPUs")
-    print(f"TensorFlow imported through playground.core.tf_runtime.load() in "
+    print(f"TensorFlow imported through playground.core.model.runtime.load() in "
           f"{import_seconds:.1f} s: {tf.config.threading.get_intra_op_parallelism_threads()} "
           f"intra-op / {tf.config.threading.get_inter_op_parallelism_threads()} inter-op "
           f"thread(s), the same for the Trainer and for model.fit")

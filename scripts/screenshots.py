@@ -64,7 +64,7 @@ def shot_forward(window):
 
 
 def shot_mnist(window):
-    from playground.core import downloads
+    from playground.core.data import downloads
     from playground.core.experiment import Experiment, Layer
 
     if downloads.missing_files("mnist"):
@@ -72,7 +72,7 @@ def shot_mnist(window):
     experiment = Experiment(dataset="mnist", layers=(Layer(128, "relu"),),
                             loss="sparse-categorical", optimizer="adam", learning_rate=0.001,
                             batch_size=32, epochs=3, train_size=10000, test_size=1000)
-    from playground.ui.examples_menu import start_fresh
+    from playground.ui.menus.examples import start_fresh
     trained(window, lambda: start_fresh(window, experiment))
     view = window.views["ImagesView"]
     window.tabs.setCurrentWidget(view)

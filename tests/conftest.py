@@ -124,7 +124,7 @@ def offline_datasets() -> Path:
 def empty_cache(tmp_path, monkeypatch) -> Path:
     """Keras's datasets folder for the download and import machinery, empty: every dataset
     file is missing."""
-    from playground.core import downloads
+    from playground.core.data import downloads
 
     cache = tmp_path / "keras" / "datasets"
     monkeypatch.setattr(downloads, "datasets_dir", lambda: cache)

@@ -11,7 +11,7 @@ import sys
 def run_gui(args: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from playground.ui.examples_menu import install_examples, should_show_start_page
+    from playground.ui.menus.examples import install_examples, should_show_start_page
     from playground.ui.main_window import MainWindow
 
     args = list(args or [])

@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QToolButton, QVBoxLayout)
 
-from playground.core.hints import Hint, hints_for
-from playground.ui.examples_menu import add_bar, start_fresh
+from playground.core.teaching.hints import Hint, hints_for
+from playground.ui.menus.examples import add_bar, start_fresh
 
 #: While training, hints are recomputed at most this often.
 UPDATE_SECONDS = 1.0

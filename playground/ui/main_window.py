@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QMainWindow, 
                                QWidget)
 
 from playground.core.experiment import TRAINING_ONLY_FIELDS, Experiment
-from playground.ui.controls import ExperimentForm
-from playground.ui.data_files import DataFilesDialog
-from playground.ui.examples_menu import install_examples
-from playground.ui.file_actions import install_file_actions
+from playground.ui.form.experiment_form import ExperimentForm
+from playground.ui.menus.data_files import DataFilesDialog
+from playground.ui.menus.examples import install_examples
+from playground.ui.menus.file_actions import install_file_actions
 from playground.ui.garbage import collect_in_gui_thread
 from playground.ui.hints_bar import install_hints
 from playground.ui.session import Session

@@ -20,11 +20,11 @@ from collections import deque
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from playground.core import datasets
-from playground.core.dataset import Dataset
+from playground.core.data import registry as datasets
+from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment
-from playground.core.forward import activations_of
-from playground.core.history import RunHistory
+from playground.core.inspection.forward import activations_of
+from playground.core.training.history import RunHistory
 
 REDRAW_INTERVAL_MS = 33
 #: Between two `in_turn` jobs: long enough that a job never runs in the timer pass that queued

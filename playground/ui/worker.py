@@ -67,10 +67,10 @@ class TrainingWorker(QObject):
     @Slot()
     def load(self) -> None:
         try:
-            from playground.core.tf_runtime import load
+            from playground.core.model.runtime import load
 
             load()
-            import playground.core.training  # noqa: F401  (imports Keras's pieces once)
+            import playground.core.training.trainer  # noqa: F401  (imports Keras's pieces once)
         except Exception as error:  # noqa: BLE001 - any failure must reach the user as a message
             self._fail("TensorFlow could not be loaded", error)
             return
@@ -87,7 +87,7 @@ class TrainingWorker(QObject):
             self.trainer = self._make_trainer(experiment)
         except Exception as error:  # noqa: BLE001
             self.trainer = None
-            from playground.core.downloads import MissingFilesError
+            from playground.core.data.downloads import MissingFilesError
 
             if isinstance(error, MissingFilesError):  # the window offers download / import
                 self.missing_data.emit(error.key)
@@ -155,7 +155,7 @@ class TrainingWorker(QObject):
                 traceback.print_exc()
         self.predicted.emit(rows, outputs, token)
 
-    # ----- files (playground.core.persist), queued: never while a run is going -----
+    # ----- files (playground.core.files.experiment_file), queued: never while a run is going -----
     @Slot(str, object, object, object)
     def save(self, path: str, experiment, history, runs=None) -> None:
         """Write an experiment file: `experiment`, the model, `history` (a `HistoryData`) and
@@ -171,7 +171,7 @@ class TrainingWorker(QObject):
     @Slot(object)
     def restore(self, saved) -> None:
         """Put a read experiment file (`persist.SavedRun`) in place: its model continues."""
-        from playground.core import model_files
+        from playground.core.files import keras_models as model_files
 
         path = str(saved.path)
         try:
@@ -187,7 +187,7 @@ class TrainingWorker(QObject):
     @Slot(str)
     def open_model(self, path: str) -> None:
         """Open a plain Keras model (.keras, .h5) as the experiment it fits, at epoch 0."""
-        from playground.core import model_files
+        from playground.core.files import keras_models as model_files
 
         try:
             trainer = model_files.open_keras_model(path)
@@ -201,7 +201,7 @@ class TrainingWorker(QObject):
         self._run(0, "opened")
 
     def _write(self, path: str, write) -> None:
-        from playground.core import persist
+        from playground.core.files import experiment_file as persist
 
         if self.trainer is None:
             self.saved.emit(path, "There is no model to save yet.")
@@ -223,7 +223,7 @@ class TrainingWorker(QObject):
         self.saved.emit(path, "")
 
     def _open_failed(self, path: str, error: Exception) -> None:
-        from playground.core.persist import PersistError
+        from playground.core.files.experiment_file import PersistError
 
         if not isinstance(error, PersistError):
             traceback.print_exc()
@@ -237,9 +237,9 @@ class TrainingWorker(QObject):
     # ----- internals -----
     def _make_trainer(self, experiment: Experiment):
         try:
-            from playground.core.image_training import make_trainer
+            from playground.core.training.image_trainer import make_trainer
         except ImportError:  # image support not present: every dataset is small
-            from playground.core.training import Trainer as make_trainer
+            from playground.core.training.trainer import Trainer as make_trainer
         return make_trainer(experiment)
 
     def _run(self, epochs: int, end: str) -> None:

@@ -15,10 +15,10 @@ import types
 import numpy as np
 import pytest
 
-from playground import cli
-from playground.core.dataset import Dataset
+from playground.cli import commands as cli
+from playground.core.data.dataset import Dataset
 from playground.core.experiment import FIELDS, Experiment
-from playground.core.run_summary import clean, outputs_table, probe_rows
+from playground.cli.summary import clean, outputs_table, probe_rows
 
 
 def _strict_json(text: str) -> dict:
@@ -93,7 +93,7 @@ def test_single_neuron_learns_and_or_in_ten_epochs(capsys, gate):
 
 
 def test_snapshot_tables_show_the_untrained_model_at_epoch_zero(capsys):
-    from playground.core.training import Trainer
+    from playground.core.training.trainer import Trainer
 
     code, out, err = _train(capsys, "--epochs", "150", "--snapshot-epochs", "0,100")
     assert code == 0
@@ -296,7 +296,7 @@ def test_signed_targets_and_raw_outputs():
 # ----- files: train --save, export-code, install-desktop-entry -----
 
 def test_train_save_writes_a_file_that_export_code_turns_into_a_script(capsys, tmp_path):
-    from playground.core import persist
+    from playground.core.files import experiment_file as persist
 
     path = tmp_path / "and.playground"
     code, data, err = _train_json(capsys, "--dataset", "and", "--hidden", "none", "--lr", "1",

@@ -11,10 +11,12 @@ import sys
 import numpy as np
 import pytest
 
-from playground.core import codegen, datasets, persist
+from playground.core.files import codegen
+from playground.core.data import registry as datasets
+from playground.core.files import experiment_file as persist
 from playground.core.experiment import Experiment, Layer
-from playground.core.model import build_model
-from playground.core.training import train
+from playground.core.model.build import build_model
+from playground.core.training.trainer import train
 
 XOR = Experiment(optimizer="adam", learning_rate=0.05, epochs=150, batch_size=4)
 SUM = Experiment(dataset="sum-threshold", layers=(Layer(5, "tanh"),), loss="hinge",
@@ -127,7 +129,7 @@ def test_export_code_command_prints_the_script(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out == codegen.keras_script(SUM)
     trainer, reports = train(XOR.replace(epochs=3))
-    from playground.core.history import RunHistory
+    from playground.core.training.history import RunHistory
     history = RunHistory()
     for report in reports:
         history.append(report)

@@ -30,7 +30,7 @@ def core_modules() -> list[str]:
 def test_core_has_modules():
     modules = core_modules()
     assert "playground.core.experiment" in modules
-    assert "playground.core.training" in modules
+    assert "playground.core.training.trainer" in modules
 
 
 def test_importing_every_core_module_loads_no_qt():
@@ -42,7 +42,7 @@ def test_importing_every_core_module_loads_no_qt():
         for name in names:
             importlib.import_module(name)
         # TensorFlow is imported lazily; load it so anything it drags in is counted too.
-        from playground.core.tf_runtime import load
+        from playground.core.model.runtime import load
         load()
         forbidden = {FORBIDDEN!r}
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in forbidden)

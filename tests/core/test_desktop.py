@@ -4,7 +4,7 @@ from __future__ import annotations
 import configparser
 import shlex
 
-from playground.core import desktop
+from playground import desktop
 
 
 def read_entry(path) -> dict[str, str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import downloads
-from playground.core.digit_preprocess import area_resample, mnist_style
+from playground.core.data import downloads
+from playground.core.inspection.digits import area_resample, mnist_style
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import examples
-from playground.core.examples import EXAMPLES, Example
+from playground.core.teaching import examples
+from playground.core.teaching.examples import EXAMPLES, Example
 from playground.core.experiment import Layer
-from playground.core.history import RunHistory
-from playground.core.training import train
+from playground.core.training.history import RunHistory
+from playground.core.training.trainer import train
 
 #: Views an example may bring forward (class names in playground.ui.views; checked there too).
 VIEW_NAMES = {"TrainingCurves", "DecisionBoundaryView", "OutputsView", "WeightsView",

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from playground.core import datasets
+from playground.core.data import registry as datasets
 from playground.core.experiment import (FIELDS, LAYER_FIELDS, LOSSES, Experiment,
                                         ExperimentError, Layer)
 

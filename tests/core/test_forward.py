@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import activations_of, decision_grid, forward, forward_steps
-from playground.core.tf_runtime import load
+from playground.core.inspection.forward import activations_of, decision_grid, forward, forward_steps
+from playground.core.model.runtime import load
 
 tf, keras = load()
 

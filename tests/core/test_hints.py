@@ -8,13 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import datasets, hints
-from playground.core.examples import (AND_SINGLE, FASHION_QUICK, MNIST_MLP, MNIST_RAW,
+from playground.core.data import registry as datasets
+from playground.core.teaching import hints
+from playground.core.teaching.examples import (AND_SINGLE, FASHION_QUICK, MNIST_MLP, MNIST_RAW,
                                       SUM_THRESHOLD, XOR_HIDDEN, XOR_SINGLE)
 from playground.core.experiment import Experiment, Layer
-from playground.core.hints import Hint, hints_for, linearly_separable
-from playground.core.history import RunHistory
-from playground.core.training import Report, train
+from playground.core.teaching.hints import Hint, hints_for, linearly_separable
+from playground.core.training.history import RunHistory
+from playground.core.training.trainer import Report, train
 
 
 def report(epochs, loss, accuracy=None, val_loss=None, val_accuracy=None, outputs=None,

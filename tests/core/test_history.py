@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core.history import RunHistory
-from playground.core.training import Report
+from playground.core.training.history import RunHistory
+from playground.core.training.trainer import Report
 
 
 def frozen(values, dtype=float) -> np.ndarray:

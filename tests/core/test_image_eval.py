@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import downloads, image_eval
+from playground.core.data import downloads
+from playground.core.inspection import predictions as image_eval
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import activations_of, forward
-from playground.core.image_eval import Predictions
+from playground.core.inspection.forward import activations_of, forward
+from playground.core.inspection.predictions import Predictions
 
 
 def toy_predictions() -> Predictions:
@@ -111,7 +112,7 @@ def small_mnist(normalize: bool) -> Experiment:
 
 @pytest.mark.skipif(bool(downloads.missing_files("mnist")), reason="no offline MNIST copy")
 def test_normalisation_off_saturates_the_softmax_on_spreads_it():
-    from playground.core.image_training import make_trainer
+    from playground.core.training.image_trainer import make_trainer
 
     shares = {}
     for normalize in (False, True):

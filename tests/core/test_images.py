@@ -27,9 +27,9 @@ if "KERAS_HOME" not in os.environ:  # fallback when run without tests/conftest.p
 
 from playground.core import datasets, downloads, images  # noqa: E402
 from playground.core.experiment import Experiment, Layer  # noqa: E402
-from playground.core.history import RunHistory  # noqa: E402
-from playground.core.image_training import BatchProgress, ImageTrainer, make_trainer  # noqa
-from playground.core.training import Report, Trainer  # noqa: E402
+from playground.core.training.history import RunHistory  # noqa: E402
+from playground.core.training.image_trainer import BatchProgress, ImageTrainer, make_trainer  # noqa
+from playground.core.training.trainer import Report, Trainer  # noqa: E402
 from tests.files import leftovers  # noqa: E402
 
 SHARED = downloads.datasets_dir()

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.core import datasets, persist
+from playground.core.data import registry as datasets
+from playground.core.files import experiment_file as persist
 from playground.core.experiment import Experiment, Layer
-from playground.core.history import METRICS, RunHistory
-from playground.core.model_files import infer_experiment, open_keras_model, restore_trainer
-from playground.core.runs import FINAL_NAMES, RunList, record_run
-from playground.core.tf_runtime import load
-from playground.core.training import Trainer
+from playground.core.training.history import METRICS, RunHistory
+from playground.core.files.keras_models import infer_experiment, open_keras_model, restore_trainer
+from playground.core.training.runs import FINAL_NAMES, RunList, record_run
+from playground.core.model.runtime import load
+from playground.core.training.trainer import Trainer
 
 FAST_XOR = Experiment(optimizer="adam", learning_rate=0.05, epochs=60, batch_size=4)
 
@@ -97,7 +98,7 @@ def test_restored_trainer_continues_from_the_saved_epoch(saved_file, xor_run):
 
 
 def test_image_run_round_trips(tmp_path, offline_datasets):
-    from playground.core.image_training import make_trainer
+    from playground.core.training.image_trainer import make_trainer
 
     experiment = Experiment(dataset="mnist", layers=(Layer(32, "relu", 0.2),),
                             loss="categorical", optimizer="rmsprop", learning_rate=0.001,

@@ -6,11 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from playground.core import datasets, runs
-from playground.core.examples import FASHION_QUICK, SUM_THRESHOLD, XOR_HIDDEN, XOR_SINGLE
-from playground.core.history import RunHistory
-from playground.core.runs import RunList, RunRecord, record_run
-from playground.core.training import Report, train
+from playground.core.data import registry as datasets
+from playground.core.training import runs
+from playground.core.teaching.examples import FASHION_QUICK, SUM_THRESHOLD, XOR_HIDDEN, XOR_SINGLE
+from playground.core.training.history import RunHistory
+from playground.core.training.runs import RunList, RunRecord, record_run
+from playground.core.training.trainer import Report, train
 
 
 def history_from(epochs, loss, accuracy, val_loss=None, val_accuracy=None, units=1,

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import datasets
-from playground.core.dataset import encode_targets, predicted_classes
+from playground.core.data import registry as datasets
+from playground.core.data.dataset import encode_targets, predicted_classes
 from playground.core.experiment import Experiment, Layer
-from playground.core.sum_threshold import PRESETS, labels_for
+from playground.core.data.sum_threshold import PRESETS, labels_for
 
 SEED_002 = Experiment().replace(**PRESETS["2 inputs, t = 0.5 (hidden 5 tanh)"])
 
@@ -96,9 +96,9 @@ def test_five_inputs_threshold_two_and_a_half_is_valid():
 
 def test_accuracy_is_sign_agreement_for_tanh_and_hinge():
     """Keras's default binary accuracy cuts at 0.5 and compares with 0/1: wrong for ±1."""
-    from playground.core.tf_runtime import load
-    from playground.core.training import Trainer
-    from playground.core.weights import hand_set_neuron
+    from playground.core.model.runtime import load
+    from playground.core.training.trainer import Trainer
+    from playground.core.inspection.weights import hand_set_neuron
 
     _, keras = load()
     experiment = SEED_002.replace(layers=())
@@ -115,7 +115,7 @@ def test_accuracy_is_sign_agreement_for_tanh_and_hinge():
 
 
 def test_reported_accuracy_equals_sign_agreement_while_training():
-    from playground.core.training import Trainer
+    from playground.core.training.trainer import Trainer
 
     trainer = Trainer(SEED_002.replace(layers=(Layer(5, "tanh"),), epochs=20))
     reports = list(trainer.run())

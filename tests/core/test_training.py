@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import datasets
-from playground.core.dataset import encode_targets
+from playground.core.data import registry as datasets
+from playground.core.data.dataset import encode_targets
 from playground.core.experiment import Experiment, Layer
-from playground.core.model import build_model
-from playground.core.tf_runtime import load
-from playground.core.training import Report, Trainer, train
+from playground.core.model.build import build_model
+from playground.core.model.runtime import load
+from playground.core.training.trainer import Report, Trainer, train
 
 tf, keras = load()
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import weights as W
-from playground.core.dataset import Dataset
+from playground.core.inspection import weights as W
+from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import forward, forward_steps
-from playground.core.model import build_model
-from playground.core.sum_threshold import PRESETS
-from playground.core.tf_runtime import load
-from playground.core.training import Trainer
+from playground.core.inspection.forward import forward, forward_steps
+from playground.core.model.build import build_model
+from playground.core.data.sum_threshold import PRESETS
+from playground.core.model.runtime import load
+from playground.core.training.trainer import Trainer
 
 tf, keras = load()
 
@@ -144,7 +144,7 @@ def random_biases(model, seed):
 def test_every_step_by_hand_equals_the_keras_layer(hidden, loss):
     experiment = SEED_002.replace(layers=tuple(Layer(4, a) for a in hidden), loss=loss,
                                   output_activation="linear" if loss == "mse" else "")
-    from playground.core import datasets
+    from playground.core.data import registry as datasets
 
     model = build_model(experiment, datasets.load(experiment))
     random_biases(model, len(hidden))

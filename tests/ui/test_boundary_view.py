@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core.dataset import Dataset
+from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import forward
-from playground.core.model import build_model
-from playground.core.training import Report
+from playground.core.inspection.forward import forward
+from playground.core.model.build import build_model
+from playground.core.training.trainer import Report
 from playground.ui.session import Session
 from playground.ui.views.boundary import DecisionBoundaryView, threshold_segments
 from tests.ui.gui import open_window

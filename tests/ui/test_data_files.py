@@ -10,9 +10,10 @@ import urllib.request
 
 import pytest
 
-from playground.core import downloads, images
+from playground.core.data import downloads
+from playground.core.data import images
 from playground.core.experiment import Experiment, Layer
-from playground.ui.data_files import DataFilesDialog
+from playground.ui.menus.data_files import DataFilesDialog
 from tests.files import leftovers
 from tests.ui.gui import open_window
 

@@ -8,9 +8,9 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from playground.core import downloads
+from playground.core.data import downloads
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import forward
+from playground.core.inspection.forward import forward
 from playground.ui.views.draw import CANVAS, DrawingCanvas
 from tests.ui.gui import open_window, train
 

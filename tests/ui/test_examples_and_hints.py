@@ -4,11 +4,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QMenu,
                                QSlider, QTabBar, QWidget)
 
-from playground.core import examples
-from playground.core.examples import EXAMPLES, XOR_HIDDEN
+from playground.core.teaching import examples
+from playground.core.teaching.examples import EXAMPLES, XOR_HIDDEN
 from playground.core.experiment import Layer
-from playground.ui import examples_menu
-from playground.ui.examples_menu import StartPage, install_examples
+from playground.ui.menus import examples as examples_menu
+from playground.ui.menus.examples import StartPage, install_examples
 from playground.ui.hints_bar import install_hints
 from playground.ui.views.runs import install_runs
 from tests.ui.gui import open_window

@@ -11,11 +11,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from playground.core import codegen, persist
+from playground.core.files import codegen
+from playground.core.files import experiment_file as persist
 from playground.core.experiment import Experiment, Layer
-from playground.ui.about import about_text
-from playground.ui.app_settings import settings
-from playground.ui.file_actions import install_file_actions
+from playground.ui.menus.about import about_text
+from playground.ui.settings import settings
+from playground.ui.menus.file_actions import install_file_actions
 from tests.ui.gui import open_window, train
 
 FAST = Experiment(optimizer="adam", learning_rate=0.05, epochs=60, batch_size=4)
@@ -205,7 +206,7 @@ def test_exported_model_predicts_in_a_plain_script_what_the_app_showed(qtbot, wi
 
 def plain_keras_model(path, inputs=2, units=1):
     """A model made with plain Keras, as a learner's script would (computes AND)."""
-    from playground.core.tf_runtime import load
+    from playground.core.model.runtime import load
 
     _, keras = load()
     model = keras.Sequential([keras.Input((inputs,)),

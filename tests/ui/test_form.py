@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from playground.core.examples import MNIST_MLP, SUM_THRESHOLD
+from playground.core.teaching.examples import MNIST_MLP, SUM_THRESHOLD
 from playground.core.experiment import FIELDS
-from playground.ui.controls import ExperimentForm
+from playground.ui.form.experiment_form import ExperimentForm
 
 
 def _form(qtbot) -> ExperimentForm:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from playground.core.experiment import Experiment
-from playground.core.sum_threshold import PRESETS
+from playground.core.data.sum_threshold import PRESETS
 from tests.ui.gui import open_window, train
 
 SEED_002 = Experiment().replace(**PRESETS["2 inputs, t = 0.5 (hidden 5 tanh)"])

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from playground.core import downloads, image_eval
+from playground.core.data import downloads
+from playground.core.inspection import predictions as image_eval
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import forward
+from playground.core.inspection.forward import forward
 from playground.ui.views.gallery import PRESETS
 from tests.ui.gui import open_window, train
 

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QImage, QPainter
 
-from playground.ui.views.grid_plot import grid_plot
+from playground.ui.widgets.grid_plot import grid_plot
 
 
 def rendered(plot) -> np.ndarray:

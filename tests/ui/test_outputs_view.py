@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core import datasets
+from playground.core.data import registry as datasets
 from playground.core.experiment import Experiment, Layer
-from playground.core.forward import forward
-from playground.core.model import build_model
-from playground.core.training import Trainer
+from playground.core.inspection.forward import forward
+from playground.core.model.build import build_model
+from playground.core.training.trainer import Trainer
 from playground.ui.views.outputs import classify, describe_row, parse_input
 from tests.ui.gui import open_window
 from tests.ui.gui import train as click_train
@@ -158,7 +158,7 @@ def test_typed_input_shows_output_class_and_its_history(qtbot, window):
 
 def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):
     """5,000 epochs reported without a window: at most 2,000 are kept, the last exactly."""
-    from playground.core.training import Report
+    from playground.core.training.trainer import Report
     from playground.ui.session import Session
     from playground.ui.views.outputs import OutputsView
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from playground.core.examples import AND_SINGLE, XOR_HIDDEN
-from playground.core.runs import RunList
+from playground.core.teaching.examples import AND_SINGLE, XOR_HIDDEN
+from playground.core.training.runs import RunList
 from playground.ui.views.runs import COLUMNS, RunsView, install_runs
 from tests.ui.gui import train
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from playground.core.experiment import Experiment
-from playground.core.sum_threshold import PRESETS
+from playground.core.data.sum_threshold import PRESETS
 from tests.ui.gui import open_window, train
 
 ONE_NEURON = Experiment().replace(**PRESETS["One neuron, to set by hand"])

@@ -16,10 +16,10 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                                QLabel, QStackedWidget, QVBoxLayout, QWidget)
 
-from playground.core.dataset import predicted_classes
-from playground.core.forward import decision_grid, forward
+from playground.core.data.dataset import predicted_classes
+from playground.core.inspection.forward import decision_grid, forward
 from playground.ui.session import StreamedRedraw
-from playground.ui.views.note import placeholder_note
+from playground.ui.widgets.note import placeholder_note
 from playground.ui.views.outputs import CLASS_COLOURS, class_label, is_multiclass
 
 #: Multiply-adds one redraw may cost; bigger networks get a coarser grid (~5 ms in NumPy).

@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
-from playground.core import datasets
-from playground.core.dataset import predicted_classes
-from playground.core.forward import forward
-from playground.core.sum_threshold import PRESETS
+from playground.core.data import registry as datasets
+from playground.core.data.dataset import predicted_classes
+from playground.core.inspection.forward import forward
+from playground.core.data.sum_threshold import PRESETS
 
 #: Test accuracy is recomputed at most this often.
 MIN_TEST_SECONDS = 0.25

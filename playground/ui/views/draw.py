@@ -15,11 +15,11 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from playground.core import image_eval
-from playground.core.digit_preprocess import mnist_style
-from playground.core.forward import forward
-from playground.ui.views.note import placeholder_note
-from playground.ui.views.probabilities import ProbabilityBars, image_pixmap
+from playground.core.inspection import predictions as image_eval
+from playground.core.inspection.digits import mnist_style
+from playground.core.inspection.forward import forward
+from playground.ui.widgets.note import placeholder_note
+from playground.ui.widgets.probabilities import ProbabilityBars, image_pixmap
 
 CANVAS = 280
 #: Brush radius in canvas pixels: a 200-pixel-tall digit becomes 20 pixels tall, so strokes

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextBrowser,
                                QVBoxLayout, QWidget)
 
-from playground.core import weights as W
-from playground.core.dataset import predicted_classes
-from playground.core.forward import forward_steps
+from playground.core.inspection import weights as W
+from playground.core.data.dataset import predicted_classes
+from playground.core.inspection.forward import forward_steps
 from playground.ui.session import StreamedRedraw
 
 #: Agreement asked of the hand computation and `model.predict` (float32 arithmetic in Keras).

@@ -17,13 +17,13 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from playground.core import image_eval
+from playground.core.inspection import predictions as image_eval
 from playground.core.experiment import Layer
-from playground.core.image_eval import Predictions
-from playground.ui.views.confusion import ConfusionView, short_name
-from playground.ui.views.image_grid import Cell, GalleryGrid
-from playground.ui.views.note import placeholder_note
-from playground.ui.views.probabilities import ProbabilityPanel, image_pixmap
+from playground.core.inspection.predictions import Predictions
+from playground.ui.widgets.confusion import ConfusionView, short_name
+from playground.ui.widgets.image_grid import Cell, GalleryGrid
+from playground.ui.widgets.note import placeholder_note
+from playground.ui.widgets.probabilities import ProbabilityPanel, image_pixmap
 
 #: The two presets of the issue, as the Experiment fields they set (everything that matters,
 #: so nothing of the previous experiment leaks in).

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QSplitter, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from playground.core.dataset import predicted_classes
-from playground.core.forward import forward
+from playground.core.data.dataset import predicted_classes
+from playground.core.inspection.forward import forward
 from playground.ui.session import StreamedRedraw
-from playground.ui.views.grid_plot import grid_plot
-from playground.ui.views.live_range import LiveRange
+from playground.ui.widgets.grid_plot import grid_plot
+from playground.ui.widgets.live_range import LiveRange
 
 RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
 CLASS_COLOURS = ("#2b6cb0", "#dd6b20")  # class 0 / negative: blue; class 1 / positive: orange

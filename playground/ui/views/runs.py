@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPixmap,
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from playground.core.examples import milestone_name
-from playground.core.runs import FINAL_NAMES, RunList, RunRecord, model_key, record_run
+from playground.core.teaching.examples import milestone_name
+from playground.core.training.runs import FINAL_NAMES, RunList, RunRecord, model_key, record_run
 
 #: One colour per run (the live curves use blue and orange, so these avoid them).
 PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",

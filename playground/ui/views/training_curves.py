@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from playground.ui.views.grid_plot import grid_plot
-from playground.ui.views.live_range import LiveRange
+from playground.ui.widgets.grid_plot import grid_plot
+from playground.ui.widgets.live_range import LiveRange
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
 VAL_PEN = pg.mkPen("#ff7f0e", width=2)

@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
-from playground.core import weights as W
+from playground.core.inspection import weights as W
 from playground.ui.session import StreamedRedraw
-from playground.ui.views.network_diagram import NetworkDiagram
-from playground.ui.views.weight_table import LayerPanel
+from playground.ui.widgets.network_diagram import NetworkDiagram
+from playground.ui.widgets.weight_table import LayerPanel
 
 #: Redraw the tables at most this often (they are the costly part with big layers).
 MIN_REDRAW_SECONDS = 0.1

@@ -1,0 +1,324 @@
+"""Command line: the window by default, `train` to run an experiment headless.
+
+    python -m playground [FILE]             open the app (optionally with a saved experiment)
+    python -m playground train [FLAGS]      train and print the per-input outputs
+    python -m playground train --help       every flag, with its default
+    python -m playground export-code FILE   print the plain Keras script of an experiment
+    python -m playground install-desktop-entry [--uninstall]   the Linux application menu
+
+Every `train` flag is an `Experiment` field, parsed by the same `FIELDS` table as the form, so
+a bad value gets the form's message, named by its flag: `error: --lr: must be greater than 0`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+
+from playground.core.data import registry as datasets
+from playground.core.experiment import (ACTIVATIONS, FIELDS, LAYER_FIELDS, LOSSES, Experiment,
+                                        FieldError, Layer)
+
+USAGE = """usage: playground [FILE]
+       playground train [--dataset NAME] [--hidden 8,4] [--lr 0.5] ... [--json] [--save FILE]
+       playground export-code FILE
+       playground install-desktop-entry [--uninstall]
+
+With no command, open the Neural Playground window (FILE: a .playground experiment or a
+.keras / .h5 model to open).
+  train                  train an experiment without the window; see `playground train --help`
+  export-code            print a plain Keras + NumPy script that runs the experiment in FILE
+                         (a .playground file or a JSON file of settings)
+  install-desktop-entry  add the app to the Linux application menu (--uninstall removes it)"""
+
+#: Flags whose name is not the field name with dashes.
+FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize"}
+LAYER_FLAGS = {"units": "--hidden", "activation": "--activation", "dropout": "--dropout"}
+NO_HIDDEN = ("", "none", "0", "-")
+PROGRESS_SECONDS = 0.5
+#: Fields whose default depends on the kind of data (`datasets.follow`).
+FOLLOWED = ("validation_split", "epochs", "batch_size")
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one `error: …` line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse would print usage and exit; we want one line
+        raise UsageError(message.replace("argument ", "", 1))
+
+
+def flag_name(field: str) -> str:
+    """The flag that sets `field` (an Experiment field or `layers[i].units` and the like)."""
+    match = re.fullmatch(r"layers(?:\[(\d+)\])?(?:\.(\w+))?", field)
+    if match:
+        return LAYER_FLAGS.get(match.group(2) or "units", "--hidden")
+    return FLAG_NAMES.get(field, "--" + field.replace("_", "-"))
+
+
+def error_text(errors: list[FieldError], layers: int = 1) -> str:
+    """Field errors -> one line naming flags: '--lr: must be greater than 0; --epochs: …'."""
+    parts = []
+    for error in errors:
+        match = re.match(r"layers\[(\d+)\]", error.field)
+        where = f"layer {int(match.group(1)) + 1}: " if match and layers > 1 else ""
+        parts.append(f"{flag_name(error.field)}: {where}{error.message}")
+    return "; ".join(parts)
+
+
+def _add_layer_flags(parser: argparse.ArgumentParser, defaults: Experiment) -> None:
+    layer = defaults.layers[0] if defaults.layers else Layer()
+    units = ",".join(str(layer.units) for layer in defaults.layers) or "none"
+    parser.add_argument("--hidden", metavar="UNITS", help="hidden layer sizes, e.g. 8,4; "
+                        f"'none' or '' for no hidden layer (default: {units})")
+    parser.add_argument("--activation", metavar="{%s}" % ",".join(ACTIVATIONS),
+                        help="hidden activation, one for all layers or a comma list "
+                             f"(default: {layer.activation})")
+    parser.add_argument("--dropout", metavar="RATE", help="dropout after each hidden layer, "
+                        f"one rate or a comma list (default: {layer.dropout:g})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = Experiment()
+    parser = _Parser(prog="playground train", description="Train an experiment headless and "
+                     "print what the model outputs for each input.")
+    for name, spec in FIELDS.items():
+        flag = flag_name(name)
+        if name == "loss":  # the layers come between the data and the loss, as in the form
+            _add_layer_flags(parser, defaults)
+        if spec.kind is bool:
+            parser.add_argument(flag, dest=name, action="store_true",
+                                help=f"{spec.label}: off (default: on)")
+            continue
+        choices = datasets.names() if name == "dataset" else [c for c in spec.choices if c]
+        default = getattr(defaults, name)
+        if name == "output_activation":
+            text = "the loss's natural one: " + ", ".join(
+                f"{key} {loss.outputs[0]}" for key, loss in LOSSES.items())
+        elif name in FOLLOWED:
+            text = f"{default}; " + "; ".join(
+                f"{kind} data {getattr(settings, name):g}"
+                for kind, settings in datasets.KIND_SETTINGS.items()
+                if getattr(settings, name) != default)
+        else:
+            text = default
+        parser.add_argument(flag, dest=name, metavar="{%s}" % ",".join(choices) if choices
+                            else name.split("_")[-1].upper(),
+                            help=f"{spec.label} (default: {text})")
+    parser.add_argument("--snapshot-epochs", metavar="0,100", help="also print the outputs "
+                        "as they were at these epochs")
+    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--save", metavar="FILE", help="write the trained experiment (settings, "
+                        "model, history) to FILE, e.g. run.playground; open it in the window "
+                        "with `playground FILE`")
+    return parser
+
+
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """'--lr -1e-3' -> '--lr=-1e-3': argparse would take '-1e-3' for a flag."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] \
+                and re.match(r"-[\d.]", arg) and out[-1] not in ("--json", "--quiet"):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
+def _layers(args, errors: list[FieldError]) -> tuple[tuple[Layer, ...], int]:
+    """--hidden, --activation, --dropout -> (layers, how many layers were asked for)."""
+    if args.hidden is None:
+        units = [layer.units for layer in Experiment().layers]
+    elif args.hidden.strip().lower() in NO_HIDDEN:
+        units = []
+    else:
+        units = []
+        for i, part in enumerate(args.hidden.split(",")):
+            value, message = LAYER_FIELDS["units"].parse(part)
+            units.append(value)
+            if message:
+                errors.append(FieldError(f"layers[{i}].units", message))
+    count = len(units)
+    columns = {"units": units}
+    for name, raw in (("activation", args.activation), ("dropout", args.dropout)):
+        parts = [str(getattr(Layer(), name))] if raw is None else raw.split(",")
+        if len(parts) != 1 and len(parts) != count:
+            errors.append(FieldError(f"layers.{name}", f"give one value or {count} (one per "
+                                     f"hidden layer), not {len(parts)}"))
+            continue
+        values = []
+        for i, part in enumerate(parts):
+            value, message = LAYER_FIELDS[name].parse(part)
+            values.append(value)
+            if message:
+                field = f"layers[{i}].{name}" if len(parts) > 1 else f"layers.{name}"
+                errors.append(FieldError(field, message))
+        columns[name] = values * count if len(parts) == 1 else values
+    if errors:
+        return (), count
+    return tuple(Layer(*row) for row in zip(*columns.values())), count
+
+
+def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
+    """Flags -> a validated Experiment, or `UsageError` with one line naming the flag(s)."""
+    args = build_parser().parse_args(_join_negative_values(argv))
+    errors: list[FieldError] = []
+    values = {}
+    for name, spec in FIELDS.items():
+        raw = getattr(args, name)
+        if spec.kind is bool:
+            values[name] = not raw if name == "normalize" else raw
+        elif raw is not None:
+            if raw.strip() == "" and "" in spec.choices:
+                values[name] = ""
+                continue
+            value, message = spec.parse(raw)
+            if message:
+                errors.append(FieldError(name, message))
+            values[name] = value
+    layers, count = _layers(args, errors)
+    if errors:
+        raise UsageError(error_text(errors, count))
+    # Flags left out take the dataset's starting settings, as the form picks them when the
+    # dataset changes: sum-threshold holds out 0.2 (Keras's validation_split in seed 002);
+    # images get their natural loss, 5 epochs and batch 32, not XOR's 500 epochs of batch 1.
+    defaults = Experiment()
+    dataset = values.get("dataset", defaults.dataset)
+    if dataset in datasets.names():
+        followed = datasets.follow(dataset, values.get("loss", defaults.loss), defaults.dataset)
+        for name, value in followed.items():
+            if name not in values and not (name == "output_activation" and "loss" in values):
+                values[name] = value
+    experiment = Experiment(layers=layers, **values)
+    errors = experiment.validate()
+    if errors:
+        raise UsageError(error_text(errors, count))
+    args.snapshots = _snapshot_epochs(args.snapshot_epochs, experiment.epochs)
+    return experiment, args
+
+
+def _snapshot_epochs(text: str | None, last: int) -> list[int]:
+    if not text:
+        return []
+    epochs = []
+    for part in text.split(","):
+        try:
+            value = int(part.strip())
+        except ValueError:
+            raise UsageError(f"--snapshot-epochs: '{part.strip()}' is not a whole number") \
+                from None
+        if not 0 <= value <= last:
+            raise UsageError(f"--snapshot-epochs: {value} is not between 0 and the last epoch "
+                             f"({last})")
+        epochs.append(value)
+    return epochs
+
+
+def train(experiment: Experiment, args) -> int:
+    """Train, print progress on stderr and the result on stdout.
+
+    Returns 0 when the run finished, 1 when it diverged, 130 when Ctrl+C stopped it.
+    """
+    from playground.cli import summary as run_summary
+    from playground.core.training.history import RunHistory
+    from playground.core.training.image_trainer import BatchProgress, make_trainer
+    from playground.core.data.downloads import MissingFilesError
+
+    try:
+        trainer = make_trainer(experiment)
+    except MissingFilesError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    history = RunHistory()
+    started = last_line = time.perf_counter()
+    status = "finished"
+    try:
+        for report in trainer.run():
+            if isinstance(report, BatchProgress):  # progress within a long epoch
+                now = time.perf_counter()
+                if not args.quiet and now - last_line >= PROGRESS_SECONDS:
+                    last_line = now
+                    print(f"epoch {report.epoch}/{experiment.epochs}  batch "
+                          f"{report.batches_done}/{report.batches_total}  "
+                          f"{report.samples_per_second:,.0f} samples/s", file=sys.stderr,
+                          flush=True)
+                continue
+            history.append(report)
+            now = time.perf_counter()
+            if not args.quiet and now - last_line >= PROGRESS_SECONDS:
+                last_line = now
+                print(f"epoch {report.last_epoch}/{experiment.epochs}  loss "
+                      f"{report.loss[-1]:.4f}  accuracy {report.accuracy[-1]:.4f}  "
+                      f"{report.epochs_per_second:,.0f} epochs/s", file=sys.stderr, flush=True)
+        status = history.status
+    except KeyboardInterrupt:  # Ctrl+C: stop between chunks and show the model as it is
+        status = "stopped"
+        if not len(history):
+            return 130
+    seconds = time.perf_counter() - started
+    data = trainer.dataset
+    test = trainer.evaluate(data.x_test, data.labels_test) if len(data.x_test) else None
+    x, labels = trainer.probe_x, trainer.probe_labels
+    if args.json:
+        result = run_summary.summary(experiment, data, history, x, labels, trainer.model,
+                                     test, seconds, status)
+        print(json.dumps(result, allow_nan=False))
+    else:
+        def table(outputs, title):
+            rows = run_summary.probe_rows(experiment, data, x, labels, outputs)
+            return run_summary.outputs_table(experiment, data, rows, title)
+
+        for wanted in args.snapshots:
+            epoch, outputs = history.outputs_at(wanted)
+            note = "" if epoch == wanted else f" (the recorded epoch nearest before {wanted})"
+            print(table(outputs, f"Outputs at epoch {epoch}{note}:") + "\n")
+        print(table(history.latest_outputs, f"Outputs after epoch {history.last_epoch}:"))
+        final = run_summary.final_metrics(history, test)
+        print(f"\n{run_summary.metrics_text(final)}  ({history.last_epoch} epochs in "
+              f"{seconds:.2f} s)")
+    if args.save and len(history):
+        from playground.core.files.experiment_file import save_from_cli
+        if save_from_cli(args.save, trainer, history):
+            return 1
+    if status == "diverged":
+        print(f"playground: {history.message}", file=sys.stderr)
+        return 1
+    if status == "stopped":
+        print(f"playground: stopped at epoch {history.last_epoch}", file=sys.stderr)
+        return 130
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "train":
+            experiment, args = parse_train_args(argv[1:])
+            return train(experiment, args)
+        if argv and argv[0] == "export-code":
+            if len(argv) != 2:
+                raise UsageError("export-code takes one FILE (a .playground file or a JSON "
+                                 "file of experiment settings)")
+            from playground.core.files.codegen import main_export_code
+            return main_export_code(argv[1])
+        if argv and argv[0] == "install-desktop-entry":
+            from playground.desktop import main_install
+            return main_install(argv[1:])
+        if argv and argv[0] in ("-h", "--help", "help"):
+            print(USAGE)
+            return 0
+        if len(argv) > 1 or (argv and argv[0].startswith("-")):
+            raise UsageError(f"unexpected arguments {' '.join(argv)!r}; to train without the "
+                             "window use `playground train …`")
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as done:  # --help
+        return done.code if isinstance(done.code, int) else 0
+    from playground.ui.app import run_gui
+    return run_gui(argv)

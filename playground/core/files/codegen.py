@@ -1,0 +1,253 @@
+"""The current experiment as a standalone plain-Keras script ("Show as Keras code").
+
+`keras_script(experiment)` writes a script that needs only NumPy and Keras: the same data (the
+same generator and seed for sum-threshold, Keras's own loader for the images), the same
+Sequential network built in the same order after `keras.utils.set_random_seed` (so it starts
+from the same weights as the app), the same compile settings, `fit` with the same epochs, batch
+size and validation split, then `evaluate` and a printout of what the model outputs per input.
+`fit` shuffles differently from the app's compiled loop, so the run ends at the same accuracy
+level, not the same bits.
+
+`main_export_code(path)` is `python -m playground export-code FILE`.
+"""
+from __future__ import annotations
+
+import sys
+
+from playground import __version__
+from playground.core.data import registry as datasets
+from playground.core.experiment import LOSSES, OPTIMIZERS, Experiment
+
+#: How many rows the script prints outputs for (all four rows of a truth table).
+PRINTED_ROWS = 10
+IMAGE_LOADERS = {"mnist": "mnist", "fashion-mnist": "fashion_mnist"}
+
+
+def _num(value: float) -> str:
+    """Shortest text that reads back as the same float (0.5, 0.001, 1e-05)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _data_lines(experiment: Experiment) -> list[str]:
+    key = experiment.dataset
+    kind = datasets.get(key).kind
+    if kind == "gate":
+        from playground.core.data.gates import GATES
+
+        labels = ", ".join(str(int(v)) for v in GATES[key])
+        return [
+            f"# {key.upper()}: the four rows of the truth table and their labels.",
+            'x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")',
+            f"labels = np.array([{labels}])",
+            "x_test, labels_test = x[:0], labels[:0]  # a truth table has no separate test set",
+        ]
+    if key == "sum-threshold":
+        return [
+            f"# {experiment.inputs} inputs uniform in [0, 1); label 1 when they sum above "
+            f"{_num(experiment.threshold)}.",
+            f"INPUTS, THRESHOLD = {experiment.inputs}, {_num(experiment.threshold)}",
+            "",
+            "",
+            "def rows(stream, count):",
+            "    # The app's generator: (seed, stream) picks an independent random sequence, so",
+            "    # the test rows (stream 1) never change the training rows (stream 0).",
+            "    generator = np.random.default_rng([SEED, stream])",
+            '    return generator.random((count, INPUTS), dtype=np.float64).astype("float32")',
+            "",
+            "",
+            "def labels_for(rows):",
+            '    return (rows.astype("float64").sum(axis=1) > THRESHOLD).astype("int64")',
+            "",
+            "",
+            f"x = rows(0, {experiment.samples})",
+            "labels = labels_for(x)",
+            f"x_test = rows(1, {experiment.test_samples})",
+            "labels_test = labels_for(x_test)",
+        ]
+    lines = [f"(x, labels), (x_test, labels_test) = "
+             f"keras.datasets.{IMAGE_LOADERS[key]}.load_data()"]
+    if experiment.train_size:
+        lines.append(f"x, labels = x[:{experiment.train_size}], labels[:{experiment.train_size}]")
+    if experiment.test_size:
+        lines.append(f"x_test, labels_test = x_test[:{experiment.test_size}], "
+                     f"labels_test[:{experiment.test_size}]")
+    scale = " / 255  # pixels 0..255 -> 0..1 (seed 001 forgot this when predicting)" \
+        if experiment.normalize else "  # raw pixels 0..255, not normalised"
+    lines += [
+        f'x = x.reshape(len(x), 28 * 28).astype("float32"){scale}',
+        f'x_test = x_test.reshape(len(x_test), 28 * 28).astype("float32")'
+        f'{" / 255" if experiment.normalize else ""}',
+    ]
+    return lines
+
+
+def _targets(encoding: str, n_classes: int) -> list[str]:
+    def line(name, source):
+        if encoding == "binary":
+            return f'{name} = {source}.reshape(-1, 1).astype("float32")'
+        if encoding == "signed":
+            return f'{name} = (2 * {source} - 1).reshape(-1, 1).astype("float32")'
+        if encoding == "onehot":
+            return f"{name} = keras.utils.to_categorical({source}, {n_classes})"
+        return f"{name} = {source}"
+
+    note = {"binary": "# Targets 0/1.", "signed": "# Hinge loss wants targets -1/+1.",
+            "onehot": "# Categorical cross-entropy wants one-hot targets.",
+            "sparse": "# Sparse categorical cross-entropy takes the class numbers."}[encoding]
+    return [note, line("y", "labels"), line("y_test", "labels_test")]
+
+
+def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> list[str]:
+    lines = ["# Built layer by layer, in the app's order, so it starts from the same weights.",
+             "model = keras.Sequential()",
+             f"model.add(keras.Input(shape=({n_inputs},)))"]
+    for layer in experiment.layers:
+        lines.append(f'model.add(keras.layers.Dense({layer.units}, '
+                     f'activation="{layer.activation}"))')
+        if layer.dropout > 0:
+            lines.append(f"model.add(keras.layers.Dropout({_num(layer.dropout)}))")
+    lines.append(f'model.add(keras.layers.Dense({output_units}, '
+                 f'activation="{experiment.output}"))')
+    args = f"learning_rate={_num(experiment.learning_rate)}"
+    if experiment.optimizer == "sgd" and experiment.momentum:
+        args += f", momentum={_num(experiment.momentum)}"
+    metrics = "" if experiment.encoding == "signed" else ', metrics=["accuracy"]'
+    lines += [
+        f"model.compile(optimizer=keras.optimizers.{OPTIMIZERS[experiment.optimizer]}({args}),",
+        f'              loss="{LOSSES[experiment.loss].keras_name}"{metrics})',
+        "model.summary()",
+    ]
+    return lines
+
+
+def _fit_lines(experiment: Experiment, kind: str) -> list[str]:
+    split = experiment.validation_split
+    verbose = 2 if kind == "images" else 0
+    args = f"epochs={experiment.epochs}, batch_size={experiment.batch_size}"
+    if split > 0:
+        args += f", validation_split={_num(split)}"
+    elif kind == "images":
+        args += ", validation_data=(x_test, y_test)"
+    lines = [f"history = model.fit(x, y, {args}, verbose={verbose})"]
+    lines += [
+        "# fit trains on the first rows and validates on the last (validation_split).",
+        f"cut = int(len(x) * (1 - {_num(split)}))" if split > 0 else "cut = len(x)",
+        "x_train, labels_train = x[:cut], labels[:cut]",
+    ]
+    return lines
+
+
+def _report_lines(experiment: Experiment, kind: str, class_names) -> list[str]:
+    encoding = experiment.encoding
+    if encoding in ("onehot", "sparse"):
+        classify = "outputs.argmax(axis=1)"
+    else:
+        classify = f"(outputs[:, 0] > {_num(experiment.default_threshold)}).astype(\"int64\")"
+    lines = [
+        "",
+        "",
+        "def accuracy(rows, row_labels):",
+        '    """Share of rows whose predicted class is the label."""',
+        "    if len(rows) == 0:",
+        '        return float("nan")',
+        "    outputs = model.predict(rows, verbose=0)",
+        f"    return float(np.mean({classify} == row_labels))",
+        "",
+        "",
+    ]
+    if encoding in ("onehot", "sparse"):
+        names = ", ".join(f'"{name}"' for name in class_names)
+        lines += [
+            f"CLASS_NAMES = [{names}]",
+            "# Probabilities per class for the first test images (seed 001's question).",
+            f"shown, shown_labels = x_test[:{PRINTED_ROWS}], labels_test[:{PRINTED_ROWS}]",
+            "np.set_printoptions(precision=4, suppress=False, linewidth=120)",
+            "for probabilities, label in zip(model.predict(shown, verbose=0), shown_labels):",
+            "    guess = int(probabilities.argmax())",
+            '    print(f"image of {CLASS_NAMES[label]!r}: predicted {CLASS_NAMES[guess]!r} with '
+            'probability {probabilities[guess]:.4f}")',
+            '    print("  ", probabilities)',
+        ]
+    else:
+        what = {"sigmoid": "probability of class 1", "tanh": "output (-1..1)",
+                "linear": "output"}[experiment.output]
+        lines += [
+            f"# What the model outputs per input ({what}); class 1 above "
+            f"{_num(experiment.default_threshold)}.",
+            f"shown, shown_labels = x[:{PRINTED_ROWS}], labels[:{PRINTED_ROWS}]",
+            "for row, output, label in zip(shown, model.predict(shown, verbose=0), shown_labels):",
+            f"    predicted = int(output[0] > {_num(experiment.default_threshold)})",
+            '    print(f"input {[round(float(v), 4) for v in row]}: output {output[0]:.4f}  '
+            'class {predicted}  label {label}  {\'right\' if predicted == label else \'WRONG\'}")',
+        ]
+    lines += [
+        "",
+        'print(f"training accuracy {accuracy(x_train, labels_train):.4f}")',
+        "if cut < len(x):",
+        '    print(f"validation accuracy {accuracy(x[cut:], labels[cut:]):.4f}")',
+        "if len(x_test):",
+        "    test_loss = model.evaluate(x_test, y_test, verbose=0)",
+        "    test_loss = test_loss[0] if isinstance(test_loss, list) else test_loss",
+        '    print(f"test loss {test_loss:.4f}  test accuracy '
+        '{accuracy(x_test, labels_test):.4f}")',
+    ]
+    return lines
+
+
+def _settings(experiment: Experiment) -> dict:
+    """The settings that matter for this experiment (not other datasets' options)."""
+    others = {name for key in datasets.names() for name in datasets.get(key).options}
+    shown = set(datasets.get(experiment.dataset).options)
+    if experiment.optimizer != "sgd":
+        others.add("momentum")
+    data = experiment.to_dict()
+    return {key: value for key, value in data.items()
+            if key != "version" and (key not in others or key in shown)}
+
+
+def keras_script(experiment: Experiment) -> str:
+    """A standalone Python script that runs `experiment` with plain Keras and NumPy."""
+    spec = datasets.get(experiment.dataset)
+    kind = spec.kind
+    if kind == "images":
+        from playground.core.data.images import CLASS_NAMES, PIXELS
+        n_inputs, class_names = PIXELS, CLASS_NAMES[experiment.dataset]
+    else:
+        n_inputs = 2 if kind == "gate" else experiment.inputs
+        class_names = ("0", "1")
+    binary = experiment.encoding in ("binary", "signed")
+    output_units = 1 if binary else len(class_names)
+    header = [
+        f'"""{spec.label} with plain Keras: the Neural Playground experiment as a script.',
+        "",
+        f"Written by Neural Playground {__version__}. Run it with `python thisfile.py`; it needs",
+        "only NumPy and Keras (with TensorFlow). The experiment's settings in the app:",
+        "",
+    ]
+    header += [f"    {key} = {value!r}" for key, value in _settings(experiment).items()]
+    header += ['"""', "import numpy as np", "import keras", "",
+               f"SEED = {experiment.seed}",
+               "keras.utils.set_random_seed(SEED)  # same seed: same weights, same shuffling",
+               ""]
+    body = (_data_lines(experiment) + [""] + _targets(experiment.encoding, len(class_names))
+            + [""] + _model_lines(experiment, n_inputs, output_units) + [""]
+            + _fit_lines(experiment, kind) + _report_lines(experiment, kind, class_names))
+    return "\n".join(header + body) + "\n"
+
+
+def main_export_code(path: str, out=None) -> int:
+    """`python -m playground export-code FILE`: print the script for an experiment file.
+
+    FILE is a `.playground` file or a JSON file of experiment settings. Returns the exit code.
+    """
+    from playground.core.files.experiment_file import PersistError, read_experiment
+
+    out = out or sys.stdout
+    try:
+        experiment = read_experiment(path)
+    except PersistError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    out.write(keras_script(experiment))
+    return 0

@@ -1,0 +1,519 @@
+"""Experiment files (`*.playground`), plain Keras models in and out, and the history as CSV.
+
+An experiment file is a zip archive holding five parts:
+
+    experiment.json   the `Experiment` (its `to_dict`), with the file format and app version
+    model.keras       the model in Keras's native format: `keras.models.load_model` reads it
+    history.npz       the `RunHistory`: metrics per epoch, recorded outputs and weights
+    meta.json         the epoch reached, how the run ended, and how the history was thinned
+    runs.json         the Runs list (`core.runs.RunList.to_dict`): each kept run's name,
+                      settings, final numbers and curves; at most `RUNS_JSON_BYTES`
+
+Files written before runs.json existed have the first four parts only; they read as an empty
+Runs list.
+
+Reading checks every part and raises `PersistError` with a message for the user that names
+the problem ("not a Neural Playground file", "the file is truncated or damaged",
+"experiment.json: layers[0].units: must be at least 1"). Every write goes to a temporary file
+in the target folder and is renamed into place only once complete, so a failed save never
+harms the file that was there.
+
+Reading the parts needs no TensorFlow (the GUI thread can check a file before anything else
+happens); turning the model back into a trainer does, and lives in `model_files`, for the
+thread that owns the model.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from playground import __version__
+from playground.core.experiment import Experiment, ExperimentError
+from playground.core.training.history import METRICS, RunHistory
+from playground.core.training.runs import FORMAT as RUNS_FORMAT
+from playground.core.training.runs import RunList, record_run
+
+#: The file format this version writes and the newest it reads.
+FORMAT = 1
+SUFFIX = ".playground"
+MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
+#: The parts written; runs.json is optional when reading (older files lack it).
+PARTS = ("experiment.json", "model.keras", "history.npz", "meta.json", "runs.json")
+#: The most runs.json may hold. A run's curves are at most 2,000 points each (~100 kB of
+#: JSON), so about 150 runs fit whole; beyond that their curves are thinned further to fit.
+RUNS_JSON_BYTES = 16 << 20
+#: Curve points per run tried, in turn, until runs.json fits (0: final numbers only).
+_RUNS_CURVE_POINTS = (None, 500, 100, 0)
+#: Weight snapshots beyond this many bytes are thinned before saving (an MNIST MLP's weights
+#: are 2.7 MB a snapshot; the latest weights are always kept, and they are also in the model).
+WEIGHT_SNAPSHOT_BYTES = 32 << 20
+_MAX_JSON_BYTES = 4 << 20
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+class PersistError(Exception):
+    """A file could not be read or written; `str()` is a message for the user."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Atomic writes
+
+
+def _write_problem(path: Path, error: OSError) -> str:
+    folder = path.parent
+    if isinstance(error, FileNotFoundError):
+        reason = f"the folder {folder} does not exist"
+    elif isinstance(error, NotADirectoryError):
+        reason = f"{folder} is not a folder"
+    elif isinstance(error, IsADirectoryError):
+        reason = f"{path} is a folder"
+    elif isinstance(error, PermissionError):
+        reason = f"no permission to write in {folder}"
+    elif error.errno == errno.ENOSPC:
+        reason = "the disk is full"
+    elif error.errno == errno.EROFS:
+        reason = f"{folder} is on a read-only disk"
+    else:
+        reason = error.strerror or str(error)
+    return f"Could not save {path.name}: {reason}."
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside `path`; once the block succeeds it replaces `path`.
+
+    On any failure the temporary file is removed and `path` is left as it was; `OSError`s
+    become `PersistError`s naming the folder and the reason.
+    """
+    path = Path(path).absolute()
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                        suffix=suffix or ".tmp")
+        os.close(handle)
+    except OSError as error:
+        raise PersistError(_write_problem(path, error)) from error
+    temp = Path(temp)
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_UMASK)
+        yield temp
+        with open(temp, "rb+") as written:  # on disk before the rename makes it visible
+            os.fsync(written.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        raise PersistError(_write_problem(path, error)) from error
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    with atomic_path(path) as temp:
+        temp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# RunHistory <-> arrays
+#
+# RunHistory has no (de)serialisation of its own; this reads its public views and, to restore,
+# fills its stores directly (tests/core/test_persist.py checks the round trip, so a change to
+# history.py that breaks it fails there).
+
+
+@dataclass(frozen=True, eq=False)
+class HistoryData:
+    """A `RunHistory` as plain arrays plus JSON-ready facts: what `history.npz` holds."""
+
+    arrays: dict[str, np.ndarray]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, history: RunHistory, max_weight_bytes: int = WEIGHT_SNAPSHOT_BYTES
+           ) -> "HistoryData":
+        """A copy of `history` (the copy is safe to hand to another thread)."""
+        arrays = {"epoch": np.array(history.epochs, np.int64)}
+        for name in METRICS:
+            arrays[name] = np.array(history.metric(name), np.float64)
+        epochs, outputs = history.outputs_history()
+        arrays["outputs_epochs"] = np.asarray(epochs, np.int64)
+        arrays["outputs"] = np.asarray(outputs, np.float32)
+        if history.latest_outputs is not None:
+            arrays["latest_outputs"] = np.array(history.latest_outputs, np.float32)
+        w_epochs, snapshots = history.weights_history()
+        count = len(history.latest_weights)
+        if snapshots:
+            size = sum(np.asarray(w).nbytes for w in snapshots[0]) or 1
+            keep = max(1, max_weight_bytes // size)
+            if len(snapshots) > keep:  # evenly thinned, the last one always kept
+                picks = sorted(set(np.linspace(len(snapshots) - 1, 0, keep).round().astype(int)))
+                w_epochs = [w_epochs[i] for i in picks]
+                snapshots = [snapshots[i] for i in picks]
+        arrays["weights_epochs"] = np.asarray(w_epochs, np.int64)
+        for j in range(count):
+            arrays[f"latest_weights_{j}"] = np.array(history.latest_weights[j], np.float32)
+            if snapshots:
+                arrays[f"weights_{j}"] = np.stack([np.asarray(s[j], np.float32)
+                                                   for s in snapshots])
+        meta = {
+            "status": history.status, "message": history.message,
+            "epochs_per_second": float(history.epochs_per_second),
+            "weight_arrays": count,
+            "outputs_limit": history._outputs.limit, "outputs_stride": history._outputs.stride,
+            "weights_limit": history._weights.limit, "weights_stride": history._weights.stride,
+        }
+        return cls(arrays, meta)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, meta: dict[str, Any]) -> "HistoryData":
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+        except Exception as error:  # noqa: BLE001 - numpy raises many kinds on bad bytes
+            raise PersistError(f"history.npz cannot be read ({error})") from error
+        return cls(arrays, meta)
+
+    def to_history(self) -> RunHistory:
+        """A `RunHistory` equal to the one saved; `PersistError` when the parts disagree."""
+        a, meta = self.arrays, self.meta
+        problem = self._problem()
+        if problem:
+            raise PersistError(f"history.npz: {problem}")
+        history = RunHistory(max_snapshots=int(meta.get("outputs_limit", 2000)),
+                             max_weight_snapshots=int(meta.get("weights_limit", 500)))
+        history.extend_metrics(a["epoch"], {name: a[name] for name in METRICS})
+        count = int(meta.get("weight_arrays", 0))
+        outputs = history._outputs
+        outputs.stride = int(meta.get("outputs_stride", 1))
+        outputs.epochs = [int(e) for e in a["outputs_epochs"]]
+        outputs.values = [_frozen(v) for v in a["outputs"]] if len(outputs.epochs) else []
+        weights = history._weights
+        weights.stride = int(meta.get("weights_stride", 1))
+        weights.epochs = [int(e) for e in a["weights_epochs"]]
+        weights.values = [tuple(_frozen(a[f"weights_{j}"][i]) for j in range(count))
+                          for i in range(len(weights.epochs))]
+        if "latest_outputs" in a:
+            history.latest_outputs = _frozen(a["latest_outputs"])
+        history.latest_weights = tuple(_frozen(a[f"latest_weights_{j}"]) for j in range(count))
+        history.status = str(meta.get("status", "finished"))
+        history.message = str(meta.get("message", ""))
+        history.epochs_per_second = float(meta.get("epochs_per_second", 0.0))
+        return history
+
+    def _problem(self) -> str:
+        a, meta = self.arrays, self.meta
+        needed = ["epoch", *METRICS, "outputs_epochs", "outputs", "weights_epochs"]
+        count = meta.get("weight_arrays", 0)
+        if not isinstance(count, int) or count < 0:
+            return "meta.json gives no valid weight_arrays count"
+        needed += [f"latest_weights_{j}" for j in range(count)]
+        if len(a["weights_epochs"] if "weights_epochs" in a else ()):
+            needed += [f"weights_{j}" for j in range(count)]
+        missing = [name for name in needed if name not in a]
+        if missing:
+            return f"missing {', '.join(missing)}"
+        n = len(a["epoch"])
+        if any(a[name].ndim != 1 or len(a[name]) != n for name in METRICS):
+            return "the metrics do not all have one value per epoch"
+        if n and np.any(np.diff(a["epoch"]) < 0):
+            return "the epochs are not in order"
+        if len(a["outputs_epochs"]) and (a["outputs"].ndim != 3
+                                         or len(a["outputs"]) != len(a["outputs_epochs"])):
+            return "the recorded outputs do not match their epochs"
+        if len(a["weights_epochs"]) and any(len(a[f"weights_{j}"]) != len(a["weights_epochs"])
+                                            for j in range(count)):
+            return "the recorded weights do not match their epochs"
+        if n and "latest_outputs" not in a:
+            return "missing latest_outputs"
+        return ""
+
+
+def _frozen(array) -> np.ndarray:
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def history_csv(history: RunHistory) -> str:
+    """Metrics per epoch as CSV (validation columns only when there was validation data)."""
+    names = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if history.has_validation
+                                    else [])
+    lines = [",".join(["epoch", *names])]
+    columns = [history.metric(name) for name in names]
+    for i, epoch in enumerate(history.epochs):
+        cells = [str(int(epoch))]
+        for column in columns:
+            value = float(column[i])
+            cells.append(repr(value) if np.isfinite(value) else "")
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving (needs the model: call from the thread that owns it)
+
+
+def runs_json(runs: RunList | None, name: str = "the file") -> bytes:
+    """runs.json for `runs` (None: an empty list), at most `RUNS_JSON_BYTES`: when the whole
+    curves would not fit, every run's curves are thinned further (the final numbers stay
+    whole). `PersistError` when even the numbers alone are too many."""
+    runs = runs if runs is not None else RunList()
+    for points in _RUNS_CURVE_POINTS:
+        document = {"app": "Neural Playground", "app_version": __version__,
+                    **runs.to_dict(max_points=points)}
+        data = json.dumps(document, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        if len(data) <= RUNS_JSON_BYTES:
+            return data
+    raise PersistError(f"Could not save {name}: the Runs list ({len(runs):,} runs) is too "
+                       "long for one file; remove some runs in the Runs tab.")
+
+
+def save_run(path: str | os.PathLike, experiment: Experiment, model,
+             history: RunHistory | HistoryData, epoch: int,
+             runs: RunList | None = None) -> Path:
+    """Write an experiment file: settings, model, history, epoch and the Runs list `runs`
+    (None: an empty list); atomically, all parts or none."""
+    data = history if isinstance(history, HistoryData) else HistoryData.of(history)
+    path = Path(path)
+    runs_part = runs_json(runs, path.name)
+    with tempfile.TemporaryDirectory(prefix="playground-save-") as folder:
+        model_path = Path(folder) / "model.keras"
+        model.save(model_path)
+        document = {"format": FORMAT, "app": "Neural Playground", "app_version": __version__,
+                    "experiment": experiment.to_dict()}
+        meta = {"format": FORMAT, "epoch": int(epoch), **data.meta}
+        with atomic_path(path) as temp:
+            with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("experiment.json", json.dumps(document, indent=2))
+                archive.write(model_path, "model.keras")
+                archive.writestr("history.npz", data.to_bytes())
+                archive.writestr("meta.json", json.dumps(meta, indent=2, allow_nan=False))
+                archive.writestr("runs.json", runs_part)
+    return path
+
+
+def export_model(path: str | os.PathLike, model) -> Path:
+    """The model alone in Keras's native format (`keras.models.load_model` reads it)."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise PersistError(f"Could not save {path.name}: a Keras model file must end in .keras.")
+    with atomic_path(path, suffix=".keras") as temp:
+        model.save(temp)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading (no TensorFlow)
+
+
+@dataclass(frozen=True, eq=False)
+class SavedRun:
+    """The checked parts of an experiment file; the model is still bytes."""
+
+    path: Path
+    experiment: Experiment
+    history: RunHistory
+    epoch: int
+    model_bytes: bytes
+    meta: dict[str, Any]
+    #: The Runs list saved with it (empty for files from before runs were saved).
+    runs: RunList = field(default_factory=RunList)
+
+
+def _not_ours(name: str, detail: str) -> PersistError:
+    return PersistError(f"{name} is not a Neural Playground file ({detail}).")
+
+
+def _damaged(name: str, detail: str) -> PersistError:
+    return PersistError(f"{name}: the file is truncated or damaged ({detail}).")
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    name = path.name
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise PersistError(f"{name}: no such file ({path}).") from None
+    except IsADirectoryError:
+        raise PersistError(f"{name} is a folder, not a file.") from None
+    except PermissionError:
+        raise PersistError(f"{name}: no permission to read it.") from None
+    except OSError as error:
+        raise PersistError(f"{name}: {error.strerror or error}.") from None
+    except zipfile.BadZipFile:
+        if head == b"PK\x03\x04":  # a zip whose end (the directory) is missing
+            raise _damaged(name, "the end of the archive is missing") from None
+        raise _not_ours(name, "it is not a zip archive") from None
+
+
+def _read_part(archive: zipfile.ZipFile, part: str, name: str, limit: int | None = None) -> bytes:
+    try:
+        info = archive.getinfo(part)
+    except KeyError:
+        raise _not_ours(name, f"it has no {part}") from None
+    if limit is not None and info.file_size > limit:
+        raise _not_ours(name, f"{part} is {info.file_size:,} bytes")
+    try:
+        return archive.read(part)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
+        raise _damaged(name, f"{part}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - zlib.error and the like
+        raise _damaged(name, f"{part}: {error}") from None
+
+
+def _read_json(archive: zipfile.ZipFile, part: str, name: str) -> dict:
+    raw = _read_part(archive, part, name, _MAX_JSON_BYTES)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _damaged(name, f"{part} is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise _not_ours(name, f"{part} is not a JSON object")
+    return data
+
+
+def _check_format(data: dict, part: str, name: str, newest: int = FORMAT) -> None:
+    version = data.get("format")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _not_ours(name, f"{part} has no format number")
+    if version > newest:
+        made_by = data.get("app_version", "a newer version")
+        what = "file format" if part != "runs.json" else "runs.json format"
+        raise PersistError(f"{name} was saved by Neural Playground {made_by} ({what} "
+                           f"{version}); this version ({__version__}) reads format {newest} "
+                           "and older. Update the app to open it.")
+
+
+def _runs(archive: zipfile.ZipFile, name: str) -> RunList:
+    """The Runs list in runs.json; empty when the file has none (saved before runs were)."""
+    if "runs.json" not in archive.namelist():
+        return RunList()
+    raw = _read_part(archive, "runs.json", name, RUNS_JSON_BYTES)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _damaged(name, f"runs.json is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise _damaged(name, "runs.json is not a JSON object")
+    _check_format(data, "runs.json", name, RUNS_FORMAT)
+    try:
+        return RunList.from_dict(data)
+    except ValueError as error:
+        raise _damaged(name, f"runs.json: {error}") from None
+
+
+def _experiment(document: dict, name: str) -> Experiment:
+    data = document.get("experiment", document)
+    try:
+        return Experiment.from_dict(data).check()
+    except ExperimentError as error:
+        raise PersistError(f"{name}: experiment.json: {error}") from None
+
+
+def read_run(path: str | os.PathLike) -> SavedRun:
+    """Read and check an experiment file without loading TensorFlow."""
+    path = Path(path)
+    name = path.name
+    with _open_archive(path) as archive:
+        names = set(archive.namelist())
+        if "experiment.json" not in names:
+            raise _not_ours(name, "it has no experiment.json")
+        document = _read_json(archive, "experiment.json", name)
+        _check_format(document, "experiment.json", name)
+        experiment = _experiment(document, name)
+        meta = _read_json(archive, "meta.json", name)
+        _check_format(meta, "meta.json", name)
+        epoch = meta.get("epoch")
+        if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
+            raise _damaged(name, "meta.json: epoch must be a whole number ≥ 0")
+        model_bytes = _read_part(archive, "model.keras", name)
+        if model_bytes[:4] != b"PK\x03\x04":
+            raise _damaged(name, "model.keras is not a Keras model file")
+        history_bytes = _read_part(archive, "history.npz", name)
+        runs = _runs(archive, name)
+    try:
+        history = HistoryData.from_bytes(history_bytes, meta).to_history()
+    except PersistError as error:
+        raise _damaged(name, str(error)) from None
+    if len(history) and history.last_epoch != epoch:
+        raise _damaged(name, f"the history ends at epoch {history.last_epoch} but meta.json "
+                       f"says {epoch}")
+    return SavedRun(path, experiment, history, epoch, model_bytes, meta, runs)
+
+
+def read_experiment(path: str | os.PathLike) -> Experiment:
+    """Just the experiment: from an experiment file, or from a JSON file of its settings."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise PersistError(f"{path.name}: {error.strerror or error}.") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise PersistError(f"{path.name} is not valid JSON: {error}.") from None
+        if not isinstance(data, dict):
+            raise PersistError(f"{path.name}: expected a JSON object of experiment settings.")
+        return _experiment(data, path.name)
+    with _open_archive(path) as archive:
+        document = _read_json(archive, "experiment.json", path.name)
+    _check_format(document, "experiment.json", path.name)
+    return _experiment(document, path.name)
+
+
+def is_experiment_file(path: str | os.PathLike) -> bool:
+    """True for a zip holding experiment.json (whatever its name ends in)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "experiment.json" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def cli_runs(trainer, history: RunHistory) -> RunList:
+    """The Runs list a command-line run saves: that one run, "Run 1", as the window would have
+    kept it when it ended (none when it trained no epoch)."""
+    runs = RunList()
+    if history.last_epoch >= 1:
+        status = history.status if history.status in ("finished", "diverged") else "stopped"
+        runs.add(record_run(runs.next_name(), trainer.experiment, history,
+                            getattr(trainer, "dataset", None), status=status))
+    return runs
+
+
+def save_from_cli(path: str | os.PathLike, trainer, history: RunHistory) -> int:
+    """`playground train --save FILE`: write the run's experiment file, its Runs list holding
+    this one run (`cli_runs`). Returns the exit code (0, or 1 with the reason on stderr)."""
+    import sys
+
+    try:
+        save_run(path, trainer.experiment, trainer.model, history, trainer.epoch,
+                 cli_runs(trainer, history))
+    except PersistError as error:
+        print(f"playground: {error}", file=sys.stderr)
+        return 1
+    print(f"saved {path} (open it with: python -m playground {path})", file=sys.stderr)
+    return 0

@@ -1,0 +1,186 @@
+"""The seeds' experiments, each one click away, with a caption saying what to look at.
+
+An `Example` is an exact `Experiment` (the settings the seed used), the view to bring forward,
+and optional follow-up `Step`s (seed 002: the forward pass of [0.3, 0.1], then the hand-set
+neuron). `record_at` asks the Runs list to keep the run at chosen epochs: seed 003 compares one
+run after 1, 5 and 500 epochs. The window decides how to carry these out; nothing here knows Qt.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playground.core.experiment import Experiment, Layer
+from playground.core.data.sum_threshold import PRESETS
+
+
+@dataclass(frozen=True)
+class Step:
+    """A follow-up to an example, offered as a button once the example is loaded."""
+
+    #: Button text.
+    label: str
+    #: What to look at after the step.
+    caption: str
+    #: The view (class name) to bring forward.
+    focus: str = ""
+    #: Load these settings first (None: keep the current model).
+    experiment: Experiment | None = None
+    #: Type this input into the forward-pass view.
+    forward_input: str = ""
+    #: Give the (single-neuron) model w = 1, b = −threshold once it is built.
+    hand_set_neuron: bool = False
+    #: Load another example instead (its key).
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    key: str
+    #: Menu text.
+    title: str
+    #: Which seed page it reproduces ("000" … "003").
+    seed: str
+    #: What to look at, in two or three sentences.
+    caption: str
+    experiment: Experiment
+    #: The view (class name) to bring forward: "DecisionBoundaryView", "OutputsView",
+    #: "WeightsView", "ForwardPassView", "DataPanel", "RunsView".
+    focus: str = ""
+    #: Follow-up steps, in order.
+    then: tuple[Step, ...] = ()
+    #: Start training as soon as it is loaded.
+    train: bool = True
+    #: Keep the run in the Runs list at these epochs (besides at its end).
+    record_at: tuple[int, ...] = ()
+
+
+# ----- seed 000: XOR, AND, OR ----------------------------------------------------------------
+
+_SEED_000 = dict(loss="bce", output_activation="", optimizer="sgd", batch_size=1, seed=0,
+                 validation_split=0.0)
+
+XOR_SINGLE = Experiment(dataset="xor", layers=(), learning_rate=0.1, epochs=200, **_SEED_000)
+XOR_HIDDEN = Experiment(dataset="xor", layers=(Layer(4, "tanh"),), learning_rate=0.5,
+                        epochs=500, **_SEED_000)
+AND_SINGLE = Experiment(dataset="and", layers=(), learning_rate=1.0, epochs=10, **_SEED_000)
+OR_SINGLE = Experiment(dataset="or", layers=(), learning_rate=1.0, epochs=10, **_SEED_000)
+
+# ----- seed 002: sum above a threshold ---------------------------------------------------------
+
+SUM_THRESHOLD = Experiment(**PRESETS["2 inputs, t = 0.5 (hidden 5 tanh)"])
+SUM_SINGLE_NEURON = Experiment(**PRESETS["One neuron, to set by hand"])
+
+# ----- seed 001: the Keras MNIST MLP -----------------------------------------------------------
+
+MNIST_MLP = Experiment(dataset="mnist", layers=(Layer(512, "relu", 0.2), Layer(512, "relu", 0.2)),
+                       loss="categorical", output_activation="", optimizer="rmsprop",
+                       learning_rate=0.001, epochs=20, batch_size=128, seed=0,
+                       validation_split=0.0, normalize=True)
+MNIST_RAW = MNIST_MLP.replace(normalize=False)
+
+# ----- seed 003: the TensorFlow classification tutorial ---------------------------------------
+
+#: Training images of the quick version: 500 epochs in minutes rather than most of an hour.
+FASHION_SUBSET = 10_000
+FASHION_FULL = Experiment(dataset="fashion-mnist", layers=(Layer(128, "relu"),),
+                          loss="sparse-categorical", output_activation="",
+                          optimizer="adam", learning_rate=0.001, epochs=500, batch_size=32,
+                          seed=0, validation_split=0.0, normalize=True)
+FASHION_QUICK = FASHION_FULL.replace(train_size=FASHION_SUBSET)
+FASHION_EPOCHS = (1, 5, 500)
+
+EXAMPLES: tuple[Example, ...] = (
+    Example(
+        "xor-single-neuron", "XOR with a single neuron (it cannot work)", "000",
+        "Seed 000's model: one sigmoid neuron, no hidden layer, SGD 0.1, batch 1, 200 epochs. "
+        "The decision boundary is one straight line, and no line puts [0, 1] and [1, 0] on one "
+        "side and [0, 0] and [1, 1] on the other: accuracy never passes 0.75 and every answer "
+        "ends near 0.5. Outputs: drag the epoch slider to see the answer for [0, 0] before "
+        "training, at epoch 100 and after.",
+        XOR_SINGLE, focus="OutputsView",
+        then=(Step("Add a hidden layer", "", example="xor-hidden-layer"),
+              Step("Try AND instead", "", example="and-single-neuron"))),
+    Example(
+        "xor-hidden-layer", "XOR with one hidden layer (it works)", "000",
+        "The same data with a hidden layer of 4 tanh neurons (SGD 0.5, batch 1, 500 epochs). "
+        "Watch the decision boundary bend around the corners until all four answers are right: "
+        "accuracy 1.0. Outputs shows each answer moving away from 0.5.",
+        XOR_HIDDEN, focus="OutputsView"),
+    Example(
+        "and-single-neuron", "AND with a single neuron (lr 1, 10 epochs)", "000",
+        "Seed 000's advice: start with a gate a straight line can split. One sigmoid neuron, "
+        "SGD with learning rate 1, 10 epochs: accuracy 1.0. The boundary line cuts [1, 1] off "
+        "from the other three corners.",
+        AND_SINGLE, focus="OutputsView",
+        then=(Step("Now OR", "", example="or-single-neuron"),)),
+    Example(
+        "or-single-neuron", "OR with a single neuron (lr 1, 10 epochs)", "000",
+        "The same single neuron on OR: accuracy 1.0 after 10 epochs. The line now cuts [0, 0] "
+        "off from the other three corners.",
+        OR_SINGLE, focus="OutputsView",
+        then=(Step("Back to XOR", "", example="xor-single-neuron"),)),
+    Example(
+        "sum-threshold", "Sum above threshold, weights by hand", "002",
+        "Seed 002: 2 inputs in [0, 1), class +1 when they sum above 0.5; hidden 5 tanh, tanh "
+        "output, hinge loss, Adam, 150 epochs, validation 0.2. Accuracy ends near 92 %, only "
+        "the share of points above 0.5 (see the hint). The Weights tab shows get_weights(): "
+        "the 2×5 kernel and the 5 biases. Next: the forward pass by hand, then a perfect "
+        "neuron set by hand.",
+        SUM_THRESHOLD, focus="WeightsView",
+        then=(Step("Forward pass of [0.3, 0.1]",
+                   "h = tanh(Wᵀx + b), y = tanh(vᵀh + c) worked out with the trained weights, "
+                   "beside model.predict. 0.3 + 0.1 is not above 0.5, so the right answer is "
+                   "negative: is the network right here?",
+                   focus="ForwardPassView", forward_input="0.3, 0.1"),
+              Step("Perfect neuron by hand",
+                   "One tanh neuron, no hidden layer, with w = [1, 1] and b = −0.5 set by hand "
+                   "(set_weights): its output is positive exactly when x1 + x2 > 0.5. The "
+                   "Data tab scores it on 200 fresh random points: 100 %.",
+                   focus="DataPanel", experiment=SUM_SINGLE_NEURON, hand_set_neuron=True))),
+    Example(
+        "mnist-mlp", "MNIST with the Keras MLP (probabilities)", "001",
+        "Seed 001: the Keras MNIST example, 512 relu → dropout 0.2 → 512 relu → dropout 0.2 → "
+        "10 softmax, RMSprop, batch 128, 20 epochs, checked on the 10,000 test images "
+        "(≈ 98 % test accuracy), about 5 s an epoch on a laptop CPU. Outputs lists the class "
+        "probabilities of the first test images; drag its epoch slider back to epoch 1 to see "
+        "them less certain.",
+        MNIST_MLP, focus="OutputsView",
+        then=(Step("The same, normalisation off", "", example="mnist-raw-pixels"),)),
+    Example(
+        "mnist-raw-pixels", "MNIST with normalisation off (seed 001's bug)", "001",
+        "The same network fed raw 0–255 pixels: the division by 255 is missing, as in seed "
+        "001's prediction script. Outputs shows hard one-hot rows [1, 0, 0, …] instead of "
+        "probabilities: the softmax is saturated. It shows after the first epoch, so Stop "
+        "whenever you like.",
+        MNIST_RAW, focus="OutputsView",
+        then=(Step("Back to normalised pixels", "", example="mnist-mlp"),)),
+    Example(
+        "fashion-1-5-500", "Fashion-MNIST at 1, 5 and 500 epochs (quick: 10,000 images)", "003",
+        "Seed 003's tutorial model (128 relu → 10 softmax, Adam, batch 32) trained for 500 "
+        "epochs; Runs keeps it after 1, 5 and 500 epochs (with one seed, the same as three "
+        "separate trainings) and compares train accuracy with test loss and accuracy. It uses "
+        "the first 10,000 of the 60,000 images to take minutes, not most of an hour, so it "
+        "over-fits sooner: test loss falls, then climbs, while train accuracy nears 1.0.",
+        FASHION_QUICK, focus="RunsView", record_at=FASHION_EPOCHS,
+        then=(Step("Use all 60,000 images", "", example="fashion-1-5-500-full"),)),
+    Example(
+        "fashion-1-5-500-full", "Fashion-MNIST at 1, 5 and 500 epochs (all 60,000 images)", "003",
+        "The tutorial exactly: all 60,000 training images, 500 epochs, kept in Runs after 1, 5 "
+        "and 500 epochs. An epoch takes about 1 to 5 s depending on the computer, so the whole "
+        "run takes 10 to 40 minutes; the first two rows of the table come within seconds.",
+        FASHION_FULL, focus="RunsView", record_at=FASHION_EPOCHS),
+)
+
+BY_KEY = {example.key: example for example in EXAMPLES}
+
+
+def get(key: str) -> Example:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown example {key!r}; choose one of {', '.join(BY_KEY)}") from None
+
+
+def milestone_name(epoch: int) -> str:
+    """How a run kept at an epoch is named in the Runs list: "1 epoch", "500 epochs"."""
+    return f"{epoch:,} epoch{'' if epoch == 1 else 's'}"

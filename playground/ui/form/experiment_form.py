@@ -1,0 +1,273 @@
+"""The experiment form. It edits an `Experiment` and nothing else: every keystroke re-parses the
+fields with the same `FIELDS` table the command line uses, and each error appears under the field
+that caused it. The form never trains and never reads the run."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit,
+                               QVBoxLayout, QWidget)
+
+from playground.core.data import registry as datasets
+from playground.core.experiment import FIELDS, LOSSES, OPTIMIZERS, Experiment, FieldError
+from playground.ui.form.layer_table import LayerTable
+
+LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "3")
+
+TOOLTIPS = {
+    "dataset": "What the network learns: the four rows of a truth table, generated rows or "
+               "28×28 images. Changing it picks a loss that fits the data and, for another "
+               "kind of data, a validation split, epochs and batch size to suit its size.",
+    "loss": "How wrong the network is, the number training pushes down. It also decides the "
+            "targets: 0/1 for cross-entropy, -1/+1 for hinge.",
+    "output_activation": "The last neuron's squashing function: sigmoid gives a probability "
+                         "in 0..1, tanh a value in -1..1, linear any number.",
+    "optimizer": "How each step changes the weights. SGD steps straight down the slope; Adam, "
+                 "RMSprop and Adagrad adapt the step for each weight.",
+    "learning_rate": "How big each step is. Too small: nothing moves. Too large: the loss "
+                     "jumps around or becomes NaN.",
+    "momentum": "SGD only: how much of the previous step carries into the next (0 = none).",
+    "epochs": "How many times training goes through all the training rows.",
+    "batch_size": "How many rows are averaged for each weight update (1 = update after "
+                  "every row, like seed 000).",
+    "seed": "Seeds the initial weights and the shuffling: the same seed gives the same run.",
+    "validation_split": "Fraction of the rows held out (the last ones, like Keras) to check "
+                        "the network on data it does not train on. 0 = none (images then use "
+                        "the test images as validation data, like seed 001).",
+    "inputs": "How many numbers each row has, each drawn between 0 and 1. More inputs: "
+              "a harder problem in more dimensions.",
+    "threshold": "A row is labelled positive when its numbers add up to more than this. "
+                 "Half the number of inputs splits the rows about evenly.",
+    "samples": "How many rows are generated to train on (the validation rows are taken "
+               "from these). More rows: a better picture of the rule, slower epochs.",
+    "test_samples": "How many fresh rows are generated to test the trained network on; "
+                    "changing it never changes the training rows. 0 = no test.",
+    "train_size": "How many of the 60,000 training images to use, from the first one. "
+                  "0 = all 60,000; fewer trains faster but learns less.",
+    "test_size": "How many of the 10,000 test images to check the network on, from the "
+                 "first one. 0 = all 10,000.",
+    "normalize": "Divide each pixel by 255 so inputs run from 0 to 1. Off feeds raw 0-255 "
+                 "pixels, which saturate the softmax into hard 0/1 answers (seed 001's bug).",
+}
+
+
+class FieldRow(QWidget):
+    """An editor with its error message directly beneath it."""
+
+    def __init__(self, editor: QWidget, name: str):
+        super().__init__()
+        self.editor = editor
+        self.error = QLabel()
+        self.error.setObjectName(f"{name}_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(editor)
+        layout.addWidget(self.error)
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.editor.setStyleSheet("border: 1px solid #b00020;" if message else "")
+
+
+class ExperimentForm(QWidget):
+    """Emits `changed` after every edit; `experiment` is None while any field is invalid."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.experiment: Experiment | None = Experiment()
+        self.errors: list[FieldError] = []
+        self.rows: dict[str, FieldRow] = {}
+        self._loading = False
+        self._dataset_key = ""  # the dataset shown before a change, for `datasets.follow`
+
+        self.dataset = QComboBox()
+        for key in datasets.names():
+            self.dataset.addItem(datasets.get(key).label, key)
+        self.layers = LayerTable()
+        self.loss = QComboBox()
+        for key, spec in LOSSES.items():
+            self.loss.addItem(spec.label, key)
+        self.output_activation = QComboBox()
+        self.optimizer = QComboBox()
+        for key, label in OPTIMIZERS.items():
+            self.optimizer.addItem(label, key)
+        self.learning_rate = QComboBox()
+        self.learning_rate.setEditable(True)
+        self.learning_rate.addItems(LEARNING_RATES)
+        self.texts: dict[str, QLineEdit] = {}
+        self.checks: dict[str, QCheckBox] = {}
+
+        data_box = QGroupBox("Data")
+        self.data_form = QFormLayout(data_box)
+        self._add_row(self.data_form, "dataset", self.dataset)
+        self.option_names = [name for name in FIELDS if name in _dataset_option_names()]
+        for name in self.option_names:
+            self._add_row(self.data_form, name, self._scalar_editor(name))
+        self._add_row(self.data_form, "validation_split", self._scalar_editor("validation_split"))
+
+        net_box = QGroupBox("Network")
+        net_form = QFormLayout(net_box)
+        net_form.addRow(QLabel("Hidden layers"))
+        net_form.addRow(self.layers)
+        self._add_row(net_form, "output_activation", self.output_activation)
+        self._add_row(net_form, "loss", self.loss)
+
+        train_box = QGroupBox("Training")
+        self.train_form = QFormLayout(train_box)
+        self._add_row(self.train_form, "optimizer", self.optimizer)
+        self._add_row(self.train_form, "learning_rate", self.learning_rate)
+        for name in ("momentum", "epochs", "batch_size", "seed"):
+            self._add_row(self.train_form, name, self._scalar_editor(name))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        for box in (data_box, net_box, train_box):
+            layout.addWidget(box)
+        layout.addStretch(1)
+
+        self.dataset.currentIndexChanged.connect(self._on_dataset_changed)
+        self.loss.currentIndexChanged.connect(self._on_loss_changed)
+        self.output_activation.currentIndexChanged.connect(self._on_edit)
+        self.optimizer.currentIndexChanged.connect(self._on_edit)
+        self.learning_rate.editTextChanged.connect(self._on_edit)
+        self.layers.changed.connect(self._on_edit)
+        self.set_experiment(Experiment())
+
+    # ----- public -----
+    def set_experiment(self, experiment: Experiment) -> None:
+        """Fill every field from `experiment` (an example, a file, the last session)."""
+        self._loading = True
+        self.dataset.setCurrentIndex(max(self.dataset.findData(experiment.dataset), 0))
+        self._dataset_key = self.dataset.currentData()  # no signal when it was already shown
+        self.loss.setCurrentIndex(self.loss.findData(experiment.loss))
+        self._fill_outputs(experiment.loss, experiment.output_activation)
+        self.optimizer.setCurrentIndex(self.optimizer.findData(experiment.optimizer))
+        self.learning_rate.setEditText(f"{experiment.learning_rate:g}")
+        for name, edit in self.texts.items():
+            edit.setText(_format(getattr(experiment, name)))
+        for name, box in self.checks.items():
+            box.setChecked(bool(getattr(experiment, name)))
+        self.layers.set_layers(experiment.layers)
+        self._loading = False
+        self._on_edit()
+
+    def field_error(self, name: str) -> str:
+        """The message shown under field `name` ("" when none); for tests and hints."""
+        row = self.rows.get(name)
+        return row.error.text() if row and row.error.isVisible() else ""
+
+    # ----- building rows -----
+    def _add_row(self, form: QFormLayout, name: str, editor: QWidget) -> None:
+        editor.setObjectName(name)
+        tip = TOOLTIPS[name]  # every field has one: a KeyError here is a missing tooltip
+        editor.setToolTip(tip)
+        row = FieldRow(editor, name)
+        self.rows[name] = row
+        label = QLabel(FIELDS[name].label)
+        label.setToolTip(tip)  # hovering the label explains the field too
+        form.addRow(label, row)
+
+    def _scalar_editor(self, name: str) -> QWidget:
+        if FIELDS[name].kind is bool:
+            box = QCheckBox()
+            box.toggled.connect(self._on_edit)
+            self.checks[name] = box
+            return box
+        edit = QLineEdit()
+        edit.textChanged.connect(self._on_edit)
+        self.texts[name] = edit
+        return edit
+
+    def _fill_outputs(self, loss: str, current: str) -> None:
+        self.output_activation.blockSignals(True)
+        self.output_activation.clear()
+        for name in LOSSES[loss].outputs:
+            self.output_activation.addItem(name, name)
+        index = self.output_activation.findData(current)
+        self.output_activation.setCurrentIndex(max(index, 0))
+        self.output_activation.blockSignals(False)
+
+    # ----- reacting to edits -----
+    def _on_dataset_changed(self) -> None:
+        key = self.dataset.currentData()
+        before, self._dataset_key = self._dataset_key, key
+        if not self._loading:  # a file or an example brings its own settings
+            self._apply(datasets.follow(key, self.loss.currentData(), before))
+        self._on_edit()
+
+    def _apply(self, changes: dict) -> None:
+        """Show `changes` (Experiment field -> value) in the fields, without re-reading the
+        form after each one: the caller does that once."""
+        loading, self._loading = self._loading, True
+        if "loss" in changes:
+            self.loss.setCurrentIndex(self.loss.findData(changes["loss"]))
+            self._fill_outputs(changes["loss"], changes.get("output_activation", ""))
+        for name, value in changes.items():
+            if name in self.texts:
+                self.texts[name].setText(_format(value))
+        self._loading = loading
+
+    def _on_loss_changed(self) -> None:
+        loss = self.loss.currentData()
+        self._fill_outputs(loss, self.output_activation.currentData() or "")
+        self._on_edit()
+
+    def _on_edit(self, *_args) -> None:
+        if self._loading:
+            return
+        spec = datasets.get(self.dataset.currentData())
+        for name in self.option_names:
+            self.data_form.setRowVisible(self.rows[name], name in spec.options)
+        sgd = self.optimizer.currentData() == "sgd"
+        self.train_form.setRowVisible(self.rows["momentum"], sgd)
+        self.experiment, self.errors = self._read()
+        shown = {e.field: e.message for e in self.errors}
+        for name, row in self.rows.items():
+            row.set_error(shown.get(name, ""))
+        self.layers.show_errors(self.errors)
+        self.changed.emit()
+
+    def _read(self) -> tuple[Experiment | None, list[FieldError]]:
+        values, errors = {}, []
+        shown = datasets.get(self.dataset.currentData()).options
+        for name, edit in self.texts.items():
+            value, message = FIELDS[name].parse(edit.text())
+            if message and name in self.option_names and name not in shown:
+                value, message = getattr(Experiment(), name), ""  # hidden: another dataset's
+            if message:
+                errors.append(FieldError(name, message))
+            values[name] = value
+        for name, box in self.checks.items():
+            values[name] = box.isChecked()
+        lr, message = FIELDS["learning_rate"].parse(self.learning_rate.currentText())
+        if message:
+            errors.append(FieldError("learning_rate", message))
+        layers, layer_errors = self.layers.layers()
+        errors.extend(layer_errors)
+        if errors:
+            return None, errors
+        loss = self.loss.currentData()
+        output = self.output_activation.currentData() or ""
+        experiment = Experiment(
+            dataset=self.dataset.currentData(), layers=layers, loss=loss,
+            # Store "" for the loss's natural output, so JSON and code stay minimal.
+            output_activation="" if output == LOSSES[loss].outputs[0] else output,
+            optimizer=self.optimizer.currentData(), learning_rate=lr, **values)
+        errors = experiment.validate()
+        return (None if errors else experiment), errors
+
+
+def _dataset_option_names() -> set[str]:
+    return {name for key in datasets.names() for name in datasets.get(key).options}
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,156 @@
+"""The network as a diagram: neurons by layer, edges blue (w > 0) or red (w < 0) and thicker
+for larger |w|, neurons tinted by their bias; hovering one names its weight or bias."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView)
+
+from playground.core.inspection import weights as W
+from playground.ui.widgets.weight_table import NEGATIVE, POSITIVE, diverging, scale_of
+
+#: At most this many neurons of a layer are drawn (MNIST has 784 inputs).
+MAX_DRAWN_NEURONS = 12
+
+
+class EdgeItem(QGraphicsLineItem):
+    """A connection; easy to hover even when drawn thin."""
+
+    def __init__(self, x1, y1, x2, y2, on_hover):
+        super().__init__(x1, y1, x2, y2)
+        self.setAcceptHoverEvents(True)
+        self.on_hover = on_hover
+        self.text = ""
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.moveTo(self.line().p1())
+        path.lineTo(self.line().p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(self.pen().widthF(), 7.0))
+        return stroker.createStroke(path)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.on_hover(self.text)
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
+        self.on_hover("")
+
+
+class NeuronItem(QGraphicsEllipseItem):
+    def __init__(self, x, y, radius, on_hover):
+        super().__init__(x - radius, y - radius, 2 * radius, 2 * radius)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self.on_hover = on_hover
+        self.text = ""
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802
+        self.on_hover(self.text)
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802
+        self.on_hover("")
+
+
+class NetworkDiagram(QGraphicsView):
+    """Neurons by layer; edges blue (w > 0) or red (w < 0), thicker for larger |w|; hover one
+    to read its weight, a neuron to read its bias."""
+
+    hovered = Signal(str)
+
+    SPACING_X = 150
+    SPACING_Y = 34
+    RADIUS = 12
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.Antialiasing)
+        self.setBackgroundBrush(QBrush(QColor("white")))
+        self.setMinimumWidth(220)
+        self.sizes: list[int] = []
+        self.neurons: list[list[NeuronItem]] = []  # per layer (inputs first)
+        self.shown: list[list[int]] = []            # which neuron indices are drawn
+        self.edges: list[dict[tuple[int, int], EdgeItem]] = []  # per Dense layer
+
+    def set_structure(self, names: list[list[str]]) -> None:
+        scene = self.scene()
+        scene.clear()
+        self.sizes = [len(layer) for layer in names]
+        self.neurons, self.shown, self.edges = [], [], []
+        positions = []
+        for k, layer_names in enumerate(names):
+            n = len(layer_names)
+            shown = list(range(min(n, MAX_DRAWN_NEURONS)))
+            rows = len(shown) + (1 if n > len(shown) else 0)
+            x = k * self.SPACING_X
+            top = -(rows - 1) * self.SPACING_Y / 2
+            items, layer_pos = [], []
+            for slot, j in enumerate(shown):
+                y = top + slot * self.SPACING_Y
+                item = NeuronItem(x, y, self.RADIUS, self._hover)
+                item.setPen(QPen(QColor("#444444"), 1.2))
+                item.setBrush(QBrush(QColor("#eeeeee")))
+                item.text = f"input {layer_names[j]}" if k == 0 else layer_names[j]
+                short = layer_names[j] if len(layer_names[j]) <= 4 else str(j + 1)
+                label = QGraphicsSimpleTextItem(short, item)
+                font = label.font()
+                font.setPointSizeF(7.5)
+                label.setFont(font)
+                box = label.boundingRect()
+                label.setPos(x - box.width() / 2, y - box.height() / 2)
+                scene.addItem(item)
+                items.append(item)
+                layer_pos.append((x, y))
+            if n > len(shown):
+                more = scene.addSimpleText(f"+{n - len(shown)} more")
+                more.setPos(x - 24, top + len(shown) * self.SPACING_Y - 8)
+            self.neurons.append(items)
+            self.shown.append(shown)
+            positions.append(layer_pos)
+        for k in range(1, len(names)):
+            edges = {}
+            for a, (x1, y1) in zip(self.shown[k - 1], positions[k - 1]):
+                for b, (x2, y2) in zip(self.shown[k], positions[k]):
+                    edge = EdgeItem(x1 + self.RADIUS, y1, x2 - self.RADIUS, y2, self._hover)
+                    scene.addItem(edge)
+                    edges[(a, b)] = edge
+            self.edges.append(edges)
+        self._names = names
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20))
+        self._fit()
+
+    def set_weights(self, weights) -> None:
+        names = self._names
+        kernels = [np.asarray(weights[2 * i]) for i in range(len(self.edges))]
+        scale = scale_of(np.concatenate([k.ravel() for k in kernels])) if kernels else 1.0
+        for k, (edges, kernel) in enumerate(zip(self.edges, kernels)):
+            for (a, b), edge in edges.items():
+                w = float(kernel[a, b])
+                strength = min(abs(w) / scale, 1.0) if np.isfinite(w) else 0.0
+                colour = QColor(POSITIVE if w >= 0 else NEGATIVE) if np.isfinite(w) \
+                    else diverging(w, scale)
+                colour.setAlphaF(0.35 + 0.65 * strength)
+                edge.setPen(QPen(colour, 0.6 + 5.4 * strength))
+                edge.text = (f"weight {names[k][a]} → {names[k + 1][b]}: "
+                             f"w = {W.format_value(w)}")
+        biases = [np.asarray(weights[2 * i + 1]) for i in range(len(self.edges))]
+        bias_scale = scale_of(np.concatenate([b.ravel() for b in biases])) if biases else 1.0
+        for k, bias in enumerate(biases, start=1):
+            for item, j in zip(self.neurons[k], self.shown[k]):
+                b = float(bias[j])
+                item.setBrush(QBrush(diverging(b, bias_scale, 0.7)))
+                item.text = f"neuron {names[k][j]}: bias b = {W.format_value(b)}"
+
+    def _hover(self, text: str) -> None:
+        self.hovered.emit(text)
+
+    def _fit(self) -> None:
+        if self.scene().items():
+            self.fitInView(self.scene().sceneRect(), Qt.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit()
