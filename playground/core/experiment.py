@@ -135,7 +135,7 @@ class Experiment:
     # ----- validation -----
     def validate(self) -> list[FieldError]:
         """All field errors, each naming its field; empty when the experiment can run."""
-        from playground.core import datasets  # registry is Qt- and TF-free
+        from playground.core.data import registry as datasets  # Qt- and TF-free
 
         errors: list[FieldError] = []
         for name, spec in FIELDS.items():
