@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QObject, QSettings, QStandardPaths
 from PySide6.QtWidgets import QSplitter
 
 from playground.core.experiment import Experiment, ExperimentError
@@ -26,6 +26,15 @@ def settings() -> QSettings:
     return QSettings(ORGANIZATION, APPLICATION)
 
 
+def _experiment(text) -> Experiment | None:
+    """The remembered experiment, or None when it cannot be read (from an older version,
+    edited by hand, or nested too deep for the JSON reader)."""
+    try:
+        return Experiment.from_dict(json.loads(str(text))).check()
+    except (ValueError, ExperimentError, TypeError, AttributeError, KeyError, RecursionError):
+        return None
+
+
 class RememberedSettings(QObject):
     """Restores and keeps one window's experiment and layout; keeps the recent files."""
 
@@ -35,6 +44,8 @@ class RememberedSettings(QObject):
         self.store = settings()
         #: True once `restore` ran: the experiment and layout are kept again on close.
         self.remember = False
+        #: What `restore` could not read from the settings file ("" when all was fine).
+        self.problem = ""
         self._defaults = (window.saveState(), window.size(), self._splitter_states())
         # A signal, not an event filter on the window: a Python filter there would run for every
         # event the window gets (each report, each repaint), taking the GIL each time.
@@ -42,26 +53,59 @@ class RememberedSettings(QObject):
 
     # ----- experiment and layout -----
     def restore(self) -> None:
-        """Bring back the last experiment and window layout; keep them again on close."""
+        """Bring back the last experiment and window layout; keep them again on close.
+
+        Whatever the settings file holds (edited by hand, from another version, damaged), the
+        window starts: what cannot be read is dropped, the default stays, and the status bar
+        says so once.
+        """
         self.remember = True
         s, w = self.store, self.window
-        geometry, state = s.value("window/geometry"), s.value("window/state")
-        if geometry:
-            w.restoreGeometry(geometry)
-        if state:
-            w.restoreState(state)
+        lost = []
+        layout = [("window/geometry", w.restoreGeometry), ("window/state", w.restoreState)]
+        for key, apply in layout:
+            if not self._apply(key, apply):
+                lost.append(key)
         splitters = s.value("window/splitters")
-        if isinstance(splitters, list):
-            for splitter, value in zip(self._splitters(), splitters):
-                splitter.restoreState(value)
+        if splitters is not None:
+            values = splitters if isinstance(splitters, list) else [splitters]
+            pairs = list(zip(self._splitters(), values))
+            if not all(self._readable(value) for _, value in pairs):
+                s.remove("window/splitters")  # restore none rather than half of them
+                lost.append("window/splitters")
+            else:
+                for splitter, value in pairs:
+                    splitter.restoreState(value)
         text = s.value("last_experiment")
         if text:
-            try:
-                experiment = Experiment.from_dict(json.loads(str(text))).check()
-            except (ValueError, ExperimentError, TypeError):
-                s.remove("last_experiment")  # from an older version, or edited by hand
+            experiment = _experiment(text)
+            if experiment is None:
+                s.remove("last_experiment")
+                lost.append("last_experiment")
             else:
                 w.form.set_experiment(experiment)
+        if lost:
+            what = " and ".join(filter(None, (
+                "the window layout" if any(k.startswith("window/") for k in lost) else "",
+                "the last experiment" if "last_experiment" in lost else "")))
+            self.problem = (f"Could not read {what} from the settings file; using the "
+                            f"default instead ({s.fileName()}).")
+            w.statusBar().showMessage(self.problem, 15_000)
+
+    def _apply(self, key: str, apply) -> bool:
+        """Give the stored bytes under `key` to `apply`; False (and the key dropped) when they
+        are not a layout Qt can read."""
+        value = self.store.value(key)
+        if value is None:
+            return True
+        if self._readable(value) and apply(value):
+            return True
+        self.store.remove(key)
+        return False
+
+    @staticmethod
+    def _readable(value) -> bool:
+        return isinstance(value, (QByteArray, bytes, bytearray))
 
     def save(self) -> None:
         w, s = self.window, self.store
