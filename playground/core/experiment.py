@@ -9,76 +9,44 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+from playground.core.data import registry as datasets  # Qt- and TF-free; imports no experiment
+from playground.core.errors import ExperimentError, FieldError
+from playground.core.layers import ACTIVATIONS, Layer
+from playground.core.losses import (CLASSIFICATION, LOSSES, LossSpec, fitting_outputs,
+                                    encoding as target_encoding)
+
+__all__ = ["ACTIVATIONS", "CLASSIFICATION", "ExperimentError", "FieldError", "Layer", "LOSSES",
+           "LossSpec", "Experiment", "FIELDS", "LAYER_FIELDS", "OPTIMIZERS", "MAX_CLASSES",
+           "TRAINING_ONLY_FIELDS"]
+
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 MAX_UNITS = 4096
 MAX_EPOCHS = 1_000_000
 MAX_HIDDEN_LAYERS = 10
+#: Most classes a generated plane (gaussians) can have.
+MAX_CLASSES = 6
 SCHEMA_VERSION = 1
 #: Changing only these keeps the model: they take effect at the next Train (or the next save).
 TRAINING_ONLY_FIELDS = ("optimizer", "learning_rate", "momentum", "epochs", "batch_size")
 
 
-@dataclass(frozen=True)
-class LossSpec:
-    """How a loss is named, which output activations fit it, and how targets are encoded."""
-
-    label: str
-    keras_name: str
-    outputs: tuple[str, ...]  # allowed output activations, the first is the natural one
-    # "binary": targets 0/1; "signed": targets -1/+1; "onehot"/"sparse": class vectors/indices
-    encoding: Callable[[str], str]
-
-
-LOSSES: dict[str, LossSpec] = {
-    "bce": LossSpec("Binary cross-entropy", "binary_crossentropy", ("sigmoid",),
-                    lambda out: "binary"),
-    "mse": LossSpec("Mean squared error", "mean_squared_error", ("sigmoid", "tanh", "linear"),
-                    lambda out: "signed" if out == "tanh" else "binary"),
-    "hinge": LossSpec("Hinge", "hinge", ("tanh", "linear"), lambda out: "signed"),
-    "categorical": LossSpec("Categorical cross-entropy", "categorical_crossentropy",
-                            ("softmax",), lambda out: "onehot"),
-    "sparse-categorical": LossSpec("Sparse categorical cross-entropy",
-                                   "sparse_categorical_crossentropy", ("softmax",),
-                                   lambda out: "sparse"),
-}
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A problem with one field; `field` is the dataclass field name (or `layers[i].units`)."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-class ExperimentError(ValueError):
-    """Raised with every field error at once, so callers can show each beside its field."""
-
-    def __init__(self, errors: list[FieldError]):
-        self.errors = list(errors)
-        super().__init__("; ".join(str(e) for e in self.errors))
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One hidden layer: a Dense layer of `units` neurons, optionally followed by Dropout."""
-
-    units: int = 4
-    activation: str = "tanh"
-    dropout: float = 0.0
+def needs_new_model(old: "Experiment | None", new: "Experiment") -> bool:
+    """Whether `new` needs a fresh model, or only trains on the one built for `old`: the one
+    rule for the window, Save and the trainer. Changing only `TRAINING_ONLY_FIELDS` keeps the
+    model and its weights (the trainer recompiles its step: `Trainer.retarget`)."""
+    if old is None:
+        return True
+    kept = {name: getattr(old, name) for name in TRAINING_ONLY_FIELDS}
+    return new.replace(**kept) != old
 
 
 @dataclass(frozen=True)
 class Experiment:
     """Everything needed to reproduce a run, bit for bit on one machine."""
 
-    #: Dataset registry key: xor, and, or (later: sum-threshold, mnist, fashion-mnist).
+    #: Dataset registry key: xor, and, or, sum-threshold, gaussians, sine, mnist, fashion-mnist.
     dataset: str = "xor"
     #: Hidden layers in order; empty = a single output neuron with no hidden layer (seed 000).
     layers: tuple[Layer, ...] = (Layer(4, "tanh"),)
@@ -111,18 +79,26 @@ class Experiment:
     test_size: int = 0
     #: images: divide pixels by 255.
     normalize: bool = True
+    #: gaussians: number of classes (one blob each).
+    classes: int = 3
+    #: gaussians, sine: how noisy the generated data is (0 = none, 0.5 = a lot).
+    noise: float = 0.1
 
     # ----- derived -----
     @property
+    def task(self) -> str:
+        """"classification" or "regression", as the dataset says (classification if unknown)."""
+        spec = datasets.find(self.dataset)
+        return spec.task if spec else CLASSIFICATION
+
+    @property
     def output(self) -> str:
         """The output activation actually used."""
-        spec = LOSSES.get(self.loss)
-        return self.output_activation or (spec.outputs[0] if spec else "sigmoid")
+        return self.output_activation or fitting_outputs(self.loss, self.task)[0]
 
     @property
     def encoding(self) -> str:
-        spec = LOSSES.get(self.loss)
-        return spec.encoding(self.output) if spec else "binary"
+        return target_encoding(self.loss, self.output, self.task)
 
     @property
     def default_threshold(self) -> float:
@@ -135,8 +111,6 @@ class Experiment:
     # ----- validation -----
     def validate(self) -> list[FieldError]:
         """All field errors, each naming its field; empty when the experiment can run."""
-        from playground.core.data import registry as datasets  # Qt- and TF-free
-
         errors: list[FieldError] = []
         for name, spec in FIELDS.items():
             message = spec.check(getattr(self, name))
@@ -153,9 +127,16 @@ class Experiment:
                 if message:
                     errors.append(FieldError(f"layers[{i}].{name}", message))
         loss = LOSSES.get(self.loss)
+        outputs = fitting_outputs(self.loss, self.task)
+        spec = datasets.find(self.dataset)
+        if spec is not None and self.loss not in spec.losses(self):
+            loss = None  # the dataset's check says which losses fit: no advice on its output
         if loss and self.output not in loss.outputs:
             errors.append(FieldError("output_activation",
                                      f"{loss.label} needs a {' or '.join(loss.outputs)} output"))
+        elif loss and self.output not in outputs:
+            errors.append(FieldError("output_activation", "a regression target takes a linear "
+                                     "output (any number, not a probability)"))
         if not errors:
             spec = datasets.get(self.dataset)
             errors.extend(spec.check(self))
@@ -321,6 +302,8 @@ FIELDS: dict[str, FieldSpec] = {
     "train_size": FieldSpec("Training images", int, low=0, high=60_000),
     "test_size": FieldSpec("Test images", int, low=0, high=10_000),
     "normalize": FieldSpec("Normalise pixels", bool),
+    "classes": FieldSpec("Classes", int, low=2, high=MAX_CLASSES),
+    "noise": FieldSpec("Noise", float, low=0, high=0.5),
 }
 
 LAYER_FIELDS: dict[str, FieldSpec] = {

@@ -265,7 +265,8 @@ def test_experiment_error_is_a_value_error():
 
 def _followed(experiment: Experiment, key: str) -> Experiment:
     """`experiment` with its dataset changed to `key` as the form does it."""
-    changes = datasets.follow(key, experiment.loss, experiment.dataset)
+    changes = datasets.follow(key, experiment.loss, experiment.dataset,
+                              experiment.replace(dataset=key))
     return experiment.replace(dataset=key, **changes)
 
 
@@ -275,7 +276,7 @@ def test_images_get_a_categorical_loss_and_tutorial_counts():
     assert (mnist.epochs, mnist.batch_size, mnist.validation_split) == (5, 32, 0.0)
     assert mnist.validate() == []
     kept = datasets.follow("fashion-mnist", "categorical", "mnist")
-    assert kept == {}  # a fitting loss, the same kind of data: the user's values stay
+    assert kept == {}  # a fitting loss, data of the same size: the user's values stay
 
 
 def test_gates_and_tables_get_bce_unless_the_loss_fits():
@@ -289,22 +290,58 @@ def test_gates_and_tables_get_bce_unless_the_loss_fits():
     assert _followed(hinge, "and") == hinge.replace(dataset="and")
 
 
-def test_validation_split_follows_the_kind_of_data():
+def test_validation_split_follows_the_size_of_the_data():
     summed = _followed(Experiment(), "sum-threshold")
     assert summed.validation_split == 0.2  # issue 4: Keras's validation_split
     assert (summed.epochs, summed.batch_size) == (150, 32)  # seed 002
     assert summed.validate() == []
     # Back to a gate: no split (holding out one of four rows leaves a corner untrained).
     assert _followed(summed, "or").validation_split == 0.0
-    assert datasets.kind_settings("sum-threshold").validation_split == 0.2
-    assert datasets.kind_settings("xor").validation_split == Experiment().validation_split
+    assert datasets.get("sum-threshold").validation_split == 0.2
+    assert datasets.get("xor").validation_split == Experiment().validation_split
 
 
-def test_every_kind_of_dataset_has_settings_that_fit_it():
+def test_three_gaussian_blobs_get_a_softmax_and_two_get_one_output():
+    blobs = _followed(Experiment(), "gaussians")
+    assert (blobs.loss, blobs.output, blobs.classes) == ("sparse-categorical", "softmax", 3)
+    assert blobs.validate() == []
+    two = blobs.replace(classes=2)
+    assert {e.field for e in two.validate()} == {"loss"}  # one output neuron for two classes
+    assert _followed(Experiment(classes=2), "gaussians").loss == "bce"
+    assert {e.field for e in blobs.replace(classes=7).validate()} == {"classes"}
+
+
+def test_the_sine_gets_mean_squared_error_with_a_linear_output():
+    sine = _followed(Experiment(), "sine")
+    assert (sine.loss, sine.output, sine.encoding, sine.task) == ("mse", "linear", "value",
+                                                                  "regression")
+    assert sine.validate() == []
+    # A sigmoid cannot reach sin(x) < 0: the output is reset, and refused when typed.
+    assert _followed(Experiment(loss="mse", output_activation="sigmoid"), "sine").output == \
+        "linear"
+    assert error_fields(sine.replace(output_activation="sigmoid")) == {"output_activation"}
+    bce = sine.replace(loss="bce")
+    assert [e.field for e in bce.validate()] == ["loss"]
+    assert "regression" in bce.validate()[0].message
+    for loss in ("mae", "huber"):
+        assert sine.replace(loss=loss).validate() == []
+        assert "loss" in error_fields(Experiment(loss=loss))  # XOR is not a regression
+
+
+def test_every_dataset_has_starting_settings_that_fit_it():
     for key in datasets.names():
-        settings = datasets.kind_settings(key)
-        start = Experiment(dataset=key, loss=settings.losses[0], epochs=settings.epochs,
-                           batch_size=settings.batch_size,
-                           validation_split=settings.validation_split)
+        spec = datasets.get(key)
+        losses = spec.losses(Experiment(dataset=key))
+        start = Experiment(dataset=key, loss=losses[0], **spec.starting_settings())
         assert start.validate() == [], key
-        assert set(settings.losses) <= set(LOSSES)
+        assert set(losses) <= set(LOSSES)
+
+
+def test_the_data_registry_needs_no_experiment():
+    # Breaks the old experiment <-> datasets import cycle: data modules know no Experiment.
+    import subprocess
+    import sys
+    code = ("import sys, playground.core.data.registry as r, playground.core.data.gates, "
+            "playground.core.data.sum_threshold, playground.core.data.planar; "
+            "assert 'playground.core.experiment' not in sys.modules, 'imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from playground.core.data import registry as datasets
-from playground.core.data.dataset import encode_targets, predicted_classes
+from playground.core.data.dataset import encode_targets
+from playground.core.inspection.metrics import predicted_classes
 from playground.core.experiment import Experiment, Layer
 from playground.core.data.sum_threshold import PRESETS, labels_for
 
@@ -18,7 +19,7 @@ def make(**changes) -> Experiment:
 
 def test_registered_with_the_options_the_form_shows():
     spec = datasets.get("sum-threshold")
-    assert spec.kind == "table"
+    assert (spec.task, spec.classes(make()), spec.images) == ("classification", 2, False)
     assert spec.options == ("inputs", "threshold", "samples", "test_samples")
 
 

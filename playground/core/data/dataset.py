@@ -1,7 +1,8 @@
-"""The data of one experiment, already split, with labels kept as class indices.
+"""The data of one experiment, already split, saying what it is: its task, classes and shape.
 
-Targets are derived from labels on demand because their encoding (0/1, ±1, one-hot) follows
-the loss, not the data: the same XOR rows serve binary cross-entropy and hinge alike.
+Labels are class indices (classification) or float target values (regression). Targets are
+derived from labels on demand because their encoding (0/1, ±1, one-hot) follows the loss, not
+the data: the same XOR rows serve binary cross-entropy and hinge alike.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import numpy as np
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """Inputs as float32 rows and labels as class indices (0 = negative class for binary)."""
+    """Inputs as float32 rows; labels as class indices (0 = negative class for binary) or, for
+    regression, float32 target values."""
 
     key: str
     x_train: np.ndarray
@@ -22,9 +24,19 @@ class Dataset:
     x_test: np.ndarray
     labels_test: np.ndarray
     feature_names: tuple[str, ...]
+    #: Class names in index order; empty for regression.
     class_names: tuple[str, ...]
     #: Per input, the range a plot of the input plane should span (data plus a margin).
     plot_range: tuple[tuple[float, float], ...] = ()
+    #: "classification" or "regression".
+    task: str = "classification"
+    #: The shape each row has as an image, e.g. (28, 28) for MNIST (rows are stored flat);
+    #: empty when rows are not images.
+    image_shape: tuple[int, ...] = ()
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(int(n) for n in self.x_train.shape[1:])
 
     @property
     def n_inputs(self) -> int:
@@ -32,27 +44,47 @@ class Dataset:
 
     @property
     def n_classes(self) -> int:
+        """0 for regression."""
         return len(self.class_names)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
 
     @property
     def is_binary(self) -> bool:
         return self.n_classes == 2
 
     @property
+    def is_images(self) -> bool:
+        return bool(self.image_shape)
+
+    @property
+    def is_plane(self) -> bool:
+        """Inputs that can be drawn as a plane (or a 2-input slice of more inputs)."""
+        return not self.is_images and self.n_inputs >= 2
+
+    @property
+    def rows(self) -> int:
+        return len(self.x_train) + len(self.x_val) + len(self.x_test)
+
+    @property
     def output_units(self) -> int:
-        return 1 if self.is_binary else self.n_classes
+        """One unit for two classes (0/1 or ±1) and for a regression target, else one a class."""
+        return 1 if self.is_binary or self.is_regression else self.n_classes
 
     @property
     def held_out(self) -> str:
-        """What `val_*` metrics measure: the validation split, or, where none is held out (the
-        image trainer then measures the test set every epoch, as seed 001 does), the test set."""
+        """SHIM (issue 11): the trainer decides what is held out (`Report.held_out`); this stays
+        only until image_trainer.py, main_window.py and training_curves.py read the report."""
         return "validation" if len(self.x_val) else "test"
 
 
 def encode_targets(labels: np.ndarray, encoding: str, n_classes: int) -> np.ndarray:
-    """Class indices -> the float32 targets a loss expects (see `LossSpec.encoding`)."""
+    """Class indices (or regression values) -> the float32 targets a loss expects (see
+    `LossSpec.encoding`)."""
     labels = np.asarray(labels)
-    if encoding == "binary":
+    if encoding in ("binary", "value"):
         return labels.astype(np.float32).reshape(-1, 1)
     if encoding == "signed":
         return (2.0 * labels - 1.0).astype(np.float32).reshape(-1, 1)
@@ -63,19 +95,15 @@ def encode_targets(labels: np.ndarray, encoding: str, n_classes: int) -> np.ndar
     raise ValueError(f"unknown target encoding {encoding!r}")
 
 
-def predicted_classes(outputs: np.ndarray, encoding: str, threshold: float) -> np.ndarray:
-    """The class each output row implies: output above `threshold` -> class 1; argmax for softmax.
-
-    For ±1 targets this is sign agreement (threshold 0), which Keras's default binary accuracy
-    (threshold 0.5 against 0/1 labels) gets wrong.
-    """
-    outputs = np.asarray(outputs)
-    if encoding in ("onehot", "sparse"):
-        return outputs.argmax(axis=-1)
-    return (outputs[..., 0] > threshold).astype(np.int64)
-
-
 def split_validation(x: np.ndarray, labels: np.ndarray, fraction: float):
     """Hold out the *last* `fraction` of rows, exactly as Keras's `validation_split` does."""
     cut = int(len(x) * (1.0 - fraction)) if fraction > 0 else len(x)
     return x[:cut], labels[:cut], x[cut:], labels[cut:]
+
+
+def __getattr__(name: str):
+    # `predicted_classes` moved to core.inspection.metrics (issue 11); old imports still work.
+    if name == "predicted_classes":
+        from playground.core.inspection.metrics import predicted_classes
+        return predicted_classes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -123,6 +123,7 @@ def build(experiment) -> Dataset:
         feature_names=tuple(f"pixel {row},{col}" for row in range(28) for col in range(28)),
         class_names=CLASS_NAMES[key],
         plot_range=(),
+        image_shape=(28, 28),
     )
 
 

@@ -1,8 +1,9 @@
-"""The dataset registry: one line per dataset, pointing at the module that builds it.
+"""The dataset registry: one line per dataset, saying what its data is without building it.
 
 A dataset module provides `build(experiment) -> Dataset` and `train_rows(experiment) -> int`,
 and may provide `check(experiment) -> list[FieldError]` for its own options. Modules are
-imported only when used, so listing datasets costs nothing at start-up.
+imported only when used, so listing datasets costs nothing at start-up. This module imports no
+`Experiment`: the experiment asks the registry, never the other way round.
 """
 from __future__ import annotations
 
@@ -11,20 +12,48 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.core.data.dataset import Dataset
+from playground.core.errors import FieldError
+from playground.core.losses import LOSSES, REGRESSION, fitting_losses
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
+    """What a dataset is (task, classes, images) and the settings a run of it starts from."""
+
     key: str
     label: str
     module: str
-    #: "gate" (4-row truth table), "table" (generated rows) or "images".
-    kind: str
+    #: "classification" or "regression".
+    task: str = "classification"
+    #: Number of classes (0 for regression) unless `classes_field` names the setting holding it.
+    n_classes: int = 2
+    classes_field: str = ""
+    #: Rows are images (a gallery and a canvas show them; no input plane to draw).
+    images: bool = False
     #: Experiment fields this dataset reads, so forms show only those options.
     options: tuple[str, ...] = ()
+    # Starting values for the settings tuned to how much data there is (see `follow`).
+    validation_split: float = 0.0
+    epochs: int = 500
+    batch_size: int = 1
 
     def _module(self):
         return importlib.import_module(self.module)
+
+    def classes(self, experiment) -> int:
+        """How many classes the data of `experiment` has (0 for regression)."""
+        if self.task == REGRESSION:
+            return 0
+        return int(getattr(experiment, self.classes_field)) if self.classes_field \
+            else self.n_classes
+
+    def losses(self, experiment) -> tuple[str, ...]:
+        """Losses that can learn this data, the natural one first."""
+        return fitting_losses(self.task, self.classes(experiment))
+
+    def starting_settings(self) -> dict[str, Any]:
+        return dict(validation_split=self.validation_split, epochs=self.epochs,
+                    batch_size=self.batch_size)
 
     def build(self, experiment) -> Dataset:
         return self._module().build(experiment)
@@ -33,22 +62,27 @@ class DatasetSpec:
         return self._module().train_rows(experiment)
 
     def check(self, experiment) -> list:
-        from playground.core.experiment import LOSSES, FieldError
-
         errors = []
-        fitting = KIND_SETTINGS[self.kind].losses
+        fitting = self.losses(experiment)
         if experiment.loss not in fitting:  # e.g. a softmax over XOR's two classes reads 1
-            first, *others = (LOSSES[key].label.lower() for key in fitting)
-            what = ("images have 10 classes" if self.kind == "images"
-                    else "two classes take one output neuron")
-            errors.append(FieldError("loss", f"{what}: use {first} (with a "
-                                     f"{LOSSES[fitting[0]].outputs[0]} output), or "
-                                     f"{' or '.join(others)}"))
+            errors.append(FieldError("loss", self._loss_advice(experiment, fitting)))
         check = getattr(self._module(), "check", None)
         errors += list(check(experiment)) if check else []
         if not errors and self.train_rows(experiment) < 1:
             errors.append(FieldError("validation_split", "leaves no rows to train on"))
         return errors
+
+    def _loss_advice(self, experiment, fitting: tuple[str, ...]) -> str:
+        first, *others = (LOSSES[key].label.lower() for key in fitting)
+        classes = self.classes(experiment)
+        if self.task == REGRESSION:
+            what = "a regression target takes one linear output"
+            output = "linear"
+        else:
+            output = LOSSES[fitting[0]].outputs[0]
+            what = ("two classes take one output neuron" if classes == 2
+                    else f"{'images have' if self.images else 'the data has'} {classes} classes")
+        return f"{what}: use {first} (with a {output} output), or {' or '.join(others)}"
 
 
 _REGISTRY: dict[str, DatasetSpec] = {}
@@ -69,64 +103,67 @@ def get(key: str) -> DatasetSpec:
         raise KeyError(f"unknown dataset {key!r}; choose one of {', '.join(_REGISTRY)}") from None
 
 
+def find(key: str) -> DatasetSpec | None:
+    """The spec of `key`, or None when there is no such dataset."""
+    return _REGISTRY.get(key)
+
+
 def load(experiment) -> Dataset:
     return get(experiment.dataset).build(experiment)
 
 
 # ----- settings that follow the dataset ------------------------------------------------------
 
-@dataclass(frozen=True)
-class KindSettings:
-    """What fits one kind of data: the losses that can learn it, and starting values for the
-    settings that are tuned to how much data there is."""
-
-    #: Losses that fit, the natural one first: two classes take one 0/1 or ±1 output neuron,
-    #: ten image classes a softmax.
-    losses: tuple[str, ...]
-    validation_split: float
-    epochs: int
-    batch_size: int
-
-
-KIND_SETTINGS: dict[str, KindSettings] = {
-    # Seed 000 (the Experiment defaults): 4 rows, one row per step; holding out even one of
-    # them leaves a truth table with a corner missing.
-    "gate": KindSettings(("bce", "mse", "hinge"), 0.0, 500, 1),
-    # Seed 002 with Keras's validation_split=0.2 and default batch size of 32.
-    "table": KindSettings(("bce", "mse", "hinge"), 0.2, 150, 32),
-    # The TensorFlow classification tutorial (5 epochs, batch 32); no split, so the test set
-    # serves as validation data, as the tutorial's validation_data does.
-    "images": KindSettings(("sparse-categorical", "categorical"), 0.0, 5, 32),
-}
-
-
-def kind_settings(key: str) -> KindSettings:
-    return KIND_SETTINGS[get(key).kind]
-
-
-def follow(key: str, loss: str, before: str | None = None) -> dict[str, Any]:
+def follow(key: str, loss: str, before: str | None = None, experiment=None) -> dict[str, Any]:
     """The settings to change when the dataset becomes `key` (it was `before`), as a dict of
     Experiment fields.
 
-    A loss that cannot learn the new data becomes its natural loss (with that loss's natural
-    output activation, stored as ""). When the kind of data changes, the validation split,
-    epochs and batch size take the new kind's starting values: they were chosen for the old
-    data's size, and batch 1 for 500 epochs, right for 4 rows, is 30 million steps on 60,000
-    images. Within a kind (XOR -> AND, MNIST -> Fashion-MNIST) the user's values stay.
+    A loss that cannot learn the new data (its task and number of classes, read from
+    `experiment` where a setting holds it) becomes its natural loss, with that loss's natural
+    output activation, stored as "". When the new data starts from other settings than the old
+    (its size), the validation split, epochs and batch size take the new starting values: they
+    were chosen for the old data's size, and batch 1 for 500 epochs, right for 4 rows, is 30
+    million steps on 60,000 images. Between data of the same size (XOR -> AND, MNIST ->
+    Fashion-MNIST) the user's values stay.
     """
-    settings = kind_settings(key)
+    spec = get(key)
+    fitting = spec.losses(experiment) if experiment is not None else \
+        fitting_losses(spec.task, spec.n_classes)
     changes: dict[str, Any] = {}
-    if loss not in settings.losses:
-        changes.update(loss=settings.losses[0], output_activation="")
-    if before is None or before not in _REGISTRY or get(before).kind != get(key).kind:
-        changes.update(validation_split=settings.validation_split, epochs=settings.epochs,
-                       batch_size=settings.batch_size)
+    if loss not in fitting:
+        changes.update(loss=fitting[0], output_activation="")
+    old = find(before) if before is not None else None
+    if old is None or old.task != spec.task or \
+            old.starting_settings() != spec.starting_settings():
+        changes.update(spec.starting_settings())
+    if spec.task == REGRESSION and experiment is not None and \
+            experiment.output_activation not in ("", "linear"):
+        changes.update(output_activation="")  # a regression target needs a linear output
     return changes
 
 
-register(DatasetSpec("xor", "XOR", "playground.core.data.gates", "gate"))
-register(DatasetSpec("and", "AND", "playground.core.data.gates", "gate"))
-register(DatasetSpec("or", "OR", "playground.core.data.gates", "gate"))
-register(DatasetSpec("sum-threshold", "Sum above threshold", "playground.core.data.sum_threshold", "table", options=("inputs", "threshold", "samples", "test_samples")))
-register(DatasetSpec("mnist", "MNIST digits", "playground.core.data.images", "images", ("train_size", "test_size", "normalize")))
-register(DatasetSpec("fashion-mnist", "Fashion-MNIST", "playground.core.data.images", "images", ("train_size", "test_size", "normalize")))
+# Seed 000 (the Experiment defaults): 4 rows, one row per step; holding out even one of them
+# leaves a truth table with a corner missing.
+_GATE = dict(module="playground.core.data.gates", validation_split=0.0, epochs=500,
+             batch_size=1)
+# Seed 002 with Keras's validation_split=0.2 and default batch size of 32; the generated planes
+# are tables of the same size.
+_TABLE = dict(validation_split=0.2, epochs=150, batch_size=32)
+# The TensorFlow classification tutorial (5 epochs, batch 32); no split, so the test set serves
+# as validation data, as the tutorial's validation_data does.
+_IMAGES = dict(module="playground.core.data.images", n_classes=10, images=True,
+               options=("train_size", "test_size", "normalize"), validation_split=0.0,
+               epochs=5, batch_size=32)
+_PLANAR = "playground.core.data.planar"
+
+register(DatasetSpec("xor", "XOR", **_GATE))
+register(DatasetSpec("and", "AND", **_GATE))
+register(DatasetSpec("or", "OR", **_GATE))
+register(DatasetSpec("sum-threshold", "Sum above threshold", "playground.core.data.sum_threshold",
+                     options=("inputs", "threshold", "samples", "test_samples"), **_TABLE))
+register(DatasetSpec("gaussians", "Gaussian blobs", _PLANAR, classes_field="classes",
+                     options=("classes", "noise", "samples", "test_samples"), **_TABLE))
+register(DatasetSpec("sine", "Noisy sine", _PLANAR, task=REGRESSION, n_classes=0,
+                     options=("noise", "samples", "test_samples"), **_TABLE))
+register(DatasetSpec("mnist", "MNIST digits", **_IMAGES))
+register(DatasetSpec("fashion-mnist", "Fashion-MNIST", **_IMAGES))

@@ -13,7 +13,8 @@ from functools import lru_cache
 import numpy as np
 
 from playground.core.data.dataset import Dataset, split_validation
-from playground.core.experiment import FieldError, Layer
+from playground.core.errors import FieldError
+from playground.core.layers import Layer
 
 #: Each input is drawn from [0, 1); plots span that with a margin.
 PLOT_RANGE = (-0.1, 1.1)
