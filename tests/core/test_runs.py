@@ -11,7 +11,19 @@ from playground.core.training import runs
 from playground.core.teaching.examples import FASHION_QUICK, SUM_THRESHOLD, XOR_HIDDEN, XOR_SINGLE
 from playground.core.training.history import RunHistory
 from playground.core.training.runs import RunList, RunRecord, record_run
+from playground.core.inspection import metrics
 from playground.core.training.trainer import Report, train
+
+
+def report(epochs, loss, accuracy, val_loss=None, val_accuracy=None, outputs=None,
+           weights=(np.ones((2, 1)), np.zeros(1)), status="running") -> Report:
+    epochs = np.asarray(epochs)
+    return Report(epochs=epochs, loss=np.asarray(loss), metrics={"accuracy": np.asarray(accuracy)},
+                  val_loss=None if val_loss is None else np.asarray(val_loss),
+                  val_metrics=None if val_accuracy is None
+                  else {"accuracy": np.asarray(val_accuracy)},
+                  outputs=np.full((len(epochs), 4, 1), 0.5) if outputs is None else outputs,
+                  weights=weights, epochs_per_second=0.0, status=status)
 
 
 def history_from(epochs, loss, accuracy, val_loss=None, val_accuracy=None, units=1,
@@ -19,13 +31,12 @@ def history_from(epochs, loss, accuracy, val_loss=None, val_accuracy=None, units
     """One report per epoch (weights recorded at every epoch)."""
     history = RunHistory()
     for i, epoch in enumerate(epochs):
-        history.append(Report(
-            epochs=np.array([epoch]), loss=np.array([loss[i]]),
-            accuracy=np.array([accuracy[i]]),
-            val_loss=None if val_loss is None else np.array([val_loss[i]]),
-            val_accuracy=None if val_accuracy is None else np.array([val_accuracy[i]]),
-            outputs=np.full((1, 4, units), 0.5), weights=(np.ones((2, 1)), np.zeros(1)),
-            epochs_per_second=0.0, status=status if i == len(epochs) - 1 else "running"))
+        history.append(report(
+            [epoch], [loss[i]], [accuracy[i]],
+            val_loss=None if val_loss is None else [val_loss[i]],
+            val_accuracy=None if val_accuracy is None else [val_accuracy[i]],
+            outputs=np.full((1, 4, units), 0.5),
+            status=status if i == len(epochs) - 1 else "running"))
     return history
 
 
@@ -70,7 +81,7 @@ def test_test_numbers_from_the_weights_match_keras():
     trainer, history = trained(SUM_THRESHOLD.replace(epochs=20))
     record = record_run("Run 1", trainer.experiment, history, trainer.dataset)
     keras_loss, keras_accuracy = trainer.evaluate(trainer.dataset.x_test,
-                                                  trainer.dataset.labels_test)
+                                                  trainer.dataset.labels_test)[:2]
     assert record.final["test_loss"] == pytest.approx(keras_loss, abs=1e-5)
     assert record.final["test_accuracy"] == pytest.approx(keras_accuracy)
     assert record.final["val_loss"] == pytest.approx(history.last("val_loss"))
@@ -85,20 +96,17 @@ def test_numpy_evaluation_matches_the_trainer(experiment):
     trainer, _history = trained(experiment)
     data = trainer.dataset
     weights = trainer.model.get_weights()
-    loss, accuracy = runs.evaluate(experiment, weights, data.x_train, data.labels_train,
-                                   data.n_classes)
-    keras_loss, keras_accuracy = trainer.evaluate(data.x_train, data.labels_train)
-    assert loss == pytest.approx(keras_loss, abs=1e-5)
-    assert accuracy == keras_accuracy
+    measured = metrics.evaluate(experiment, weights, data.x_train, data.labels_train, data)
+    keras_loss, keras_accuracy = trainer.evaluate(data.x_train, data.labels_train)[:2]
+    assert measured["loss"] == pytest.approx(keras_loss, abs=1e-5)
+    assert measured["accuracy"] == keras_accuracy
 
 
 def test_long_curves_are_thinned_but_keep_both_ends():
     n = 5001
     history = history_from([0], [0.7], [0.5])
-    history.append(Report(epochs=np.arange(1, n), loss=np.linspace(0.7, 0.1, n - 1),
-                          accuracy=np.ones(n - 1), val_loss=None, val_accuracy=None,
-                          outputs=np.zeros((n - 1, 4, 1)), weights=(np.ones((2, 1)), np.zeros(1)),
-                          epochs_per_second=0.0, status="finished"))
+    history.append(report(np.arange(1, n), np.linspace(0.7, 0.1, n - 1), np.ones(n - 1),
+                          outputs=np.zeros((n - 1, 4, 1)), status="finished"))
     record = record_run("long", XOR_HIDDEN, history)
     assert len(record.curves["loss"]) == runs.MAX_CURVE_POINTS
     assert record.curves["epoch"][0] == 0 and record.curves["epoch"][-1] == n - 1
@@ -212,6 +220,38 @@ def test_the_comparison_table_reads_like_seed_003():
     assert "0.8263" in lines[1] and "0.4240" in lines[1] and "0.8493" in lines[1]
     assert "1.1990" in lines[3] and "0.9948" in lines[3]
     assert runs_.comparison_text("\t").splitlines()[3].split("\t")[:2] == ["500 epochs", "500"]
+
+
+def test_a_regression_record_keeps_mse_mae_r2_and_measures_them_on_the_test_rows():
+    from playground.core.experiment import Experiment
+    sine = Experiment(dataset="sine", loss="mse", layers=(), validation_split=0.2, epochs=3,
+                      batch_size=32)
+    data = datasets.load(sine)
+    weights = (np.zeros((1, 1)), np.zeros(1))  # predicts 0: MSE is the targets' mean square
+    history = RunHistory()
+    for epoch in range(4):
+        values = {"mse": np.array([0.5]), "mae": np.array([0.6]), "r2": np.array([0.1])}
+        history.append(Report(epochs=np.array([epoch]), loss=np.array([0.5]), metrics=values,
+                              val_loss=np.array([0.55]), val_metrics=values,
+                              outputs=np.zeros((1, 4, 1)), weights=weights,
+                              epochs_per_second=0.0, status="finished"))
+    record = record_run("sine", sine, history, data)
+    assert runs.final_names("regression") == (
+        "loss", "mse", "mae", "r2", "val_loss", "val_mse", "val_mae", "val_r2",
+        "test_loss", "test_mse", "test_mae", "test_r2")
+    assert set(record.final) == set(runs.final_names("regression"))
+    assert record.final["r2"] == pytest.approx(0.1) and record.final["val_mae"] == \
+        pytest.approx(0.6)
+    targets = data.labels_test.astype(np.float64)
+    assert record.final["test_mse"] == pytest.approx(np.mean(targets ** 2), rel=1e-6)
+    assert record.final["test_r2"] < 0.01
+    assert "accuracy" not in record.final
+    table = RunList([record, simple_record("xor")])
+    columns = table.columns()
+    assert columns.index("accuracy") < columns.index("val_loss") < columns.index("test_r2")
+    header = table.comparison_text().splitlines()[0]
+    assert "train acc." in header and "test R²" in header
+    assert "Noisy sine (noise 0.1)" in record.summary
 
 
 def test_summaries_name_what_tells_runs_apart():

@@ -6,10 +6,11 @@ is exactly what three separate trainings from the same start give). `RunList` ke
 order, names them, and round-trips through `to_dict` / `from_dict` so an experiment file can
 carry them. `comparison_rows` / `comparison_text` are the table the Runs tab shows.
 
-Test numbers: image runs with no validation split measure their "validation" curve on the test
-images (like seed 001's `validation_data=(x_test, y_test)`), so those values are the test
-numbers at every epoch. Otherwise, where the dataset has test rows and the run's weights at the
-epoch are known, the test loss and accuracy are computed from those weights with NumPy.
+Metrics follow the task (accuracy; or MSE, MAE and R²). Test numbers: a run whose trainer held
+out the test set (image runs with no validation split measure their "validation" curve on the
+test images, like seed 001's `validation_data=(x_test, y_test)`) has the test numbers at every
+epoch. Otherwise, where the dataset has test rows and the run's weights at the epoch are known,
+the test loss and metrics are computed from those weights with NumPy (`metrics.evaluate`).
 """
 from __future__ import annotations
 
@@ -20,22 +21,32 @@ from typing import Any, Iterator
 import numpy as np
 
 from playground.core.data import registry as datasets
-from playground.core.data.dataset import encode_targets, predicted_classes
 from playground.core.experiment import LOSSES, OPTIMIZERS, Experiment, ExperimentError
-from playground.core.inspection.forward import activations_of, forward
+from playground.core.inspection import metrics
 from playground.core.training.history import RunHistory
 
-#: The numbers a record keeps for its last epoch, in table order.
-FINAL_NAMES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy")
+
+def final_names(task: str = "classification") -> tuple[str, ...]:
+    """The numbers a record keeps for its last epoch, in table order."""
+    names = ("loss",) + metrics.metric_names(task)
+    return names + tuple(f"{part}_{n}" for part in ("val", "test") for n in names)
+
+
+def final_heading(name: str) -> str:
+    """A column heading for one of `final_names` ("train acc.", "test R²")."""
+    part, _, metric = name.rpartition("_") if name.startswith(("val_", "test_")) \
+        else ("train", "", name)
+    short = {"accuracy": "acc."}.get(metric, metrics.metric_label(metric))
+    return f"{part} {short}"
+
+
+#: The numbers a classification record keeps (see `final_names`).
+FINAL_NAMES = final_names()
 #: Column headings for `FINAL_NAMES`.
-FINAL_HEADINGS = {"loss": "train loss", "accuracy": "train acc.", "val_loss": "val loss",
-                  "val_accuracy": "val acc.", "test_loss": "test loss",
-                  "test_accuracy": "test acc."}
+FINAL_HEADINGS = {name: final_heading(name) for name in FINAL_NAMES}
 #: Curves are kept with at most this many points (evenly thinned, first and last kept): a
 #: million-epoch run would otherwise keep 40 MB per record.
 MAX_CURVE_POINTS = 2000
-#: Keras's clipping of probabilities inside cross-entropy losses.
-EPSILON = 1e-7
 FORMAT = 1
 
 
@@ -51,7 +62,7 @@ class RunRecord:
     epochs: int
     #: How the run ended: "finished", "stopped", "diverged" (or what the caller says).
     status: str
-    #: `FINAL_NAMES` -> value, None where not measured.
+    #: `final_names(task)` -> value, None where not measured.
     final: dict[str, float | None]
     #: "epoch" and each metric measured ("loss", "accuracy", "val_…" or "test_…") per epoch.
     curves: dict[str, np.ndarray] = field(default_factory=dict)
@@ -112,9 +123,11 @@ class RunRecord:
 
 
 def record_run(name: str, experiment: Experiment, history: RunHistory, dataset=None,
-               status: str = "finished", upto: int | None = None) -> RunRecord:
+               status: str = "finished", upto: int | None = None,
+               held_out: str | None = None) -> RunRecord:
     """A record of `history` (up to epoch `upto`, default all of it). `dataset` (the run's
-    `Dataset`) lets test numbers be measured from the weights."""
+    `Dataset`) lets test numbers be measured from the weights; `held_out` is what the run's
+    held-out curve measured ("validation" or "test", as the trainer's reports say)."""
     epochs = np.asarray(history.epochs)
     # After "Reset weights" a history may count from 0 again: keep the latest stretch only.
     drops = np.flatnonzero(np.diff(epochs) < 0)
@@ -122,31 +135,38 @@ def record_run(name: str, experiment: Experiment, history: RunHistory, dataset=N
     epochs = epochs[start:]
     count = len(epochs) if upto is None else int(np.searchsorted(epochs, upto, side="right"))
     last = int(epochs[count - 1]) if count else 0
-    columns = {name_: np.asarray(history.metric(name_))[start:start + count]
-               for name_ in ("loss", "accuracy", "val_loss", "val_accuracy")}
-    test_from_val = _test_from_val(experiment)
+    names = ("loss",) + metrics.metric_names(experiment.task)
+    columns = {key: _column(history, key, start, count)
+               for key in names + tuple(f"val_{n}" for n in names)}
+    test_from_val = (held_out or _held_out(experiment)) == "test"
     curves: dict[str, np.ndarray] = {"epoch": epochs[:count].astype(np.float64)}
-    curves["loss"], curves["accuracy"] = columns["loss"], columns["accuracy"]
-    final: dict[str, float | None] = {name_: None for name_ in FINAL_NAMES}
-    if count:
-        final["loss"] = _number(columns["loss"][-1])
-        final["accuracy"] = _number(columns["accuracy"][-1])
-    has_val = count > 0 and bool(np.isfinite(columns["val_loss"]).any())
-    if has_val:
+    final: dict[str, float | None] = {key: None for key in final_names(experiment.task)}
+    for key in names:
+        curves[key] = columns[key]
+        final[key] = _number(columns[key][-1]) if count else None
+    if count > 0 and bool(np.isfinite(columns["val_loss"]).any()):
         prefix = "test_" if test_from_val else "val_"
-        curves[prefix + "loss"] = columns["val_loss"]
-        curves[prefix + "accuracy"] = columns["val_accuracy"]
-        final[prefix + "loss"] = _number(columns["val_loss"][-1])
-        final[prefix + "accuracy"] = _number(columns["val_accuracy"][-1])
+        for key in names:
+            curves[prefix + key] = columns["val_" + key]
+            final[prefix + key] = _number(columns["val_" + key][-1])
     if final["test_loss"] is None and dataset is not None and len(dataset.x_test) and count:
         snapshot = history.weights_at(last)
         if snapshot is not None and snapshot[0] == last and snapshot[1]:
-            loss, accuracy = evaluate(experiment, snapshot[1], dataset.x_test,
-                                      dataset.labels_test, dataset.n_classes)
-            final["test_loss"], final["test_accuracy"] = _number(loss), _number(accuracy)
+            measured = metrics.evaluate(experiment, snapshot[1], dataset.x_test,
+                                        dataset.labels_test, dataset)
+            final.update({f"test_{key}": _number(value) for key, value in measured.items()})
     return RunRecord(name=name, experiment=experiment.replace(epochs=max(last, 1)),
                      summary=settings_summary(experiment), epochs=last, status=status,
                      final=final, curves={k: _thinned(v) for k, v in curves.items()})
+
+
+def _column(history: RunHistory, name: str, start: int, count: int) -> np.ndarray:
+    """One metric of the history's latest stretch; NaN where the history does not keep it."""
+    try:
+        values = np.asarray(history.metric(name), np.float64)
+    except KeyError:
+        return np.full(count, np.nan)
+    return values[start:start + count]
 
 
 def model_key(experiment: Experiment) -> Experiment:
@@ -155,44 +175,19 @@ def model_key(experiment: Experiment) -> Experiment:
     return experiment.replace(epochs=1, output_activation=experiment.output)
 
 
-def evaluate(experiment: Experiment, weights, x, labels, n_classes: int) -> tuple[float, float]:
-    """(loss, accuracy) of `weights` on rows `x`, in NumPy, as Keras's loss computes it."""
-    if len(x) == 0:
-        return math.nan, math.nan
-    outputs = forward(weights, activations_of(experiment), x)
-    encoding = experiment.encoding
-    targets = encode_targets(labels, encoding, n_classes).astype(np.float64)
-    loss = LOSSES[experiment.loss].keras_name
-    if loss == "binary_crossentropy":
-        p = np.clip(outputs, EPSILON, 1 - EPSILON)
-        value = -np.mean(targets * np.log(p) + (1 - targets) * np.log(1 - p))
-    elif loss == "mean_squared_error":
-        value = np.mean((targets - outputs) ** 2)
-    elif loss == "hinge":
-        value = np.mean(np.maximum(1 - targets * outputs, 0))
-    elif loss == "categorical_crossentropy":
-        p = np.clip(outputs / outputs.sum(axis=-1, keepdims=True), EPSILON, 1 - EPSILON)
-        value = -np.mean(np.sum(targets * np.log(p), axis=-1))
-    else:  # sparse categorical: targets are class indices
-        p = np.clip(outputs[np.arange(len(outputs)), np.asarray(labels, np.int64)],
-                    EPSILON, 1 - EPSILON)
-        value = -np.mean(np.log(p))
-    classes = predicted_classes(outputs, encoding, experiment.default_threshold)
-    return float(value), float(np.mean(classes == np.asarray(labels)))
-
-
 def settings_summary(experiment: Experiment) -> str:
     """The settings that tell runs apart, in one line."""
-    try:
-        spec = datasets.get(experiment.dataset)
-        data, kind = spec.label, spec.kind
-    except KeyError:
-        data, kind = experiment.dataset, ""
-    if kind == "images":
+    spec = datasets.find(experiment.dataset)
+    data = spec.label if spec else experiment.dataset
+    options = spec.options if spec else ()
+    if spec is not None and spec.images:
         size = f"{experiment.train_size:,} images" if experiment.train_size else "all images"
         data += f" ({size}{'' if experiment.normalize else ', raw 0–255 pixels'})"
-    elif experiment.dataset == "sum-threshold":
+    elif "threshold" in options:
         data += f" ({experiment.inputs} inputs, t {experiment.threshold:g})"
+    elif "classes" in options or "noise" in options:
+        data += f" ({experiment.classes} classes, " if "classes" in options else " ("
+        data += f"noise {experiment.noise:g})"
     if experiment.layers:
         hidden = " → ".join(f"{layer.units} {layer.activation}"
                             + (f" (dropout {layer.dropout:g})" if layer.dropout else "")
@@ -289,24 +284,33 @@ class RunList:
         return [r for r in self._records if r.shown]
 
     # ----- the comparison table -----
+    def columns(self) -> tuple[str, ...]:
+        """The final numbers the table shows: every record's `final_names`, in table order
+        (accuracy for classification runs, MSE/MAE/R² for regression runs)."""
+        tasks = {record.experiment.task for record in self._records} or {"classification"}
+        order = [name for task in ("classification", "regression") if task in tasks
+                 for name in final_names(task)]
+        return tuple(sorted(set(order), key=lambda name: (_part(name), order.index(name))))
+
     def comparison_rows(self) -> list[dict[str, str]]:
-        """One dict per record: name, settings, epochs, ended, and each of `FINAL_NAMES`
+        """One dict per record: name, settings, epochs, ended, and each of `columns()`
         formatted ("–" where not measured)."""
         rows = []
         for record in self._records:
             row = {"name": record.name, "settings": record.summary,
                    "epochs": f"{record.epochs:,}", "ended": record.status}
-            for name in FINAL_NAMES:
+            for name in self.columns():
                 row[name] = format_metric(record.final.get(name))
             rows.append(row)
         return rows
 
     def comparison_text(self, separator: str = "") -> str:
         """The table as text: aligned columns, or cells joined by `separator` (e.g. a tab)."""
-        header = ["name", "epochs"] + [FINAL_HEADINGS[n] for n in FINAL_NAMES] + ["settings"]
+        names = self.columns()
+        header = ["name", "epochs"] + [final_heading(n) for n in names] + ["settings"]
         lines = [header]
         for row in self.comparison_rows():
-            lines.append([row["name"], row["epochs"]] + [row[n] for n in FINAL_NAMES]
+            lines.append([row["name"], row["epochs"]] + [row[n] for n in names]
                          + [row["settings"]])
         if separator:
             return "\n".join(separator.join(cells) for cells in lines)
@@ -362,12 +366,17 @@ def format_metric(value: float | None) -> str:
     return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.4g}"
 
 
-def _test_from_val(experiment: Experiment) -> bool:
-    try:
-        kind = datasets.get(experiment.dataset).kind
-    except KeyError:
-        return False
-    return kind == "images" and experiment.validation_split == 0
+def _held_out(experiment: Experiment) -> str:
+    """SHIM until every caller passes the trainer's `Report.held_out`: the image trainer with
+    no validation split measures the test set each epoch; the others a validation split."""
+    spec = datasets.find(experiment.dataset)
+    return "test" if spec is not None and spec.images and not experiment.validation_split \
+        else "validation"
+
+
+def _part(name: str) -> int:
+    """Train, validation, test: the order of a final number's group in the table."""
+    return 2 if name.startswith("test_") else 1 if name.startswith("val_") else 0
 
 
 def _number(value) -> float:
