@@ -12,6 +12,11 @@ before Qt creates an application or Keras is imported):
   itself is never handed to Keras.
 - `XDG_CONFIG_HOME` points at a temporary folder, so `QSettings` written by the app under test
   never touch the user's real settings.
+- Sockets connect to this machine only (tests/network.py): a test that tries to reach another
+  fails, even when the app copes with the refused connection.
+- Tests marked `needs_datasets` (and those using the `offline_datasets` fixture) need the
+  offline MNIST / Fashion-MNIST copies; without `../shared/datasets` (a fresh clone) they skip,
+  saying why, and every other test still runs.
 
 The temporary folders are removed when the session ends.
 """
@@ -26,6 +31,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import network
+from tests.network import no_network  # noqa: F401  (autouse: a test that reaches out fails)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The offline dataset copies, beside the repository (`../shared/datasets`).
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -33,6 +41,8 @@ SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+network.block()  # before anything under test could open a connection
 
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="playground-tests-"))
 atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
@@ -59,6 +69,29 @@ os.environ["KERAS_HOME"] = str(KERAS_HOME)
 CONFIG_HOME = _SESSION_DIR / "config"
 CONFIG_HOME.mkdir()
 os.environ["XDG_CONFIG_HOME"] = str(CONFIG_HOME)
+
+
+def _missing_offline_files() -> list[str]:
+    """The dataset files (as Keras names them) missing in `KERAS_HOME/datasets`."""
+    from playground.core.data import downloads  # imports neither Keras nor Qt
+
+    cache = KERAS_HOME / "datasets"
+    return [spec.relative for specs in downloads.FILES.values() for spec in specs
+            if not (cache / spec.relative).is_file()]
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing_offline_files()
+    more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+    skip = pytest.mark.skip(reason=f"needs the offline MNIST / Fashion-MNIST copies "
+                                   f"({missing[0]}{more} missing in {SHARED_DATASETS})"
+                            ) if missing else None
+    for item in items:
+        if "offline_datasets" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_datasets)
+        # A skip mark acts before any fixture, module-scoped ones (a trained model) included.
+        if skip is not None and item.get_closest_marker("needs_datasets"):
+            item.add_marker(skip)
 
 
 def pytest_unconfigure(config):
@@ -113,11 +146,8 @@ def keras_home() -> Path:
 
 @pytest.fixture(scope="session")
 def offline_datasets() -> Path:
-    """`KERAS_HOME/datasets`; skips the test when ../shared/datasets has no MNIST copies."""
-    cache = KERAS_HOME / "datasets"
-    if not (cache / "mnist.npz").exists() and not (cache / "fashion-mnist").exists():
-        pytest.skip(f"no offline datasets in {SHARED_DATASETS}")
-    return cache
+    """`KERAS_HOME/datasets`, holding the offline copies; a test using it is `needs_datasets`."""
+    return KERAS_HOME / "datasets"
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.core.data import downloads
 from playground.core.inspection import predictions as image_eval
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.forward import activations_of, forward
@@ -110,7 +109,7 @@ def small_mnist(normalize: bool) -> Experiment:
                       train_size=1000, test_size=500, normalize=normalize)
 
 
-@pytest.mark.skipif(bool(downloads.missing_files("mnist")), reason="no offline MNIST copy")
+@pytest.mark.needs_datasets
 def test_normalisation_off_saturates_the_softmax_on_spreads_it():
     from playground.core.training.image_trainer import make_trainer
 

@@ -1,14 +1,16 @@
 """MNIST / Fashion-MNIST: the dataset, its files (download, import) and the large-data trainer.
 
 Nothing here touches the network: tests/conftest.py gives Keras a private KERAS_HOME linking to
-the offline copies, and the download tests replace `urllib.request.urlopen`.
+the offline copies, and the download tests replace `urllib.request.urlopen`. Tests marked
+`needs_datasets` use those copies (and skip without them); the failure paths (missing files,
+failed, cancelled or corrupt downloads, wrong imports) run everywhere.
 """
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import shutil
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,21 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-if "KERAS_HOME" not in os.environ:  # fallback when run without tests/conftest.py
-    _home = Path(tempfile.mkdtemp(prefix="keras-home-"))
-    _src = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-    (_home / "datasets" / "fashion-mnist").mkdir(parents=True)
-    (_home / "datasets" / "mnist.npz").symlink_to(_src / "mnist.npz")
-    for _path in (_src / "fashion-mnist").glob("*.gz"):
-        (_home / "datasets" / "fashion-mnist" / _path.name).symlink_to(_path)
-    os.environ["KERAS_HOME"] = str(_home)
-
-from playground.core import datasets, downloads, images  # noqa: E402
-from playground.core.experiment import Experiment, Layer  # noqa: E402
-from playground.core.training.history import RunHistory  # noqa: E402
-from playground.core.training.image_trainer import BatchProgress, ImageTrainer, make_trainer  # noqa
-from playground.core.training.trainer import Report, Trainer  # noqa: E402
-from tests.files import leftovers  # noqa: E402
+from playground.core.data import downloads, images
+from playground.core.data import registry as datasets
+from playground.core.experiment import Experiment, Layer
+from playground.core.training.history import RunHistory
+from playground.core.training.image_trainer import BatchProgress, ImageTrainer, make_trainer
+from playground.core.training.trainer import Report, Trainer
+from tests.files import leftovers
 
 SHARED = downloads.datasets_dir()
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
@@ -46,14 +40,16 @@ def seed_001(**changes) -> Experiment:
     return experiment.replace(**changes)
 
 
-@pytest.fixture(autouse=True)
-def _needs_files():
-    if downloads.missing_files("mnist") or downloads.missing_files("fashion-mnist"):
-        pytest.skip(f"offline datasets missing in {SHARED}")
+def idx_labels_gz(path: Path, count: int) -> Path:
+    """A well-formed gzipped IDX labels file (all zeros), standing in for a real one."""
+    path.write_bytes(gzip.compress((0x0801).to_bytes(4, "big") + count.to_bytes(4, "big")
+                                   + bytes(count)))
+    return path
 
 
 # ----- the dataset ----------------------------------------------------------------------------
 
+@pytest.mark.needs_datasets
 def test_mnist_shapes_dtypes_and_keras_like_validation_split():
     experiment = seed_001(train_size=1000, test_size=500, validation_split=0.2)
     data = datasets.load(experiment)
@@ -70,6 +66,7 @@ def test_mnist_shapes_dtypes_and_keras_like_validation_split():
     np.testing.assert_array_equal(data.labels_val, y_train[800:1000])
 
 
+@pytest.mark.needs_datasets
 def test_normalise_off_keeps_raw_pixels_up_to_255():
     data = datasets.load(seed_001(train_size=200, test_size=100, normalize=False))
     assert data.x_train.dtype == np.float32
@@ -78,6 +75,7 @@ def test_normalise_off_keeps_raw_pixels_up_to_255():
     np.testing.assert_array_equal(normalised.x_train, data.x_train / np.float32(255))
 
 
+@pytest.mark.needs_datasets
 def test_fashion_mnist_class_names_and_seed_003_ankle_boot():
     data = datasets.load(seed_001(dataset="fashion-mnist", loss="sparse-categorical",
                                   train_size=100, test_size=10))
@@ -92,6 +90,7 @@ def test_images_need_a_categorical_loss():
     assert seed_001(loss="sparse-categorical").validate() == []
 
 
+@pytest.mark.needs_datasets
 def test_building_twice_shares_one_float_copy():
     first = datasets.load(seed_001(test_size=100))
     second = datasets.load(seed_001(test_size=100, validation_split=0.1))
@@ -99,6 +98,7 @@ def test_building_twice_shares_one_float_copy():
     assert not first.x_train.flags.writeable
 
 
+@pytest.mark.needs_datasets
 def test_compact_pixels_reproduce_the_float_rows_exactly():
     data = datasets.load(seed_001(train_size=300, test_size=50, validation_split=0.25))
     for rows in (data.x_train, data.x_val, data.x_test):
@@ -125,7 +125,6 @@ def test_files_needed_are_where_keras_looks():
             for p in downloads.files_needed("fashion-mnist")} == {
         f"fashion-mnist/{part}-{kind}-ubyte.gz" for part in ("train", "t10k")
         for kind in ("images-idx3", "labels-idx1")}
-    assert downloads.missing_files("mnist") == []
 
 
 # ----- downloading (urlopen replaced: never the network) -------------------------------------
@@ -150,7 +149,7 @@ def test_failing_download_leaves_nothing_and_names_the_file(empty_cache, monkeyp
 
 
 def test_cancelled_download_removes_the_partial_file(empty_cache, monkeypatch):
-    payload = (SHARED / "mnist.npz").read_bytes()
+    payload = bytes(5 * downloads.CHUNK_BYTES)  # cancelled after 3 blocks: never checked
     monkeypatch.setattr(urllib.request, "urlopen",
                         lambda url, timeout=None: FakeResponse(payload))
     seen = []
@@ -174,6 +173,7 @@ def test_corrupt_download_is_rejected(empty_cache, monkeypatch):
     assert leftovers(empty_cache) == []
 
 
+@pytest.mark.needs_datasets
 def test_download_puts_verified_files_in_place(empty_cache, monkeypatch):
     urls = []
 
@@ -194,11 +194,17 @@ def test_download_puts_verified_files_in_place(empty_cache, monkeypatch):
     assert not [p for p in leftovers(empty_cache) if p.endswith(".part")]
 
 
-def test_a_damaged_mnist_file_is_reported_and_downloaded_again(empty_cache, monkeypatch):
+def test_a_damaged_mnist_file_is_reported(empty_cache):
     empty_cache.mkdir(parents=True)
     (empty_cache / "mnist.npz").write_bytes(b"truncated")
     with pytest.raises(downloads.MissingFilesError, match="damaged"):
         downloads.require("mnist")
+
+
+@pytest.mark.needs_datasets
+def test_a_damaged_mnist_file_is_downloaded_again(empty_cache, monkeypatch):
+    empty_cache.mkdir(parents=True)
+    (empty_cache / "mnist.npz").write_bytes(b"truncated")
     payload = (SHARED / "mnist.npz").read_bytes()
     monkeypatch.setattr(urllib.request, "urlopen",
                         lambda url, timeout=None: FakeResponse(payload))
@@ -208,6 +214,7 @@ def test_a_damaged_mnist_file_is_reported_and_downloaded_again(empty_cache, monk
 
 # ----- importing local copies -----------------------------------------------------------------
 
+@pytest.mark.needs_datasets
 def test_import_files_copies_into_place_recognising_renamed_files(empty_cache, tmp_path):
     chosen = []
     for i, path in enumerate(sorted((SHARED / "fashion-mnist").glob("*.gz"))):
@@ -229,7 +236,8 @@ def test_import_rejects_a_wrong_file_and_copies_nothing(empty_cache, tmp_path):
     wrong.write_bytes(b"PK not the real archive")
     with pytest.raises(downloads.FileImportError, match="mnist.npz"):
         downloads.import_files("mnist", [wrong])
-    good = SHARED / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz"
+    good = idx_labels_gz(tmp_path / "t10k-labels-idx1-ubyte.gz", 10_000)
+    assert downloads.identify("fashion-mnist", good) is not None  # good alone would import
     with pytest.raises(downloads.FileImportError):
         downloads.import_files("fashion-mnist", [good, wrong])
     assert leftovers(empty_cache) == []
@@ -246,6 +254,7 @@ def mnist_run():
 
 
 @pytest.mark.slow
+@pytest.mark.needs_datasets
 def test_seed_001_mlp_learns_mnist_in_three_epochs(mnist_run):
     trainer, items = mnist_run
     assert isinstance(trainer, ImageTrainer) and isinstance(trainer, Trainer)
@@ -268,6 +277,7 @@ def test_seed_001_mlp_learns_mnist_in_three_epochs(mnist_run):
 
 
 @pytest.mark.slow
+@pytest.mark.needs_datasets
 def test_raw_pixels_saturate_the_softmax_normalised_ones_do_not(mnist_run):
     """Seed 001's bug: a model trained on x / 255 fed raw 0-255 pixels answers one-hot."""
     trainer, _ = mnist_run
@@ -279,6 +289,7 @@ def test_raw_pixels_saturate_the_softmax_normalised_ones_do_not(mnist_run):
     assert certain < 0.5
 
 
+@pytest.mark.needs_datasets
 def test_stop_mid_epoch_keeps_the_epoch_and_undoes_the_partial_one():
     experiment = seed_001(train_size=2000, test_size=200, batch_size=32, epochs=1)
     whole = ImageTrainer(experiment)
@@ -303,6 +314,7 @@ def test_stop_mid_epoch_keeps_the_epoch_and_undoes_the_partial_one():
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
+@pytest.mark.needs_datasets
 def test_reset_with_a_paused_run_replays_a_fresh_run_exactly():
     experiment = seed_001(train_size=1000, test_size=100, batch_size=16, epochs=2)
     fresh = [r for r in ImageTrainer(experiment).run() if isinstance(r, Report)]
@@ -319,6 +331,7 @@ def test_reset_with_a_paused_run_replays_a_fresh_run_exactly():
         np.testing.assert_allclose(a.val_loss, b.val_loss, rtol=1e-6)
 
 
+@pytest.mark.needs_datasets
 def test_non_finite_loss_stops_as_diverged():
     experiment = seed_001(train_size=1000, test_size=100, optimizer="sgd", learning_rate=1e6,
                           normalize=False, epochs=5)

@@ -23,7 +23,13 @@ def qt_messages():
 
 @pytest.fixture
 def window(qtbot):
-    """The main window, TensorFlow loaded and the untrained XOR model shown; closed after."""
+    """The main window, TensorFlow loaded and the untrained XOR model shown; closed after.
+
+    It never downloads by itself: without the offline copies (a fresh clone), picking MNIST
+    shows the missing files instead of reaching for the network (tests/network.py would fail
+    the test). tests/ui/test_data_files.py drives the download with a fake server.
+    """
     window = open_window(qtbot)
+    window.data_files.auto_download = False
     yield window
     window.close()

@@ -19,12 +19,9 @@ from tests.ui.gui import open_window
 
 SHARED = downloads.datasets_dir()  # the session's offline copies (tests/conftest.py)
 
-pytestmark = pytest.mark.skipif(bool(downloads.missing_files("mnist")),
-                                reason="no offline MNIST copy")
-
 
 class SlowResponse(io.BytesIO):
-    """A server that sends the real file slowly, so a test can cancel half-way."""
+    """A server that sends a file slowly, so a test can cancel half-way."""
 
     def __init__(self, data: bytes, delay: float = 0.0):
         super().__init__(data)
@@ -68,7 +65,7 @@ def test_a_failed_download_names_the_files_and_folder_and_leaves_nothing(
 
 def test_download_shows_bytes_and_cancel_removes_the_partial_file(
         qtbot, dialog, empty_cache, monkeypatch):
-    payload = (SHARED / "mnist.npz").read_bytes()
+    payload = bytes(downloads.FILES["mnist"][0].size)  # cancelled before it is checked
     response = SlowResponse(payload, delay=0.02)
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: response)
     dialog.show_missing("mnist")
@@ -82,6 +79,7 @@ def test_download_shows_bytes_and_cancel_removes_the_partial_file(
     assert leftovers(empty_cache) == []
 
 
+@pytest.mark.needs_datasets
 def test_a_finished_download_puts_the_file_in_place(qtbot, dialog, empty_cache, monkeypatch):
     payload = (SHARED / "mnist.npz").read_bytes()
     monkeypatch.setattr(urllib.request, "urlopen",
@@ -93,6 +91,7 @@ def test_a_finished_download_puts_the_file_in_place(qtbot, dialog, empty_cache, 
     assert leftovers(empty_cache) == ["mnist.npz"]
 
 
+@pytest.mark.needs_datasets
 def test_import_files_copies_local_files_and_rejects_wrong_ones(
         qtbot, dialog, empty_cache, monkeypatch, tmp_path):
     dialog.auto_download = False
@@ -113,6 +112,7 @@ def test_import_files_copies_local_files_and_rejects_wrong_ones(
     assert downloads.missing_files("fashion-mnist") == []
 
 
+@pytest.mark.needs_datasets
 def test_the_window_offers_the_files_and_builds_once_they_are_imported(
         qtbot, empty_cache, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", refuse)

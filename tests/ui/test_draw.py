@@ -8,7 +8,6 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from playground.core.data import downloads
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.forward import forward
 from playground.ui.views.draw import CANVAS, DrawingCanvas
@@ -53,7 +52,7 @@ def test_mouse_drawing_gives_a_28_by_28_image_in_0_1(qtbot):
     assert canvas.is_empty
 
 
-@pytest.mark.skipif(bool(downloads.missing_files("mnist")), reason="no offline MNIST copy")
+@pytest.mark.needs_datasets
 def test_probabilities_follow_the_drawing(qtbot):
     experiment = Experiment(dataset="mnist", layers=(Layer(64, "relu"),),
                             loss="sparse-categorical", optimizer="adam", learning_rate=0.001,

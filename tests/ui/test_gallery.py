@@ -6,16 +6,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from playground.core.data import downloads
 from playground.core.inspection import predictions as image_eval
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.forward import forward
 from playground.ui.views.gallery import PRESETS
 from tests.ui.gui import open_window, train
-
-pytestmark = pytest.mark.skipif(bool(downloads.missing_files("mnist")),
-                                reason="no offline MNIST copy")
-
 
 def small_mnist(**changes) -> Experiment:
     """A few seconds of training: 1,000 training and 500 test images, one hidden layer of 32."""
@@ -43,6 +38,7 @@ def click_image(qtbot, view, position: int) -> int:
     return view.grid.cells[position].index
 
 
+@pytest.mark.needs_datasets
 def test_the_panel_shows_what_model_predict_returns_for_the_clicked_image(qtbot):
     window, view = trained_view(qtbot, small_mnist())
     assert view.stack.currentWidget() is view.split
@@ -78,6 +74,7 @@ def test_the_panel_shows_what_model_predict_returns_for_the_clicked_image(qtbot)
     window.close()
 
 
+@pytest.mark.needs_datasets
 def test_filters_confusion_cells_sorting_and_pages(qtbot):
     window, view = trained_view(qtbot, small_mnist(epochs=1))
     p = view.predictions
@@ -115,6 +112,7 @@ def test_filters_confusion_cells_sorting_and_pages(qtbot):
     window.close()
 
 
+@pytest.mark.needs_datasets
 def test_raw_pixels_saturate_the_softmax_and_the_view_says_so(qtbot):
     window, view = trained_view(qtbot, small_mnist(normalize=False, epochs=1))
     assert view.predictions.saturated
@@ -133,6 +131,7 @@ def test_raw_pixels_saturate_the_softmax_and_the_view_says_so(qtbot):
     window.close()
 
 
+@pytest.mark.needs_datasets
 def test_forgetting_to_divide_by_255_reproduces_seed_001(qtbot):
     """A model trained on pixels / 255, fed raw pixels: one-hot rows, as seed 001 saw."""
     window, view = trained_view(qtbot, small_mnist())
@@ -151,6 +150,7 @@ def test_forgetting_to_divide_by_255_reproduces_seed_001(qtbot):
     window.close()
 
 
+@pytest.mark.needs_datasets
 def test_presets_fill_the_form(qtbot, window):
     view = window.views["ImagesView"]
     view.preset_buttons["TensorFlow tutorial"].click()
