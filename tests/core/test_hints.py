@@ -34,9 +34,10 @@ def report(epochs, loss, accuracy=None, val_loss=None, val_accuracy=None, output
         outputs = np.repeat(np.asarray(outputs)[None], n, axis=0)
     if weights is None:
         weights = (np.ones((2, 1)), np.zeros(1))
-    return Report(epochs=epochs, loss=loss, accuracy=accuracy, val_loss=val_loss,
-                  val_accuracy=val_accuracy, outputs=outputs, weights=tuple(weights),
-                  epochs_per_second=0.0, status=status)
+    return Report(epochs=epochs, loss=loss, metrics={"accuracy": accuracy}, val_loss=val_loss,
+                  val_metrics=None if val_loss is None else {"accuracy": val_accuracy},
+                  outputs=outputs, weights=tuple(weights), epochs_per_second=0.0,
+                  status=status)
 
 
 def history_of(loss, accuracy=None, val_loss=None, val_accuracy=None, outputs=None,
@@ -387,3 +388,28 @@ def test_describe_changes_names_each_field():
     assert hints.describe_changes(before, after) == (
         "hidden layers none → 4 tanh; learning rate 0.1 → 0.5; epochs 200 → 500")
     assert hints.describe_changes(before, before) == ""
+
+
+def test_a_regression_run_gets_no_classification_hints():
+    sine = Experiment(dataset="sine", loss="mse", layers=(), validation_split=0.2, epochs=150,
+                      batch_size=32)
+    data = datasets.load(sine)
+    history = RunHistory()
+    for start in (0, 1):
+        epochs = np.arange(start, start + 100 if start else 1)
+        values = {name: np.full(len(epochs), 0.4) for name in ("mse", "mae", "r2")}
+        history.append(Report(epochs=epochs, loss=np.linspace(0.5, 0.3, len(epochs)),
+                              metrics=values, val_loss=None, val_metrics=None,
+                              outputs=np.zeros((len(epochs), 4, 1)),
+                              weights=(np.full((1, 1), 1.0 + start), np.zeros(1)),
+                              epochs_per_second=0.0, status="finished"))
+    assert hints.linearly_separable_data(data) is None  # a regression has no classes to split
+    assert hints_for(sine, history, data) == []
+
+
+def test_the_held_out_name_is_what_the_run_reports():
+    class Reported:
+        held_out = "validation"
+
+    assert hints.held_out_name(FASHION_QUICK, Reported()) == "validation"
+    assert hints.held_out_name(FASHION_QUICK) == "test"  # the image trainer's old rule

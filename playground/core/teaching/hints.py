@@ -137,7 +137,7 @@ def check_no_hidden_layer(experiment: Experiment, history: RunHistory,
         return None
     if linearly_separable_data(dataset) is not False:
         return None
-    if len(history) and history.last("accuracy") >= 1.0:
+    if len(history) and _last_accuracy(history) >= 1.0:
         return None
     changes = {"layers": (FIX_HIDDEN,), "epochs": max(experiment.epochs, FIX_HIDDEN_MIN_EPOCHS)}
     if experiment.optimizer == "sgd" and experiment.learning_rate < FIX_HIDDEN_SGD_RATE:
@@ -161,7 +161,7 @@ def check_tiny_learning_rate(experiment: Experiment, history: RunHistory,
     if history.last_epoch < TINY_MIN_EPOCHS or len(history) < 2:
         return None
     loss = history.metric("loss")
-    if not np.isfinite(loss).all() or history.last("accuracy") >= 1.0:
+    if not np.isfinite(loss).all() or _last_accuracy(history) >= 1.0:
         return None
     loss_change = abs(loss[-1] - loss[0]) / max(abs(loss[0]), 1e-12)
     first = history.weights_at(0)
@@ -265,7 +265,7 @@ def check_overfitting(experiment: Experiment, history: RunHistory, dataset=None)
     if not loss[-1] < loss[best]:
         return None
     best_epoch = max(int(history.epochs[best]), 1)
-    held = held_out_name(experiment)
+    held = held_out_name(experiment, history)
     layers = tuple(layer if layer.dropout else Layer(layer.units, layer.activation, FIX_DROPOUT)
                    for layer in experiment.layers)
     fix = experiment.replace(epochs=best_epoch, layers=layers)
@@ -283,7 +283,8 @@ def check_overfitting(experiment: Experiment, history: RunHistory, dataset=None)
 
 def check_raw_pixels(experiment: Experiment, history: RunHistory, dataset=None) -> Hint | None:
     """Images fed as raw 0–255 values: huge inputs saturate the softmax into one-hot rows."""
-    if experiment.normalize or _kind(experiment) != "images":
+    spec = datasets.find(experiment.dataset)
+    if experiment.normalize or spec is None or not spec.images:
         return None
     outputs = history.latest_outputs
     seen = ""
@@ -397,13 +398,12 @@ _separable_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def linearly_separable_data(dataset) -> bool | None:
     """`linearly_separable` over a `Dataset`'s training and validation rows (cached per
-    dataset object; images are never checked)."""
+    dataset object; images and regression targets are never checked)."""
     try:
         return _separable_cache[dataset]
     except (KeyError, TypeError):
         pass
-    kind = datasets.get(dataset.key).kind if dataset.key in datasets.names() else ""
-    if kind == "images":
+    if dataset.is_images or dataset.n_classes < 2:
         answer = None
     else:
         x = np.concatenate([dataset.x_train, dataset.x_val])
@@ -420,9 +420,16 @@ def linearly_separable_data(dataset) -> bool | None:
 # Helpers
 
 
-def held_out_name(experiment: Experiment) -> str:
-    """What the validation curve measures: image runs with no split use the test images."""
-    if _kind(experiment) == "images" and experiment.validation_split == 0:
+def held_out_name(experiment: Experiment, history: RunHistory | None = None) -> str:
+    """What the held-out curve measures, as the trainer's reports say ("validation" or "test").
+
+    SHIM until every history carries `held_out`: image runs with no split used the test images.
+    """
+    said = getattr(history, "held_out", "") if history is not None else ""
+    if said:
+        return said
+    spec = datasets.find(experiment.dataset)
+    if spec is not None and spec.images and experiment.validation_split == 0:
         return "test"
     return "validation"
 
@@ -463,11 +470,12 @@ def _round_rate(rate: float) -> float:
     return float(f"{rate:.2g}") if rate > 0 and math.isfinite(rate) else rate
 
 
-def _kind(experiment: Experiment) -> str:
+def _last_accuracy(history: RunHistory) -> float:
+    """The latest training accuracy; NaN where the task has none (regression)."""
     try:
-        return datasets.get(experiment.dataset).kind
+        return history.last("accuracy")
     except KeyError:
-        return ""
+        return math.nan
 
 
 def _data_name(experiment: Experiment) -> str:
