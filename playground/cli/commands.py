@@ -226,7 +226,7 @@ def train(experiment: Experiment, args) -> int:
     """
     from playground.cli import summary as run_summary
     from playground.core.training.history import RunHistory
-    from playground.core.training.image_trainer import BatchProgress, make_trainer
+    from playground.core.training.trainer import BatchProgress, make_trainer
     from playground.core.data.downloads import MissingFilesError
 
     try:

@@ -236,11 +236,9 @@ class TrainingWorker(QObject):
 
     # ----- internals -----
     def _make_trainer(self, experiment: Experiment):
-        try:
-            from playground.core.training.image_trainer import make_trainer
-        except ImportError:  # image support not present: every dataset is small
-            from playground.core.training.trainer import Trainer as make_trainer
-        return make_trainer(experiment)
+        from playground.core.training.trainer import Trainer
+
+        return Trainer(experiment)
 
     def _run(self, epochs: int, end: str) -> None:
         self._stop.clear()

@@ -111,7 +111,7 @@ def small_mnist(normalize: bool) -> Experiment:
 
 @pytest.mark.needs_datasets
 def test_normalisation_off_saturates_the_softmax_on_spreads_it():
-    from playground.core.training.image_trainer import make_trainer
+    from playground.core.training.trainer import make_trainer
 
     shares = {}
     for normalize in (False, True):

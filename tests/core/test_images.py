@@ -22,8 +22,8 @@ from playground.core.data import downloads, images
 from playground.core.data import registry as datasets
 from playground.core.experiment import Experiment, Layer
 from playground.core.training.history import RunHistory
-from playground.core.training.image_trainer import BatchProgress, ImageTrainer, make_trainer
-from playground.core.training.trainer import Report, Trainer
+from playground.core.training.schedules import BATCHES, EPOCHS
+from playground.core.training.trainer import BatchProgress, Report, Trainer
 from tests.files import leftovers
 
 SHARED = downloads.datasets_dir()
@@ -248,7 +248,7 @@ def test_import_rejects_a_wrong_file_and_copies_nothing(empty_cache, tmp_path):
 @pytest.fixture(scope="module")
 def mnist_run():
     """Seed 001's MLP, 3 epochs on the first 5,000 training images, all 10,000 test images."""
-    trainer = make_trainer(seed_001(train_size=5000))
+    trainer = Trainer(seed_001(train_size=5000))
     items = list(trainer.run())
     return trainer, items
 
@@ -257,12 +257,13 @@ def mnist_run():
 @pytest.mark.needs_datasets
 def test_seed_001_mlp_learns_mnist_in_three_epochs(mnist_run):
     trainer, items = mnist_run
-    assert isinstance(trainer, ImageTrainer) and isinstance(trainer, Trainer)
+    assert trainer.schedule == BATCHES  # 5,000 images x 670,000 parameters: a costly epoch
     reports = [item for item in items if isinstance(item, Report)]
     assert [r.last_epoch for r in reports] == [0, 1, 2, 3] and trainer.epoch == 3
     assert [r.status for r in reports] == ["running"] * 3 + ["finished"]
     assert reports[-1].val_accuracy[-1] >= 0.90  # measured on the test images (no split)
-    assert trainer.val_source == "test"
+    assert trainer.held_out == "test" == reports[-1].held_out
+    assert reports[-1].epoch_metrics == "running mean"
     assert reports[-1].accuracy[-1] > reports[1].accuracy[-1]
     assert reports[-1].outputs.shape == (1, 64, 10)
     np.testing.assert_allclose(reports[-1].outputs[0], trainer.predict(trainer.probe_x),
@@ -292,10 +293,10 @@ def test_raw_pixels_saturate_the_softmax_normalised_ones_do_not(mnist_run):
 @pytest.mark.needs_datasets
 def test_stop_mid_epoch_keeps_the_epoch_and_undoes_the_partial_one():
     experiment = seed_001(train_size=2000, test_size=200, batch_size=32, epochs=1)
-    whole = ImageTrainer(experiment)
+    whole = Trainer(experiment)
     reports = [r for r in whole.run() if isinstance(r, Report)]
 
-    stopped = ImageTrainer(experiment)
+    stopped = Trainer(experiment)
     stream = stopped.run()
     epoch_zero = next(stream)
     assert isinstance(epoch_zero, Report) and epoch_zero.last_epoch == 0
@@ -317,8 +318,8 @@ def test_stop_mid_epoch_keeps_the_epoch_and_undoes_the_partial_one():
 @pytest.mark.needs_datasets
 def test_reset_with_a_paused_run_replays_a_fresh_run_exactly():
     experiment = seed_001(train_size=1000, test_size=100, batch_size=16, epochs=2)
-    fresh = [r for r in ImageTrainer(experiment).run() if isinstance(r, Report)]
-    trainer = ImageTrainer(experiment)
+    fresh = [r for r in Trainer(experiment).run() if isinstance(r, Report)]
+    trainer = Trainer(experiment)
     list(trainer.run(1))
     stream = trainer.run(target_seconds=0)  # one batch a chunk: progress after every batch
     assert isinstance(next(stream), BatchProgress)  # paused inside epoch 2
@@ -335,12 +336,15 @@ def test_reset_with_a_paused_run_replays_a_fresh_run_exactly():
 def test_non_finite_loss_stops_as_diverged():
     experiment = seed_001(train_size=1000, test_size=100, optimizer="sgd", learning_rate=1e6,
                           normalize=False, epochs=5)
-    trainer = ImageTrainer(experiment)
+    trainer = Trainer(experiment)
     reports = [r for r in trainer.run() if isinstance(r, Report)]
     assert reports[-1].status == "diverged" and reports[-1].last_epoch < 5
     assert "not a finite number" in reports[-1].message
 
 
-def test_make_trainer_uses_the_plain_trainer_for_small_tables():
-    trainer = make_trainer(Experiment(epochs=3))
-    assert type(trainer) is Trainer
+def test_small_tables_get_the_epoch_schedule_with_nothing_held_out():
+    trainer = Trainer(Experiment(epochs=3))
+    assert trainer.schedule == EPOCHS
+    reports = list(trainer.run())
+    assert {r.held_out for r in reports} == {""}  # XOR has no test set: never "test"
+    assert {r.epoch_metrics for r in reports} == {"full pass"}

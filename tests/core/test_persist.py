@@ -98,7 +98,7 @@ def test_restored_trainer_continues_from_the_saved_epoch(saved_file, xor_run):
 
 
 def test_image_run_round_trips(tmp_path, offline_datasets):
-    from playground.core.training.image_trainer import make_trainer
+    from playground.core.training.trainer import make_trainer
 
     experiment = Experiment(dataset="mnist", layers=(Layer(32, "relu", 0.2),),
                             loss="categorical", optimizer="rmsprop", learning_rate=0.001,

@@ -215,8 +215,10 @@ def test_divergence_stops_the_run_with_a_hint():
     reports = list(stream)
     last = reports[-1]
     assert last.status == "diverged"
-    assert not np.isfinite(last.loss[-1])
-    assert np.all(np.isfinite(stacked(reports, "loss")[:-1]))
+    losses = stacked(reports, "loss")
+    limit = 1000 * max(losses[0], 1.0)  # not finite, or 1,000 times the untrained model's
+    assert not np.isfinite(losses[-1]) or losses[-1] > limit
+    assert np.all(np.isfinite(losses[:-1]) & (losses[:-1] <= limit))
     assert "learning rate" in last.message
     assert last.last_epoch < 500 and trainer.epoch == last.last_epoch
     assert all(r.status == "running" for r in reports[:-1])
@@ -321,3 +323,136 @@ def test_reports_do_not_change_as_training_goes_on():
     assert np.array_equal(first.outputs, kept[0])
     for now, then in zip(first.weights, kept[1]):
         assert np.array_equal(now, then)
+
+
+def test_a_finite_loss_that_grows_a_thousandfold_is_divergence():
+    """Issue 12 (15): XOR with learning rate 1e6 kept a finite loss of ~1e5 for all epochs."""
+    trainer = Trainer(Experiment(learning_rate=1e6, epochs=500))
+    reports = list(trainer.run())
+    last = reports[-1]
+    assert last.status == "diverged" and last.last_epoch < 500
+    assert np.isfinite(last.loss[-1]) and last.loss[-1] > 1000 * reports[0].loss[0]
+    assert "grew from 0.7" in last.message and "learning rate" in last.message
+
+
+# ----- what reports say about themselves ------------------------------------------------------
+
+def test_xor_reports_accuracy_and_holds_nothing_out(xor_run):
+    _, reports = xor_run
+    assert all(tuple(r.metrics) == ("accuracy",) and r.val_metrics is None for r in reports)
+    assert {r.held_out for r in reports} == {""}  # XOR has no test set: never "test"
+    assert {r.epoch_metrics for r in reports} == {"full pass"}
+
+
+def test_a_validation_split_is_what_is_held_out():
+    experiment = Experiment(dataset="sum-threshold", samples=100, validation_split=0.2,
+                            layers=(), batch_size=10, epochs=2)
+    reports = list(Trainer(experiment).run())
+    assert {r.held_out for r in reports} == {"validation"}
+    assert all(tuple(r.val_metrics) == ("accuracy",) for r in reports)
+
+
+def regression_trainer(epochs: int = 60) -> Trainer:
+    """The noisy sine (1-D regression), one hidden layer, linear output, MSE."""
+    experiment = Experiment(dataset="sine", loss="mse", output_activation="linear",
+                            layers=(Layer(16, "tanh"),), optimizer="adam", learning_rate=0.02,
+                            batch_size=16, validation_split=0.2, epochs=epochs)
+    return Trainer(experiment)
+
+
+def test_regression_reports_mse_mae_and_r2_as_numpy_measures_them():
+    from playground.core.inspection.metrics import regression_scores
+
+    trainer = regression_trainer()
+    reports = list(trainer.run())
+    last = reports[-1]
+    assert tuple(last.metrics) == ("mse", "mae", "r2") and last.accuracy is None
+    data = trainer.dataset
+    for rows, labels, measured in ((data.x_train, data.labels_train, last.metrics),
+                                   (data.x_val, data.labels_val, last.val_metrics)):
+        expected = regression_scores(trainer.predict(rows), labels)
+        for name in ("mse", "mae", "r2"):
+            np.testing.assert_allclose(measured[name][-1], expected[name], rtol=1e-4)
+    np.testing.assert_allclose(last.loss[-1], last.metrics["mse"][-1], rtol=1e-5)
+    assert last.metrics["r2"][-1] > 0.9 > reports[0].metrics["r2"][0]  # it learned the line
+    assert trainer.scores(data.x_val, data.labels_val)["r2"] == pytest.approx(
+        last.val_metrics["r2"][-1], rel=1e-4)
+
+
+# ----- the schedule follows the cost of an epoch ----------------------------------------------
+
+def test_a_million_row_table_gets_the_batch_schedule_and_stops_inside_an_epoch():
+    from playground.core.training.reports import BatchProgress
+    from playground.core.training.schedules import BATCHES, EPOCHS
+
+    experiment = Experiment(dataset="sum-threshold", samples=1_000_000, layers=(),
+                            batch_size=32, epochs=1)
+    trainer = Trainer(experiment)
+    assert trainer.schedule == BATCHES
+    assert Trainer(experiment.replace(samples=250)).schedule == EPOCHS
+    stream = trainer.run()
+    untrained = next(stream)
+    progress = next(stream)  # Stop can act here, a few batches into the 31,250
+    assert isinstance(progress, BatchProgress) and 0 < progress.batches_done < 31_250
+    stream.close()
+    assert trainer.epoch == 0  # the part-done epoch is undone
+    for before, now in zip(untrained.weights, trainer.model.get_weights()):
+        np.testing.assert_array_equal(before, now)
+    assert untrained.held_out == "test" and untrained.epoch_metrics == "running mean"
+
+
+def test_the_schedule_is_chosen_by_cost_not_by_dataset():
+    from playground.core.training.schedules import BATCHES, EPOCHS, choose
+
+    assert choose(rows=4, parameters=17, batch_size=1) == EPOCHS  # XOR
+    assert choose(rows=1_000_000, parameters=3, batch_size=32) == BATCHES
+    assert choose(rows=1_000_000, parameters=3, batch_size=1_000_000) == BATCHES
+    assert choose(rows=5000, parameters=669_706, batch_size=128) == BATCHES  # MNIST MLP
+    assert choose(rows=500, parameters=100, batch_size=10) == EPOCHS
+
+
+# ----- same model, new training settings ------------------------------------------------------
+
+def test_changing_the_learning_rate_keeps_the_model_and_trains_on_with_the_new_rate():
+    from playground.core.experiment import needs_new_model
+
+    experiment = Experiment(epochs=20)
+    changed = experiment.replace(learning_rate=0.05, epochs=40)
+    assert not needs_new_model(experiment, changed)
+    trainer, same_rate = Trainer(experiment), Trainer(experiment)
+    list(trainer.run())
+    list(same_rate.run())
+    weights = trainer.model.get_weights()
+    trainer.retarget(changed)
+    for before, now in zip(weights, trainer.model.get_weights()):
+        np.testing.assert_array_equal(before, now)
+    assert float(trainer.model.optimizer.learning_rate) == pytest.approx(0.05)
+    reports = list(trainer.run())
+    assert [int(e) for r in reports for e in r.epochs] == list(range(21, 41))
+    assert reports[-1].status == "finished" and trainer.epoch == 40
+    list(same_rate.run(20))
+    moved = [np.abs(a - b).sum() for a, b in zip(trainer.model.get_weights(), weights)]
+    moved_old = [np.abs(a - b).sum() for a, b in zip(same_rate.model.get_weights(), weights)]
+    assert 0 < sum(moved) < sum(moved_old)  # a tenth of the rate moves the weights less
+
+
+def test_a_new_layer_needs_a_new_model_and_cannot_be_retargeted():
+    from playground.core.experiment import needs_new_model
+
+    experiment = Experiment()
+    wider = experiment.replace(layers=(Layer(8, "tanh"),))
+    assert needs_new_model(experiment, wider) and needs_new_model(None, experiment)
+    for field, value in (("optimizer", "adam"), ("momentum", 0.9), ("batch_size", 2),
+                         ("epochs", 9)):
+        assert not needs_new_model(experiment, experiment.replace(**{field: value}))
+    with pytest.raises(ValueError):
+        Trainer(experiment).retarget(wider)
+
+
+def test_a_new_batch_size_and_optimizer_train_on_from_the_same_epoch():
+    trainer = Trainer(Experiment(epochs=10))
+    list(trainer.run())
+    trainer.retarget(Experiment(epochs=15, batch_size=4, optimizer="adam", learning_rate=0.01))
+    reports = list(trainer.run())
+    assert reports[0].epochs[0] == 11 and reports[-1].last_epoch == 15
+    assert type(trainer.model.optimizer).__name__ == "Adam"

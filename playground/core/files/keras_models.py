@@ -229,7 +229,7 @@ def restore_trainer(saved: SavedRun):
     The trainer is built fresh for the experiment (so Reset goes back to this seed's untrained
     weights, as after any build) and then given the file's weights and optimizer variables.
     """
-    from playground.core.training.image_trainer import make_trainer
+    from playground.core.training.trainer import make_trainer
 
     name = saved.path.name
     with tempfile.TemporaryDirectory(prefix="playground-open-") as folder:
@@ -281,7 +281,7 @@ def open_keras_model(path: str | os.PathLike):
     The trainer's model is the app's own network for that experiment, given the file's weights
     (Flatten and Activation layers fold into it), so every view works as after a build.
     """
-    from playground.core.training.image_trainer import make_trainer
+    from playground.core.training.trainer import make_trainer
 
     model = load_keras_model(path)
     experiment = infer_experiment(model, Path(path).name)

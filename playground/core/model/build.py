@@ -26,6 +26,8 @@ def make_loss(experiment: Experiment):
     classes = {
         "binary_crossentropy": keras.losses.BinaryCrossentropy,
         "mean_squared_error": keras.losses.MeanSquaredError,
+        "mean_absolute_error": keras.losses.MeanAbsoluteError,
+        "huber": keras.losses.Huber,
         "hinge": keras.losses.Hinge,
         "categorical_crossentropy": keras.losses.CategoricalCrossentropy,
         "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,
@@ -56,6 +58,8 @@ def _keras_metrics(experiment: Experiment) -> list:
     # computes its own accuracy, and a saved model carries only metrics that mean something.
     if experiment.encoding == "signed":
         return []
+    if experiment.encoding == "value":  # regression
+        return ["mae"]
     return ["accuracy"]
 
 

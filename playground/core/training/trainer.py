@@ -1,10 +1,15 @@
-"""Training as a stream of small immutable reports.
+"""Training as a stream of small immutable reports: the app's one trainer.
 
-`Trainer.run()` is a generator: it trains a chunk of epochs inside one compiled TensorFlow
-function (the model's own layers, loss and optimizer; shuffled every epoch like `fit`), then
-yields a `Report` for those epochs. Chunks are sized to take about `target_seconds`, so a fast
-network reports ~30 times a second however many epochs that is, and a consumer can pause or
-stop between reports by simply not asking for the next one.
+`Trainer.run()` is a generator. A fresh model first yields an epoch-0 `Report` of the untrained
+network; then the schedule chosen by the estimated cost of an epoch (`schedules.choose`) trains:
+chunks of whole epochs for small data, or chunks of batches with `BatchProgress` between epoch
+reports for large data. A consumer pauses by not asking for the next item and stops by closing
+the generator (a part-done epoch is undone).
+
+Policies are decided here, once, and carried by every report (`held_out`, `epoch_metrics`):
+the held-out numbers measure the validation split when there is one; otherwise, only for the
+batch schedule and only where the data has a test set, the test set every epoch (seed 001's
+`validation_data=(x_test, y_test)`); otherwise nothing is held out (XOR).
 
 Why not `model.fit`: on four samples it spends ~50 ms per epoch building data iterators; the
 compiled loop runs thousands of epochs a second (benchmarks/bench_trainer.py).
@@ -12,273 +17,288 @@ compiled loop runs thousands of epochs a second (benchmarks/bench_trainer.py).
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
+import weakref
 from typing import Iterator
 
 import numpy as np
 
 from playground.core.data import registry as datasets
 from playground.core.data.dataset import Dataset, encode_targets
-from playground.core.experiment import Experiment
+from playground.core.experiment import Experiment, needs_new_model
 from playground.core.model.build import build_model, make_loss, make_optimizer
 from playground.core.model.runtime import load
+from playground.core.training import schedules
+from playground.core.training.measures import Measures, spread
+from playground.core.training.reports import BatchProgress, Report, frozen, frozen_metrics
+
+__all__ = ["BatchProgress", "Report", "Trainer", "make_trainer", "train"]
 
 #: At most this many input rows have their outputs recorded every epoch (the "probe" rows).
 PROBE_LIMIT = 64
-#: Epochs of at most this many batches have their batch loop unrolled in the graph.
-UNROLL_BATCHES = 16
-#: Longest chunk, so Stop and Pause act quickly even when an epoch is very cheap.
-MAX_CHUNK_EPOCHS = 5000
-
-
-@dataclass(frozen=True, eq=False)
-class Report:
-    """What happened in a chunk of epochs. Arrays have one row per epoch of the chunk.
-
-    `epochs` counts completed epochs, so the report for the untrained model has epochs == [0].
-    Loss and accuracy are measured on the whole training set after each epoch (not averaged
-    over the epoch's batches as `fit` prints), so the curves show the model as it is.
-    """
-
-    epochs: np.ndarray
-    loss: np.ndarray
-    accuracy: np.ndarray
-    val_loss: np.ndarray | None
-    val_accuracy: np.ndarray | None
-    #: Outputs for the probe rows after each epoch: shape (epochs, probe rows, output units).
-    outputs: np.ndarray
-    #: The model's weights after the last epoch of the chunk (kernel, bias per Dense layer).
-    weights: tuple[np.ndarray, ...]
-    #: Epochs per second over this chunk (0 for the epoch-0 report).
-    epochs_per_second: float
-    #: "running", or how the run ended: "finished", "diverged".
-    status: str = "running"
-
-    @property
-    def last_epoch(self) -> int:
-        return int(self.epochs[-1])
-
-    @property
-    def message(self) -> str:
-        if self.status == "diverged":
-            return (f"Training stopped at epoch {self.last_epoch}: the loss became "
-                    f"{self.loss[-1]} (not a finite number). Try a smaller learning rate.")
-        return ""
-
-
-def _frozen(array) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
+#: The batch schedule's epoch-0 report measures training loss on at most this many rows (a
+#: forward pass over all 60,000 images would take seconds before anything is on screen).
+EPOCH0_TRAIN_ROWS = 10_000
+#: Rows per forward pass when evaluating or predicting many rows (bounds activation memory).
+EVAL_BATCH = 10_000
 
 
 class Trainer:
-    """Owns one model for one experiment and trains it in compiled chunks of epochs."""
+    """Owns one model for one experiment and trains it on the schedule its cost calls for."""
 
-    def __init__(self, experiment: Experiment, dataset: Dataset | None = None, model=None):
+    def __init__(self, experiment: Experiment, dataset: Dataset | None = None, model=None,
+                 schedule: str | None = None):
+        """`schedule` (schedules.EPOCHS or BATCHES) overrides the choice by cost (tests,
+        benchmarks)."""
+        tf, _ = load()
         self.experiment = experiment.check()
         self.dataset = dataset if dataset is not None else datasets.load(experiment)
         self.model = model if model is not None else build_model(experiment, self.dataset)
         self.epoch = 0
-        self._initial_weights = [w.copy() for w in self.model.get_weights()]
-        # Dropout draws from seed generators whose state is not part of get_weights(); Reset
-        # rewinds them too, so a run after Reset replays the seed's first run exactly.
-        self._seed_states = [(g.state, g.state.numpy().copy()) for g in _seed_generators(self.model)]
+        self._forced_schedule = schedule
+        # Weights *and* dropout seed states, so a run after Reset repeats a fresh run exactly.
+        self._initial_state = [v.numpy() for v in self.model.variables]
+        self.shuffle = tf.random.Generator.from_seed(self.experiment.seed)
+        self._active = None  # weak reference to the run() generator that may be mid-epoch
+        self._zero_reported = False
+        #: The first loss this trainer measured: divergence is judged against it.
+        self.reference_loss: float | None = None
         self._compile()
 
-    # ----- public -----
+    # ----- what it is -----
     @property
     def encoding(self) -> str:
         return self.experiment.encoding
 
     @property
+    def task(self) -> str:
+        return self.dataset.task
+
+    @property
+    def schedule(self) -> str:
+        """schedules.EPOCHS or schedules.BATCHES."""
+        return self._schedule.name
+
+    @property
+    def epoch_metrics(self) -> str:
+        return self._schedule.epoch_metrics
+
+    @property
+    def parameters(self) -> int:
+        return int(sum(np.prod(w.shape) for w in self.model.trainable_weights))
+
+    @property
+    def held_out(self) -> str:
+        """What the held-out numbers measure: "validation", "test" or "" (nothing)."""
+        data = self.dataset
+        if len(data.x_val):
+            return "validation"
+        if self._schedule_kind == schedules.BATCHES and len(data.x_test):
+            return "test"
+        return ""
+
+    @property
+    def val_source(self) -> str:  # the image trainer's name for `held_out`
+        return self.held_out
+
+    @property
     def probe_x(self) -> np.ndarray:
-        """The rows whose outputs are recorded every epoch: training rows, then validation."""
-        rows = np.concatenate([self.dataset.x_train, self.dataset.x_val])
-        return rows[:PROBE_LIMIT]
+        """The rows whose outputs are recorded every epoch: the first test images for images
+        (the gallery shows them), else training rows, then validation rows."""
+        data = self.dataset
+        if data.is_images:
+            return data.x_test[:PROBE_LIMIT]
+        return np.concatenate([data.x_train[:PROBE_LIMIT], data.x_val[:PROBE_LIMIT]]
+                              )[:PROBE_LIMIT]
 
     @property
     def probe_labels(self) -> np.ndarray:
-        labels = np.concatenate([self.dataset.labels_train, self.dataset.labels_val])
-        return labels[:PROBE_LIMIT]
+        data = self.dataset
+        if data.is_images:
+            return data.labels_test[:PROBE_LIMIT]
+        return np.concatenate([data.labels_train[:PROBE_LIMIT], data.labels_val[:PROBE_LIMIT]]
+                              )[:PROBE_LIMIT]
 
-    def run(self, epochs: int | None = None, target_seconds: float = 1 / 30) -> Iterator[Report]:
-        """Train `epochs` more epochs (default: up to the experiment's total), reporting chunks.
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-len(self.dataset.x_train) // self.experiment.batch_size)
 
-        A fresh model first yields an epoch-0 report of the untrained network.
+    # ----- commands -----
+    def run(self, epochs: int | None = None, target_seconds: float | None = None
+            ) -> Iterator[Report | BatchProgress]:
+        """Train `epochs` more epochs (default: up to the experiment's total).
+
+        Yields an epoch-0 `Report` for a fresh model (once: not again after a stop), then the
+        schedule's reports (and `BatchProgress` for the batch schedule). To stop, close the
+        generator (or drop it). A new `run()`, `reset()` or `retarget()` first stops a paused
+        run; call them only while no thread is inside `next()` of that run.
         """
-        tf, _ = load()
-        if epochs is None:
-            epochs = max(self.experiment.epochs - self.epoch, 0)
-        if self.epoch == 0:
-            yield self.report_now()
-        remaining = epochs
-        chunk = 1  # the first call traces the function; time it on one epoch
-        while remaining > 0:
-            n = min(chunk, remaining)
-            started = time.perf_counter()
-            result = self._train_epochs(tf.constant(n, tf.int32))
-            seconds = time.perf_counter() - started
-            report = self._report(n, result, seconds)
-            remaining -= len(report.epochs)
-            if report.status == "running" and remaining == 0:
-                report = _with_status(report, "finished")
-            yield report
-            if report.status == "diverged":
-                return
-            per_epoch = seconds / n
-            chunk = int(min(MAX_CHUNK_EPOCHS, max(1, target_seconds / max(per_epoch, 1e-7))))
+        self._stop_active()
+        generator = self._run(epochs, target_seconds)
+        self._active = weakref.ref(generator)
+        return generator
 
     def reset(self) -> None:
-        """Back to the untrained weights of this seed, with a fresh optimizer and shuffle."""
-        self.model.set_weights(self._initial_weights)
-        for variable, value in self._seed_states:
+        """Back to the untrained model of this seed (weights and dropout seeds), with a fresh
+        optimizer and shuffle: the next run repeats a fresh trainer's run exactly."""
+        self._stop_active()
+        for variable, value in zip(self.model.variables, self._initial_state):
             variable.assign(value)
+        for variable, value in zip(self.optimizer.variables, self._initial_optimizer):
+            variable.assign(value)
+        self.shuffle.reset_from_seed(self.experiment.seed)
         self.epoch = 0
-        self._compile()
+        self._zero_reported = False
+        self.reference_loss = None
+
+    def retarget(self, experiment: Experiment) -> None:
+        """Train on with `experiment`'s optimizer, learning rate, momentum, batch size and
+        epochs: the weights, the epoch count and the shuffle carry on; the optimizer starts
+        afresh (as a new `compile` in Keras does). Raises ValueError when `experiment` needs a
+        new model (`needs_new_model`)."""
+        experiment = experiment.check()
+        if needs_new_model(self.experiment, experiment):
+            raise ValueError("this experiment needs a new model, not a retarget")
+        self._stop_active()
+        old, self.experiment = self.experiment, experiment
+        if experiment.replace(epochs=old.epochs) != old:  # more than the epoch count changed
+            self._compile()
 
     def predict(self, x) -> np.ndarray:
-        """Outputs for rows `x`, calling the model directly (no `predict` overhead)."""
+        """Outputs for rows `x`, calling the model directly, `EVAL_BATCH` rows at a time."""
         tf, _ = load()
-        return self.model(tf.constant(np.asarray(x, np.float32)), training=False).numpy()
+        x = np.asarray(x, np.float32)
+        parts = [self.model(tf.constant(x[i:i + EVAL_BATCH]), training=False).numpy()
+                 for i in range(0, len(x), EVAL_BATCH)]
+        if not parts:
+            return np.zeros((0, self.dataset.output_units), np.float32)
+        return np.concatenate(parts)
+
+    def scores(self, x, labels) -> dict[str, float]:
+        """{"loss": ..., and each of the task's metrics} on rows `x` (NaN for no rows)."""
+        tf, _ = load()
+        names = ("loss",) + self.measures.names
+        if len(x) == 0:
+            return {name: math.nan for name in names}
+        x = np.asarray(x, np.float32)
+        y = self.targets(labels)
+        losses, weights, sums = [], [], 0.0
+        for i in range(0, len(x), EVAL_BATCH):
+            loss, part = self._measure(tf.constant(x[i:i + EVAL_BATCH]),
+                                       tf.constant(y[i:i + EVAL_BATCH]))
+            losses.append(float(loss))
+            weights.append(len(x[i:i + EVAL_BATCH]))
+            sums = sums + part.numpy().astype(np.float64)
+        result = {"loss": losses[0] if len(losses) == 1 else
+                  float(np.dot(losses, weights) / len(x))}
+        finished = self.measures.finish(sums, len(x), spread(labels, self.task))
+        result.update({name: float(value) for name, value in finished.items()})
+        return result
 
     def evaluate(self, x, labels) -> tuple[float, float]:
-        """(loss, accuracy) on rows `x` with class labels `labels`."""
-        tf, _ = load()
-        if len(x) == 0:
-            return math.nan, math.nan
-        y = encode_targets(labels, self.encoding, self.dataset.n_classes)
-        loss, acc = self._measure(tf.constant(np.asarray(x, np.float32)), tf.constant(y))
-        return float(loss), float(acc)
+        """(loss, accuracy) on rows `x` (accuracy NaN for regression): see `scores`."""
+        result = self.scores(x, labels)
+        return result["loss"], result.get("accuracy", math.nan)
 
-    # ----- compiled pieces -----
+    def report_now(self) -> Report:
+        """The model as it is now, labelled with the current epoch (epoch 0 for a fresh model;
+        after hand-set weights, the epoch training had reached). The batch schedule measures
+        training numbers on the first EPOCH0_TRAIN_ROWS rows."""
+        data = self.dataset
+        rows = slice(0, EPOCH0_TRAIN_ROWS if self.schedule == schedules.BATCHES else None)
+        train = self.scores(data.x_train[rows], data.labels_train[rows])
+        self.note_reference(train["loss"])
+        held = self.held_out_scores()
+        return self.make_report(
+            [self.epoch], [train.pop("loss")], {k: [v] for k, v in train.items()},
+            [held[0]] if held else None, {k: [v] for k, v in held[1].items()} if held else None,
+            self.predict(self.probe_x)[None], self.model.get_weights(), 0.0, "running")
+
+    # ----- for the schedules -----
+    def targets(self, labels) -> np.ndarray:
+        return encode_targets(labels, self.encoding, self.dataset.n_classes)
+
+    def held_out_rows(self) -> tuple[np.ndarray, np.ndarray] | None:
+        data, held = self.dataset, self.held_out
+        if held == "validation":
+            return data.x_val, data.labels_val
+        if held == "test":
+            return data.x_test, data.labels_test
+        return None
+
+    def held_out_scores(self) -> tuple[float, dict[str, float]] | None:
+        rows = self.held_out_rows()
+        if rows is None:
+            return None
+        result = self.scores(*rows)
+        return result.pop("loss"), result
+
+    def note_reference(self, loss: float) -> None:
+        if self.reference_loss is None and math.isfinite(loss):
+            self.reference_loss = float(loss)
+
+    def make_report(self, epochs, loss, metrics, val_loss, val_metrics, outputs, weights,
+                    speed: float, status: str, reason: str = "") -> Report:
+        return Report(
+            epochs=frozen(np.asarray(epochs, np.int64)), loss=frozen(loss),
+            metrics=frozen_metrics(metrics),
+            val_loss=frozen(val_loss) if val_loss is not None else None,
+            val_metrics=frozen_metrics(val_metrics), outputs=frozen(outputs),
+            weights=tuple(frozen(w) for w in weights), epochs_per_second=speed, status=status,
+            held_out=self.held_out, epoch_metrics=self.epoch_metrics, reason=reason)
+
+    # ----- internals -----
+    def _schedule_name(self) -> str:
+        if self._forced_schedule:
+            return self._forced_schedule
+        return schedules.choose(len(self.dataset.x_train), self.parameters,
+                                self.experiment.batch_size)
+
     def _compile(self) -> None:
-        tf, keras = load()
-        exp, data = self.experiment, self.dataset
-        model = self.model
-        encoding = self.encoding
-        threshold = exp.default_threshold
-        loss_fn = make_loss(exp)
-        # A fresh optimizer each time so Reset also forgets momentum and Adam's moments.
-        optimizer = make_optimizer(exp)
-        model.optimizer = optimizer
-        optimizer.build(model.trainable_variables)
-        shuffle = tf.random.Generator.from_seed(exp.seed)
-
-        x = tf.constant(data.x_train)
-        y = tf.constant(encode_targets(data.labels_train, encoding, data.n_classes))
-        has_val = len(data.x_val) > 0
-        x_val = tf.constant(data.x_val)
-        y_val = tf.constant(encode_targets(data.labels_val, encoding, data.n_classes))
-        probe = tf.constant(self.probe_x)
-        rows = int(x.shape[0])
-        batch = int(exp.batch_size)
-        batches = -(-rows // batch)
-        variables = model.trainable_variables
-
-        def accuracy(targets, outputs):
-            if encoding in ("onehot", "sparse"):
-                predicted = tf.argmax(outputs, axis=-1, output_type=tf.int32)
-                truth = (tf.argmax(targets, axis=-1, output_type=tf.int32)
-                         if encoding == "onehot" else tf.cast(tf.reshape(targets, [-1]), tf.int32))
-            else:
-                predicted = outputs[:, 0] > threshold
-                truth = targets[:, 0] > (0.0 if encoding == "signed" else 0.5)
-            return tf.reduce_mean(tf.cast(tf.equal(predicted, truth), tf.float32))
+        tf, _ = load()
+        exp, model = self.experiment, self.model
+        self.loss_fn = make_loss(exp)
+        self.optimizer = make_optimizer(exp)
+        model.optimizer = self.optimizer
+        self.optimizer.build(model.trainable_variables)
+        self._initial_optimizer = [v.numpy() for v in self.optimizer.variables]
+        self.measures = Measures(self.task, self.encoding, exp.default_threshold)
+        self._schedule_kind = self._schedule_name()
+        held = self.held_out_rows()
+        self.spreads = {"train": spread(self.dataset.labels_train, self.task),
+                        "val": spread(held[1], self.task) if held else math.nan}
+        loss_fn, measures = self.loss_fn, self.measures
 
         def measure(xs, ys):
             outputs = model(xs, training=False)
-            return loss_fn(ys, outputs), accuracy(ys, outputs)
+            return tf.cast(loss_fn(ys, outputs), tf.float32), measures.sums(tf, ys, outputs)
 
-        nan = tf.constant(np.nan, tf.float32)
-
-        # A few batches an epoch are unrolled into the graph (Python range): ~1.6x faster on
-        # XOR than a tf.range loop; many batches stay a graph loop, so tracing stays short.
-        batch_steps = range(batches) if batches <= UNROLL_BATCHES else tf.range(batches)
-
-        def train_epochs(n):
-            # Autograph carries TensorArrays through the loop only as plain local names.
-            losses = tf.TensorArray(tf.float32, size=n)
-            accs = tf.TensorArray(tf.float32, size=n)
-            val_losses = tf.TensorArray(tf.float32, size=n)
-            val_accs = tf.TensorArray(tf.float32, size=n)
-            outputs = tf.TensorArray(tf.float32, size=n)
-            for e in tf.range(n):
-                order = tf.argsort(shuffle.uniform([rows]))
-                for b in batch_steps:
-                    idx = order[b * batch:tf.minimum((b + 1) * batch, rows)]
-                    xb, yb = tf.gather(x, idx), tf.gather(y, idx)
-                    with tf.GradientTape() as tape:
-                        loss = loss_fn(yb, model(xb, training=True))
-                    grads = tape.gradient(loss, variables)
-                    optimizer.apply_gradients(zip(grads, variables))
-                loss, acc = measure(x, y)
-                val_loss, val_acc = measure(x_val, y_val) if has_val else (nan, nan)
-                losses = losses.write(e, tf.cast(loss, tf.float32))
-                accs = accs.write(e, acc)
-                val_losses = val_losses.write(e, tf.cast(val_loss, tf.float32))
-                val_accs = val_accs.write(e, val_acc)
-                outputs = outputs.write(e, tf.cast(model(probe, training=False), tf.float32))
-            # The weights come back with the metrics: one call, no per-variable Python reads.
-            return (losses.stack(), accs.stack(), val_losses.stack(), val_accs.stack(),
-                    outputs.stack(), [tf.identity(w) for w in model.weights])
-
-        # Trace now (~0.5 s of Python) rather than at the first Train, when a window would
-        # be animating: tracing holds the GIL and would stall the GUI thread.
-        self._train_epochs = tf.function(train_epochs).get_concrete_function(
-            tf.TensorSpec([], tf.int32))
         self._measure = tf.function(measure, reduce_retracing=True)
+        batches = self._schedule_kind == schedules.BATCHES
+        kind = schedules.BatchSchedule if batches else schedules.EpochSchedule
+        self._schedule = kind(self)
 
-    # ----- reports -----
-    def report_now(self) -> Report:
-        """The model as it is now, measured and labelled with the current epoch (epoch 0 for a
-        fresh model; after hand-set weights, the epoch training had reached)."""
-        loss, acc = self.evaluate(self.dataset.x_train, self.dataset.labels_train)
-        has_val = len(self.dataset.x_val) > 0
-        val = self.evaluate(self.dataset.x_val, self.dataset.labels_val) if has_val else None
-        return Report(
-            epochs=_frozen([self.epoch]), loss=_frozen([loss]), accuracy=_frozen([acc]),
-            val_loss=_frozen([val[0]]) if val else None,
-            val_accuracy=_frozen([val[1]]) if val else None,
-            outputs=_frozen(self.predict(self.probe_x)[None]),
-            weights=tuple(_frozen(w) for w in self.model.get_weights()),
-            epochs_per_second=0.0)
+    def _stop_active(self) -> None:
+        generator = self._active() if self._active is not None else None
+        self._active = None
+        if generator is not None:
+            generator.close()  # runs its rollback if it stopped mid-epoch
 
-    def _report(self, n: int, result, seconds: float) -> Report:
-        loss, acc, val_loss, val_acc, outputs = (r.numpy() for r in result[:5])
-        weights = tuple(_frozen(w.numpy()) for w in result[5])
-        status = "running"
-        bad = np.flatnonzero(~np.isfinite(loss))
-        if bad.size:  # keep the epochs up to and including the first non-finite loss
-            n = int(bad[0]) + 1
-            loss, acc, val_loss, val_acc, outputs = (a[:n] for a in
-                                                     (loss, acc, val_loss, val_acc, outputs))
-            status = "diverged"
-        epochs = np.arange(self.epoch + 1, self.epoch + n + 1)
-        self.epoch += n
-        has_val = len(self.dataset.x_val) > 0
-        return Report(
-            epochs=_frozen(epochs), loss=_frozen(loss), accuracy=_frozen(acc),
-            val_loss=_frozen(val_loss) if has_val else None,
-            val_accuracy=_frozen(val_acc) if has_val else None,
-            outputs=_frozen(outputs),
-            weights=weights,
-            epochs_per_second=n / seconds if seconds > 0 else 0.0,
-            status=status)
+    def _run(self, epochs: int | None, target_seconds: float | None):
+        if epochs is None:
+            epochs = max(self.experiment.epochs - self.epoch, 0)
+        if self.epoch == 0 and not self._zero_reported:
+            self._zero_reported = True
+            yield self.report_now()
+        if target_seconds is None:
+            target_seconds = self._schedule.default_seconds
+        yield from self._schedule.run(epochs, target_seconds)
 
 
-def _seed_generators(model) -> list:
-    return [layer.seed_generator for layer in model.layers
-            if getattr(layer, "seed_generator", None) is not None]
-
-
-def _with_status(report: Report, status: str) -> Report:
-    from dataclasses import replace
-    return replace(report, status=status)
+#: The trainer for an experiment (a name kept for callers from before the merge).
+make_trainer = Trainer
 
 
 def train(experiment: Experiment, **kwargs) -> tuple[Trainer, list[Report]]:
     """Train an experiment to the end; returns the trainer and every report (for scripts)."""
     trainer = Trainer(experiment)
-    return trainer, list(trainer.run(**kwargs))
+    return trainer, [r for r in trainer.run(**kwargs) if isinstance(r, Report)]
