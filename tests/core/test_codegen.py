@@ -25,8 +25,15 @@ SUM = Experiment(dataset="sum-threshold", layers=(Layer(5, "tanh"),), loss="hing
 MNIST_MLP = Experiment(dataset="mnist", layers=(Layer(512, "relu", 0.2), Layer(512, "relu", 0.2)),
                        loss="categorical", optimizer="rmsprop", learning_rate=0.001, epochs=20,
                        batch_size=128)
+BLOBS = Experiment(dataset="gaussians", classes=4, loss="sparse-categorical", optimizer="adam",
+                   learning_rate=0.05, epochs=5, batch_size=32, validation_split=0.2)
+SINE = Experiment(dataset="sine", loss="mse", layers=(Layer(8, "tanh"),), optimizer="adam",
+                  learning_rate=0.05, epochs=5, batch_size=32, validation_split=0.2, noise=0.2)
 VARIANTS = [
     Experiment(),
+    BLOBS,
+    SINE,
+    SINE.replace(loss="huber"),
     Experiment(layers=(), learning_rate=0.1, epochs=200),  # seed 000
     Experiment(dataset="and", loss="mse", output_activation="tanh", momentum=0.9),
     SUM,
@@ -58,8 +65,9 @@ def test_script_is_valid_python_that_imports_only_numpy_and_keras(experiment):
     assert "keras.utils.set_random_seed(SEED)" in script and f"SEED = {experiment.seed}" in script
 
 
-def test_gate_and_sum_threshold_data_are_the_apps():
-    for experiment in (XOR, SUM, SUM.replace(inputs=7, threshold=3.1, samples=99, seed=5)):
+def test_gate_sum_threshold_and_planar_data_are_the_apps():
+    for experiment in (XOR, SUM, SUM.replace(inputs=7, threshold=3.1, samples=99, seed=5),
+                       BLOBS, BLOBS.replace(classes=2, loss="bce", noise=0.4, seed=3), SINE):
         data = datasets.load(experiment)
         ns = script_head(experiment)
         cut = ns["cut"] if "cut" in ns else int(len(ns["x"]) * (1 - experiment.validation_split))
@@ -120,6 +128,28 @@ def test_generated_scripts_train_like_the_app(tmp_path):
         else:
             assert found["validation"] == pytest.approx(float(app.val_accuracy[-1]), abs=0.06)
             assert found["test"] > 0.8
+
+
+def test_generated_scripts_for_blobs_and_the_sine_run_and_report_by_task(tmp_path):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH="")
+    runs = {}
+    for name, experiment in (("blobs", BLOBS), ("sine", SINE)):
+        path = tmp_path / f"{name}.py"
+        path.write_text(codegen.keras_script(experiment))
+        runs[name] = subprocess.Popen([sys.executable, str(path)], cwd=tmp_path, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = {}
+    for name, process in runs.items():
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err[-3000:]
+        outputs[name] = out
+    assert set(accuracies(outputs["blobs"])) == {"training", "validation", "test"}
+    assert "predicted 'blob" in outputs["blobs"]  # class names, as the app shows them
+    for part in ("training", "validation", "test"):
+        found = re.search(rf"^{part} mse ([0-9.]+)  mae ([0-9.]+)  r2 (-?[0-9.]+)$",
+                          outputs["sine"], re.MULTILINE)
+        assert found, outputs["sine"]
+    assert "accuracy" not in outputs["sine"]
 
 
 def test_export_code_command_prints_the_script(tmp_path, capsys):

@@ -31,3 +31,15 @@ def build(experiment) -> Dataset:
 
 def train_rows(experiment) -> int:
     return int(len(TRUTH_TABLE) * (1.0 - experiment.validation_split))
+
+
+def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
+    """The data as lines of a plain-Keras script (x, labels, x_test, labels_test), the number
+    of inputs and the class names (see core.files.codegen)."""
+    labels = ", ".join(str(int(v)) for v in GATES[experiment.dataset])
+    return [
+        f"# {experiment.dataset.upper()}: the four rows of the truth table and their labels.",
+        'x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")',
+        f"labels = np.array([{labels}])",
+        "x_test, labels_test = x[:0], labels[:0]  # a truth table has no separate test set",
+    ], 2, ("0", "1")

@@ -134,6 +134,25 @@ def train_rows(experiment) -> int:
     return int(n_train * (1.0 - split)) if split > 0 else n_train
 
 
+def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
+    """The data as lines of a plain-Keras script (see `gates.script`): Keras's own loader."""
+    loader = {"mnist": "mnist", "fashion-mnist": "fashion_mnist"}[experiment.dataset]
+    lines = [f"(x, labels), (x_test, labels_test) = keras.datasets.{loader}.load_data()"]
+    if experiment.train_size:
+        lines.append(f"x, labels = x[:{experiment.train_size}], labels[:{experiment.train_size}]")
+    if experiment.test_size:
+        lines.append(f"x_test, labels_test = x_test[:{experiment.test_size}], "
+                     f"labels_test[:{experiment.test_size}]")
+    scale = " / 255  # pixels 0..255 -> 0..1 (seed 001 forgot this when predicting)" \
+        if experiment.normalize else "  # raw pixels 0..255, not normalised"
+    lines += [
+        f'x = x.reshape(len(x), 28 * 28).astype("float32"){scale}',
+        f'x_test = x_test.reshape(len(x_test), 28 * 28).astype("float32")'
+        f'{" / 255" if experiment.normalize else ""}',
+    ]
+    return lines, PIXELS, CLASS_NAMES[experiment.dataset]
+
+
 def clear_cache() -> None:
     """Forget the loaded arrays (tests; or after replacing the files)."""
     with _lock:

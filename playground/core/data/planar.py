@@ -9,6 +9,7 @@ seed gives the same data, and changing the test-set size never changes the train
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -53,13 +54,21 @@ class Generator:
     class_names: Callable[[int], tuple[str, ...]] | None
     #: Per input, the range its plots span.
     plot_range: tuple[tuple[float, float], ...]
+    #: What the data is, in a line (the exported script's comment).
+    about: str = ""
+    #: Module constants `make` reads (copied into the exported script).
+    constants: tuple[str, ...] = ()
 
 
 GENERATORS: dict[str, Generator] = {
     "gaussians": Generator(gaussian_blobs, ("x1", "x2"),
                            lambda k: tuple(f"blob {i + 1}" for i in range(k)),
-                           ((-2.5, 2.5), (-2.5, 2.5))),
-    "sine": Generator(noisy_sine, ("x",), None, ((-SINE_SPAN - 0.25, SINE_SPAN + 0.25),)),
+                           ((-2.5, 2.5), (-2.5, 2.5)),
+                           "Gaussian blobs on the plane, one per class; noise widens them.",
+                           ("BLOB_RADIUS", "BLOB_SPREAD")),
+    "sine": Generator(noisy_sine, ("x",), None, ((-SINE_SPAN - 0.25, SINE_SPAN + 0.25),),
+                      "y = sin(x) plus Gaussian noise, one input: a regression.",
+                      ("SINE_SPAN",)),
 }
 
 
@@ -98,3 +107,25 @@ def train_rows(experiment) -> int:
     if experiment.validation_split > 0:
         return int(experiment.samples * (1.0 - experiment.validation_split))
     return experiment.samples
+
+
+def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
+    """The data as lines of a plain-Keras script (see `gates.script`): this module's own
+    generator, copied, with the same seed streams."""
+    generator = GENERATORS[experiment.dataset]
+    name = generator.make.__name__
+    classes = experiment.classes if generator.class_names else 0
+    lines = [f"# {generator.about}"]
+    lines += [f"{constant} = {globals()[constant]!r}" for constant in generator.constants]
+    lines += ["", ""] + inspect.getsource(generator.make).rstrip().splitlines() + ["", ""]
+    lines += [
+        f"NOISE, CLASSES = {experiment.noise!r}, {classes}",
+        "# (seed, stream) picks an independent random sequence: the test rows (stream 1)",
+        "# never change the training rows (stream 0).",
+        f"x, labels = {name}(np.random.default_rng([SEED, 0]), {experiment.samples}, NOISE, "
+        "CLASSES)",
+        f"x_test, labels_test = {name}(np.random.default_rng([SEED, 1]), "
+        f"{experiment.test_samples}, NOISE, CLASSES)",
+    ]
+    names = generator.class_names(classes) if generator.class_names else ()
+    return lines, len(generator.feature_names), names

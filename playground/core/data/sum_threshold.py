@@ -78,6 +78,33 @@ def check(experiment) -> list[FieldError]:
     return []
 
 
+def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
+    """The data as lines of a plain-Keras script (see `gates.script`): the same generator."""
+    threshold = repr(float(experiment.threshold)).removesuffix(".0")
+    return [
+        f"# {experiment.inputs} inputs uniform in [0, 1); label 1 when they sum above "
+        f"{threshold}.",
+        f"INPUTS, THRESHOLD = {experiment.inputs}, {threshold}",
+        "",
+        "",
+        "def rows(stream, count):",
+        "    # The app's generator: (seed, stream) picks an independent random sequence, so",
+        "    # the test rows (stream 1) never change the training rows (stream 0).",
+        "    generator = np.random.default_rng([SEED, stream])",
+        '    return generator.random((count, INPUTS), dtype=np.float64).astype("float32")',
+        "",
+        "",
+        "def labels_for(rows):",
+        '    return (rows.astype("float64").sum(axis=1) > THRESHOLD).astype("int64")',
+        "",
+        "",
+        f"x = rows(0, {experiment.samples})",
+        "labels = labels_for(x)",
+        f"x_test = rows(1, {experiment.test_samples})",
+        "labels_test = labels_for(x_test)",
+    ], experiment.inputs, ("0", "1")
+
+
 def _seed_002(**changes):
     base = dict(dataset="sum-threshold", inputs=2, threshold=0.5, samples=250, test_samples=200,
                 layers=(Layer(5, "tanh"),), loss="hinge", output_activation="",

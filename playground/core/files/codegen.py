@@ -1,17 +1,19 @@
 """The current experiment as a standalone plain-Keras script ("Show as Keras code").
 
 `keras_script(experiment)` writes a script that needs only NumPy and Keras: the same data (the
-same generator and seed for sum-threshold, Keras's own loader for the images), the same
+same generator and seed for generated data, Keras's own loader for the images: each data
+module writes its own lines with `script(experiment)`), the same
 Sequential network built in the same order after `keras.utils.set_random_seed` (so it starts
 from the same weights as the app), the same compile settings, `fit` with the same epochs, batch
 size and validation split, then `evaluate` and a printout of what the model outputs per input.
 `fit` shuffles differently from the app's compiled loop, so the run ends at the same accuracy
-level, not the same bits.
+(or error, for regression) level, not the same bits.
 
 `main_export_code(path)` is `python -m playground export-code FILE`.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 
 from playground import __version__
@@ -20,7 +22,6 @@ from playground.core.experiment import LOSSES, OPTIMIZERS, Experiment
 
 #: How many rows the script prints outputs for (all four rows of a truth table).
 PRINTED_ROWS = 10
-IMAGE_LOADERS = {"mnist": "mnist", "fashion-mnist": "fashion_mnist"}
 
 
 def _num(value: float) -> str:
@@ -29,62 +30,9 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _data_lines(experiment: Experiment) -> list[str]:
-    key = experiment.dataset
-    kind = datasets.get(key).kind
-    if kind == "gate":
-        from playground.core.data.gates import GATES
-
-        labels = ", ".join(str(int(v)) for v in GATES[key])
-        return [
-            f"# {key.upper()}: the four rows of the truth table and their labels.",
-            'x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")',
-            f"labels = np.array([{labels}])",
-            "x_test, labels_test = x[:0], labels[:0]  # a truth table has no separate test set",
-        ]
-    if key == "sum-threshold":
-        return [
-            f"# {experiment.inputs} inputs uniform in [0, 1); label 1 when they sum above "
-            f"{_num(experiment.threshold)}.",
-            f"INPUTS, THRESHOLD = {experiment.inputs}, {_num(experiment.threshold)}",
-            "",
-            "",
-            "def rows(stream, count):",
-            "    # The app's generator: (seed, stream) picks an independent random sequence, so",
-            "    # the test rows (stream 1) never change the training rows (stream 0).",
-            "    generator = np.random.default_rng([SEED, stream])",
-            '    return generator.random((count, INPUTS), dtype=np.float64).astype("float32")',
-            "",
-            "",
-            "def labels_for(rows):",
-            '    return (rows.astype("float64").sum(axis=1) > THRESHOLD).astype("int64")',
-            "",
-            "",
-            f"x = rows(0, {experiment.samples})",
-            "labels = labels_for(x)",
-            f"x_test = rows(1, {experiment.test_samples})",
-            "labels_test = labels_for(x_test)",
-        ]
-    lines = [f"(x, labels), (x_test, labels_test) = "
-             f"keras.datasets.{IMAGE_LOADERS[key]}.load_data()"]
-    if experiment.train_size:
-        lines.append(f"x, labels = x[:{experiment.train_size}], labels[:{experiment.train_size}]")
-    if experiment.test_size:
-        lines.append(f"x_test, labels_test = x_test[:{experiment.test_size}], "
-                     f"labels_test[:{experiment.test_size}]")
-    scale = " / 255  # pixels 0..255 -> 0..1 (seed 001 forgot this when predicting)" \
-        if experiment.normalize else "  # raw pixels 0..255, not normalised"
-    lines += [
-        f'x = x.reshape(len(x), 28 * 28).astype("float32"){scale}',
-        f'x_test = x_test.reshape(len(x_test), 28 * 28).astype("float32")'
-        f'{" / 255" if experiment.normalize else ""}',
-    ]
-    return lines
-
-
 def _targets(encoding: str, n_classes: int) -> list[str]:
     def line(name, source):
-        if encoding == "binary":
+        if encoding in ("binary", "value"):
             return f'{name} = {source}.reshape(-1, 1).astype("float32")'
         if encoding == "signed":
             return f'{name} = (2 * {source} - 1).reshape(-1, 1).astype("float32")'
@@ -93,6 +41,7 @@ def _targets(encoding: str, n_classes: int) -> list[str]:
         return f"{name} = {source}"
 
     note = {"binary": "# Targets 0/1.", "signed": "# Hinge loss wants targets -1/+1.",
+            "value": "# Regression: the targets are the values themselves.",
             "onehot": "# Categorical cross-entropy wants one-hot targets.",
             "sparse": "# Sparse categorical cross-entropy takes the class numbers."}[encoding]
     return [note, line("y", "labels"), line("y_test", "labels_test")]
@@ -112,7 +61,8 @@ def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> li
     args = f"learning_rate={_num(experiment.learning_rate)}"
     if experiment.optimizer == "sgd" and experiment.momentum:
         args += f", momentum={_num(experiment.momentum)}"
-    metrics = "" if experiment.encoding == "signed" else ', metrics=["accuracy"]'
+    # Keras's accuracy misreads ±1 targets; a regression has none (the script prints MSE, MAE, R²).
+    metrics = "" if experiment.encoding in ("signed", "value") else ', metrics=["accuracy"]'
     lines += [
         f"model.compile(optimizer=keras.optimizers.{OPTIMIZERS[experiment.optimizer]}({args}),",
         f'              loss="{LOSSES[experiment.loss].keras_name}"{metrics})',
@@ -121,13 +71,13 @@ def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> li
     return lines
 
 
-def _fit_lines(experiment: Experiment, kind: str) -> list[str]:
+def _fit_lines(experiment: Experiment, images: bool) -> list[str]:
     split = experiment.validation_split
-    verbose = 2 if kind == "images" else 0
+    verbose = 2 if images else 0  # an epoch of images takes seconds: show each
     args = f"epochs={experiment.epochs}, batch_size={experiment.batch_size}"
     if split > 0:
         args += f", validation_split={_num(split)}"
-    elif kind == "images":
+    elif images:  # as seed 001: the test images serve as validation data
         args += ", validation_data=(x_test, y_test)"
     lines = [f"history = model.fit(x, y, {args}, verbose={verbose})"]
     lines += [
@@ -138,8 +88,38 @@ def _fit_lines(experiment: Experiment, kind: str) -> list[str]:
     return lines
 
 
-def _report_lines(experiment: Experiment, kind: str, class_names) -> list[str]:
+def _regression_lines() -> list[str]:
+    return [
+        "",
+        "",
+        "def scores(rows, targets):",
+        '    """MSE, MAE and R² of the model on rows, in the targets\' units."""',
+        "    if len(rows) == 0:",
+        '        return "no rows"',
+        "    error = model.predict(rows, verbose=0)[:, 0] - targets",
+        "    spread = np.sum((targets - targets.mean()) ** 2)",
+        "    r2 = 1 - np.sum(error ** 2) / spread if spread > 0 else float(\"nan\")",
+        '    return f"mse {np.mean(error ** 2):.4f}  mae {np.mean(np.abs(error)):.4f}  r2 {r2:.4f}"',
+        "",
+        "",
+        "# What the model outputs per input, against the target.",
+        f"shown, shown_targets = x[:{PRINTED_ROWS}], labels[:{PRINTED_ROWS}]",
+        "for row, output, target in zip(shown, model.predict(shown, verbose=0), shown_targets):",
+        '    print(f"input {[round(float(v), 4) for v in row]}: output {output[0]:.4f}  '
+        'target {target:.4f}")',
+        "",
+        'print("training", scores(x_train, labels_train))',
+        "if cut < len(x):",
+        '    print("validation", scores(x[cut:], labels[cut:]))',
+        "if len(x_test):",
+        '    print("test", scores(x_test, labels_test))',
+    ]
+
+
+def _report_lines(experiment: Experiment, class_names, images: bool) -> list[str]:
     encoding = experiment.encoding
+    if encoding == "value":
+        return _regression_lines()
     if encoding in ("onehot", "sparse"):
         classify = "outputs.argmax(axis=1)"
     else:
@@ -158,15 +138,16 @@ def _report_lines(experiment: Experiment, kind: str, class_names) -> list[str]:
     ]
     if encoding in ("onehot", "sparse"):
         names = ", ".join(f'"{name}"' for name in class_names)
+        what = "image" if images else "row"
         lines += [
             f"CLASS_NAMES = [{names}]",
-            "# Probabilities per class for the first test images (seed 001's question).",
+            f"# Probabilities per class for the first test {what}s (seed 001's question).",
             f"shown, shown_labels = x_test[:{PRINTED_ROWS}], labels_test[:{PRINTED_ROWS}]",
             "np.set_printoptions(precision=4, suppress=False, linewidth=120)",
             "for probabilities, label in zip(model.predict(shown, verbose=0), shown_labels):",
             "    guess = int(probabilities.argmax())",
-            '    print(f"image of {CLASS_NAMES[label]!r}: predicted {CLASS_NAMES[guess]!r} with '
-            'probability {probabilities[guess]:.4f}")',
+            f'    print(f"{what} of {{CLASS_NAMES[label]!r}}: predicted '
+            '{CLASS_NAMES[guess]!r} with probability {probabilities[guess]:.4f}")',
             '    print("  ", probabilities)',
         ]
     else:
@@ -209,15 +190,9 @@ def _settings(experiment: Experiment) -> dict:
 def keras_script(experiment: Experiment) -> str:
     """A standalone Python script that runs `experiment` with plain Keras and NumPy."""
     spec = datasets.get(experiment.dataset)
-    kind = spec.kind
-    if kind == "images":
-        from playground.core.data.images import CLASS_NAMES, PIXELS
-        n_inputs, class_names = PIXELS, CLASS_NAMES[experiment.dataset]
-    else:
-        n_inputs = 2 if kind == "gate" else experiment.inputs
-        class_names = ("0", "1")
-    binary = experiment.encoding in ("binary", "signed")
-    output_units = 1 if binary else len(class_names)
+    data_lines, n_inputs, class_names = importlib.import_module(spec.module).script(experiment)
+    n_classes = spec.classes(experiment)
+    output_units = n_classes if experiment.encoding in ("onehot", "sparse") else 1
     header = [
         f'"""{spec.label} with plain Keras: the Neural Playground experiment as a script.',
         "",
@@ -230,9 +205,9 @@ def keras_script(experiment: Experiment) -> str:
                f"SEED = {experiment.seed}",
                "keras.utils.set_random_seed(SEED)  # same seed: same weights, same shuffling",
                ""]
-    body = (_data_lines(experiment) + [""] + _targets(experiment.encoding, len(class_names))
+    body = (data_lines + [""] + _targets(experiment.encoding, n_classes)
             + [""] + _model_lines(experiment, n_inputs, output_units) + [""]
-            + _fit_lines(experiment, kind) + _report_lines(experiment, kind, class_names))
+            + _fit_lines(experiment, spec.images) + _report_lines(experiment, class_names, spec.images))
     return "\n".join(header + body) + "\n"
 
 
