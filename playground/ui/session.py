@@ -167,19 +167,20 @@ class StreamedRedraw(QObject):
     """A costly view's redraw as epochs arrive (`history_changed`): always in an event-loop
     turn of its own (`Session.in_turn`); while a run streams in, at most once every `pause()`
     seconds; otherwise (a run's end, a Step, a file opened) at the next turn, so the window
-    turns idle only after it."""
+    turns idle only after it. `clock` (seconds) is there for tests."""
 
-    def __init__(self, session: Session, redraw, pause, parent: QObject):
+    def __init__(self, session: Session, redraw, pause, parent: QObject,
+                 clock=time.perf_counter):
         super().__init__(parent)
-        self.session, self.redraw, self.pause = session, redraw, pause
-        self.last = 0.0  # when `redraw` last ran from here
+        self.session, self.redraw, self.pause, self.clock = session, redraw, pause, clock
+        self.last = float("-inf")  # when `redraw` last ran from here
         # Put off, it still comes in a turn of its own, not in the pass of a timer due with it.
         self._later = QTimer(self, singleShot=True, timeout=self._queue)
         session.history_changed.connect(self.request)
 
     def request(self) -> None:
         if self.session.streaming:
-            wait = self.last + self.pause() - time.perf_counter()
+            wait = self.last + self.pause() - self.clock()
             if wait > 0:
                 if not self._later.isActive():
                     self._later.start(int(wait * 1000) + 1)
@@ -191,5 +192,5 @@ class StreamedRedraw(QObject):
         self.session.in_turn(self._run)
 
     def _run(self) -> None:
-        self.last = time.perf_counter()
+        self.last = self.clock()
         self.redraw()

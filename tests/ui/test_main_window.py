@@ -228,25 +228,26 @@ def test_curves_keep_their_axes_still_while_epochs_arrive(qtbot, window):
     assert box.viewRange()[0] == pytest.approx([10, 20], abs=0.5)
 
 
-def test_costly_views_redraw_at_most_ten_times_a_second_while_training(qtbot, monkeypatch):
+def test_costly_views_redraw_less_often_than_reports_come_and_draw_the_last(qtbot, monkeypatch):
     # Drawing every view in one frame stalled the window past 33 ms; while reports stream in,
-    # the Outputs table and chart and the decision boundary follow at ~10 Hz, and the run's
-    # last state still shows as soon as it ends.
-    import time
-
+    # the Outputs table and chart and the decision boundary follow at ~10 Hz (the pause itself
+    # is tested with a clock in test_session.py); the run's end is drawn after its last report.
+    from playground.ui.session import Session
     from playground.ui.views.outputs import OutputsView
 
-    stamps = []
-    original = OutputsView.refresh
+    events = []
+    refresh, add_report = OutputsView.refresh, Session.add_report
     monkeypatch.setattr(OutputsView, "refresh",
-                        lambda self: (stamps.append(time.perf_counter()), original(self)))
+                        lambda self: (events.append("redraw"), refresh(self)))
+    monkeypatch.setattr(Session, "add_report",
+                        lambda self, report: (events.append("report"), add_report(self, report)))
     window = open_window(qtbot)
     try:
         window.form.texts["epochs"].setText("6000")
-        stamps.clear()
+        events.clear()
         assert train(qtbot, window) == "finished"
-        gaps = np.diff(stamps[:-1])  # the last one: the run's end, drawn at once
-        assert len(gaps) >= 3 and gaps.min() >= 0.09
+        assert 0 < events.count("redraw") < events.count("report")
+        assert events[-1] == "redraw"  # the run's last state, drawn after its last report
         view = window.views["OutputsView"]
         assert view.shown_epoch == 6000 and window.session.history.last_epoch == 6000
     finally:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
-from playground.ui.session import Session
+from playground.ui.session import Session, StreamedRedraw
 
 
 def test_jobs_run_one_per_turn_in_order_and_a_waiting_job_keeps_its_place(qtbot):
@@ -56,24 +56,67 @@ def test_when_drawn_waits_for_the_jobs_that_jobs_queue(qtbot):
     assert ran == ["table", "chart", "idle"]
 
 
-def test_a_streamed_redraw_is_throttled_while_a_run_streams_in_and_prompt_after(qtbot):
-    import time
+class FakeClock:
+    """Seconds that pass only when a test says so."""
 
-    from PySide6.QtCore import QObject
+    def __init__(self, now: float = 100.0):
+        self.now = now
 
-    from playground.ui.session import StreamedRedraw
+    def __call__(self) -> float:
+        return self.now
 
-    session, owner = Session(), QObject()
-    stamps = []
-    StreamedRedraw(session, lambda: stamps.append(time.perf_counter()), lambda: 0.2, owner)
+
+def one_turn(qtbot, session: Session) -> None:
+    """Let the session's queued turns run: a job queued now runs after them."""
+    done = []
+    session.in_turn(lambda: done.append(True))
+    qtbot.waitUntil(lambda: done == [True])
+
+
+def streamed(session: Session, clock: FakeClock, pause: float = 0.2):
+    """A StreamedRedraw (owned by the session) that notes the clock each time it draws."""
+    drawn = []
+    redraw = StreamedRedraw(session, lambda: drawn.append(clock.now), lambda: pause, session,
+                            clock=clock)
+    return redraw, drawn
+
+
+def test_a_streamed_redraw_waits_out_its_pause_while_a_run_streams_in(qtbot):
+    session, clock = Session(), FakeClock()
+    redraw, drawn = streamed(session, clock)
     session.streaming = True
-    started = time.perf_counter()
-    while time.perf_counter() - started < 0.5:  # epochs arriving ~100 times a second
+    session.history_changed.emit()  # the run's first report: drawn in a turn of its own
+    assert drawn == []
+    one_turn(qtbot, session)
+    assert drawn == [100.0]
+    clock.now = 100.05  # 50 ms later: five more reports within the 0.2 s pause
+    for _ in range(5):
         session.history_changed.emit()
-        qtbot.wait(10)
-    assert 2 <= len(stamps) <= 4 and min(b - a for a, b in zip(stamps, stamps[1:])) >= 0.19
-    session.streaming = False  # the run ended: its last state is drawn at the next turn
-    count = len(stamps)
+    one_turn(qtbot, session)
+    assert drawn == [100.0]  # put off ...
+    assert redraw._later.isActive() and redraw._later.interval() == 151  # ... for the rest
+    clock.now = 100.25
+    qtbot.waitUntil(lambda: len(drawn) == 2)
+    one_turn(qtbot, session)
+    assert drawn == [100.0, 100.25]  # once for the five reports
+    clock.now = 100.5  # a pause after the last redraw: the next report draws at once
     session.history_changed.emit()
-    assert len(stamps) == count
-    qtbot.waitUntil(lambda: len(stamps) == count + 1, timeout=100)
+    assert not redraw._later.isActive()
+    one_turn(qtbot, session)
+    assert drawn == [100.0, 100.25, 100.5]
+
+
+def test_a_streamed_redraw_is_prompt_once_the_run_ends(qtbot):
+    session, clock = Session(), FakeClock()
+    redraw, drawn = streamed(session, clock)
+    session.streaming = True
+    session.history_changed.emit()
+    one_turn(qtbot, session)
+    clock.now += 0.01
+    session.history_changed.emit()  # within the pause: put off
+    assert redraw._later.isActive()
+    session.streaming = False  # the run ended: its last state is drawn at the next turn
+    session.history_changed.emit()
+    assert not redraw._later.isActive() and len(drawn) == 1
+    one_turn(qtbot, session)
+    assert drawn == [100.0, 100.01]
