@@ -25,11 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from playground.core.data import registry as datasets
-from playground.core.data.dataset import predicted_classes
-from playground.core.experiment import (ACTIVATIONS, LOSSES, OPTIMIZERS, Experiment,
-                                        ExperimentError, Layer)
+from playground.core.experiment import (ACTIVATIONS, LOSSES, MAX_CLASSES, OPTIMIZERS,
+                                        Experiment, ExperimentError, Layer)
 from playground.core.inspection.forward import forward
-from playground.core.files.experiment_file import MODEL_SUFFIXES, PersistError, SavedRun
+from playground.core.inspection.metrics import accuracy
+from playground.core.files.experiment_file import (MODEL_SUFFIXES, PersistError, SavedRun,
+                                                   check_readable)
 
 #: Keras loss names (and their short aliases) -> `LOSSES` keys.
 KERAS_LOSSES = {spec.keras_name: key for key, spec in LOSSES.items()}
@@ -40,6 +41,7 @@ KERAS_LOSSES.update({"mse": "mse", "binary_crossentropy": "bce",
 NATURAL_LOSS = {"sigmoid": "bce", "tanh": "hinge", "linear": "mse", "softmax": "categorical"}
 OUTPUTS = ("sigmoid", "tanh", "linear", "softmax")
 FITS = ("logic gates (2 inputs, 1 output), a sum above a threshold (1 to 10 inputs, 1 output), "
+        f"Gaussian blobs (2 inputs, 3 to {MAX_CLASSES} outputs), "
         "MNIST and Fashion-MNIST (28×28 = 784 inputs, 10 outputs)")
 SHOWN = "Dense layers, with Dropout or Activation after them and a Flatten first"
 SCORE_IMAGES = 2000
@@ -119,22 +121,25 @@ def _candidates(network: Network) -> list[dict]:
                 {"dataset": "sum-threshold", "inputs": 2, "threshold": 0.5}]
     if units == 1 and 1 <= n <= 10:
         return [{"dataset": "sum-threshold", "inputs": n, "threshold": 0.5 if n < 2 else n / 2}]
+    if n == 2 and 3 <= units <= MAX_CLASSES:
+        return [{"dataset": "gaussians", "classes": units}]
     if units == 10 and n == 28 * 28:
         return [{"dataset": "mnist"}, {"dataset": "fashion-mnist"}]
     return []
 
 
-def _loss(model, output: str, kind: str) -> tuple[str, str]:
+def _loss(model, output: str, classes: int) -> tuple[str, str]:
     """(loss key, output activation) from the compile settings, else from the output."""
     loss = getattr(model, "loss", None)
     if loss is not None and not isinstance(loss, str):
         loss = getattr(loss, "name", None) or getattr(loss, "__name__", None)
     key = KERAS_LOSSES.get(str(loss)) if loss else None
-    if kind == "images" and output == "linear":
+    several = classes > 2  # one output unit per class
+    if several and output == "linear":
         output = "softmax"  # logits (a `from_logits` loss): the same classes, as probabilities
     if key is None or output not in LOSSES[key].outputs:
         key = NATURAL_LOSS[output]
-    if kind == "images" and key not in ("categorical", "sparse-categorical"):
+    if several and key not in ("categorical", "sparse-categorical"):
         key = "categorical"
     return key, output
 
@@ -157,7 +162,7 @@ def _optimizer(model) -> dict:
 def _score(experiment: Experiment, network: Network) -> float:
     """Share of the candidate dataset's rows the model classifies right (-1: no data)."""
     sized = experiment.replace(train_size=1, test_size=SCORE_IMAGES) \
-        if datasets.get(experiment.dataset).kind == "images" else experiment
+        if datasets.get(experiment.dataset).images else experiment
     try:
         data = datasets.load(sized)
     except Exception:  # noqa: BLE001 - e.g. the image files are not on this computer
@@ -166,8 +171,7 @@ def _score(experiment: Experiment, network: Network) -> float:
     labels = np.concatenate([data.labels_train, data.labels_val, data.labels_test])
     activations = [layer.activation for layer in network.layers] + [experiment.output]
     outputs = forward(network.weights, activations, x)
-    classes = predicted_classes(outputs, experiment.encoding, experiment.default_threshold)
-    return float(np.mean(classes == labels))
+    return accuracy(outputs, labels, experiment.encoding, experiment.default_threshold)
 
 
 def infer_experiment(model, name: str = "the model") -> Experiment:
@@ -176,14 +180,13 @@ def infer_experiment(model, name: str = "the model") -> Experiment:
     candidates = _candidates(network)
     if not candidates:
         raise _no_dataset(name, model)
-    kind = datasets.get(candidates[0]["dataset"]).kind
-    loss, output = _loss(model, network.output, kind)
+    spec = datasets.get(candidates[0]["dataset"])
+    loss, output = _loss(model, network.output,
+                         spec.classes(Experiment().replace(**candidates[0])))
     # What a model file does not record starts as picking its data in the form would.
-    start = datasets.KIND_SETTINGS[kind]
     base = dict(layers=network.layers, loss=loss,
                 output_activation="" if output == LOSSES[loss].outputs[0] else output,
-                epochs=start.epochs, batch_size=start.batch_size,
-                validation_split=start.validation_split, **_optimizer(model))
+                **spec.starting_settings(), **_optimizer(model))
     try:
         options = [Experiment(**base, **candidate) for candidate in candidates]
         best = max(options, key=lambda e: _score(e, network)) if len(options) > 1 \
@@ -206,16 +209,30 @@ def load_keras_model(path: str | os.PathLike, name: str | None = None):
     name = name or path.name
     if path.suffix.lower() not in MODEL_SUFFIXES:
         raise PersistError(f"{name}: a Keras model file ends in .keras (or the older .h5).")
-    if not path.is_file():
-        raise PersistError(f"{name}: no such file ({path}).")
+    check_readable(path)
+    if not _looks_like_a_model(path):  # Keras would say "File not found" of a file it has
+        what = "a zip archive" if path.suffix.lower() == ".keras" else "an HDF5 file"
+        raise PersistError(f"{name} is not a Keras model file (it is not {what}).")
     try:
         return keras.models.load_model(path)
     except Exception:  # noqa: BLE001 - a custom loss or metric: the weights still load
         try:
             return keras.models.load_model(path, compile=False)
         except Exception as error:  # noqa: BLE001 - Keras raises many kinds on bad files
-            raise PersistError(f"{name} cannot be read as a Keras model: "
-                               f"{_short(error)}") from None
+            # Keras names the path it read: a temporary copy when the model came from inside
+            # an experiment file; the user knows the file by `name`.
+            detail = _short(error).replace(str(path), name)
+            raise PersistError(f"{name} cannot be read as a Keras model: {detail}") from None
+
+
+def _looks_like_a_model(path: Path) -> bool:
+    """A .keras file is a zip archive, an .h5 file starts with HDF5's signature."""
+    import zipfile
+
+    if path.suffix.lower() == ".keras":
+        return zipfile.is_zipfile(path)
+    with open(path, "rb") as handle:
+        return handle.read(8) == b"\x89HDF\r\n\x1a\n"
 
 
 def _short(error: Exception) -> str:
@@ -237,7 +254,7 @@ def restore_trainer(saved: SavedRun):
         model_path.write_bytes(saved.model_bytes)
         model = load_keras_model(model_path, f"{name}: model.keras")
     trainer = make_trainer(saved.experiment)
-    problem = transfer(model, trainer.model)
+    problem = transfer(model, trainer.model) or config_difference(model, trainer.model)
     if problem:
         raise PersistError(f"{name}: model.keras does not fit experiment.json ({problem}).")
     history = saved.history
@@ -248,6 +265,32 @@ def restore_trainer(saved: SavedRun):
                                "outputs do not fit the dataset).")
     trainer.epoch = saved.epoch
     return trainer
+
+
+#: Layer settings that change what a model computes; a file whose model.keras differs from
+#: its experiment.json in one of them would show weights that are not the model's.
+COMPARED_SETTINGS = ("units", "activation", "use_bias", "rate", "filters", "kernel_size",
+                     "strides", "padding", "pool_size")
+
+
+def config_difference(source, target) -> str:
+    """"" when `source` has `target`'s layers with the same settings, else the first
+    difference, e.g. "layer 1 (Dense): activation is relu in model.keras, tanh in
+    experiment.json"."""
+    def layers(model):
+        return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+    sources, targets = layers(source), layers(target)
+    if [type(a).__name__ for a in sources] != [type(b).__name__ for b in targets]:
+        return (f"its layers are {', '.join(type(a).__name__ for a in sources)}; "
+                f"the experiment's {', '.join(type(b).__name__ for b in targets)}")
+    for i, (a, b) in enumerate(zip(sources, targets), start=1):
+        ca, cb = a.get_config(), b.get_config()
+        for key in COMPARED_SETTINGS:
+            if ca.get(key) != cb.get(key):
+                return (f"layer {i} ({type(a).__name__}): {key} is {ca.get(key)} in "
+                        f"model.keras, {cb.get(key)} in experiment.json")
+    return ""
 
 
 def transfer(source, target) -> str:
