@@ -41,7 +41,10 @@ def _train_json(capsys, *flags: str) -> tuple[int, dict, str]:
 
 # ----- runs -----
 
-def test_xor_default_learns_and_reports_everything(capsys):
+def test_xor_default_learns_and_reports_everything(capsys, monkeypatch):
+    ticks = iter([100.0])  # the clock reads 100.0 as training starts, 102.5 ever after
+    monkeypatch.setattr(cli, "time",
+                        types.SimpleNamespace(perf_counter=lambda: next(ticks, 102.5)))
     code, data, err = _train_json(capsys)
     assert code == 0 and err == ""
     assert data["status"] == "finished" and data["epochs_run"] == 500
@@ -70,7 +73,7 @@ def test_xor_default_learns_and_reports_everything(capsys):
     assert [w["name"] for w in weights] == ["hidden_1", "output"]
     assert np.shape(weights[0]["kernel"]) == (2, 4) and np.shape(weights[0]["bias"]) == (4,)
     assert np.shape(weights[1]["kernel"]) == (4, 1) and np.shape(weights[1]["bias"]) == (1,)
-    assert data["train_seconds"] > 0
+    assert data["train_seconds"] == 2.5  # from start to end of training, by the clock
 
 
 def test_single_neuron_never_gets_xor_past_three_quarters(capsys):
