@@ -38,7 +38,7 @@ FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize"}
 LAYER_FLAGS = {"units": "--hidden", "activation": "--activation", "dropout": "--dropout"}
 NO_HIDDEN = ("", "none", "0", "-")
 PROGRESS_SECONDS = 0.5
-#: Fields whose default depends on the kind of data (`datasets.follow`).
+#: Fields whose default depends on the data's size (`datasets.follow`).
 FOLLOWED = ("validation_split", "epochs", "batch_size")
 
 
@@ -100,9 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
                 f"{key} {loss.outputs[0]}" for key, loss in LOSSES.items())
         elif name in FOLLOWED:
             text = f"{default}; " + "; ".join(
-                f"{kind} data {getattr(settings, name):g}"
-                for kind, settings in datasets.KIND_SETTINGS.items()
-                if getattr(settings, name) != default)
+                f"{', '.join(keys)} {value:g}" for value, keys in _starting(name, default))
         else:
             text = default
         parser.add_argument(flag, dest=name, metavar="{%s}" % ",".join(choices) if choices
@@ -116,6 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "model, history) to FILE, e.g. run.playground; open it in the window "
                         "with `playground FILE`")
     return parser
+
+
+def _starting(name: str, default) -> list[tuple[float, list[str]]]:
+    """(starting value, the datasets that start there) for a followed field, other than
+    `default`, in registry order."""
+    groups: dict[float, list[str]] = {}
+    for key in datasets.names():
+        value = getattr(datasets.get(key), name)
+        if value != default:
+            groups.setdefault(value, []).append(key)
+    return list(groups.items())
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
@@ -186,11 +195,14 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
         raise UsageError(error_text(errors, count))
     # Flags left out take the dataset's starting settings, as the form picks them when the
     # dataset changes: sum-threshold holds out 0.2 (Keras's validation_split in seed 002);
-    # images get their natural loss, 5 epochs and batch 32, not XOR's 500 epochs of batch 1.
+    # images get their natural loss, 5 epochs and batch 32, not XOR's 500 epochs of batch 1;
+    # three Gaussian blobs a softmax, the sine a linear output.
     defaults = Experiment()
     dataset = values.get("dataset", defaults.dataset)
     if dataset in datasets.names():
-        followed = datasets.follow(dataset, values.get("loss", defaults.loss), defaults.dataset)
+        chosen = defaults.replace(dataset=dataset, classes=values.get("classes", defaults.classes))
+        followed = datasets.follow(dataset, values.get("loss", defaults.loss), defaults.dataset,
+                                   chosen)
         for name, value in followed.items():
             if name not in values and not (name == "output_activation" and "loss" in values):
                 values[name] = value
@@ -252,8 +264,10 @@ def train(experiment: Experiment, args) -> int:
             now = time.perf_counter()
             if not args.quiet and now - last_line >= PROGRESS_SECONDS:
                 last_line = now
+                measured = "  ".join(f"{name} {values[-1]:.4f}"
+                                     for name, values in report.metrics.items())
                 print(f"epoch {report.last_epoch}/{experiment.epochs}  loss "
-                      f"{report.loss[-1]:.4f}  accuracy {report.accuracy[-1]:.4f}  "
+                      f"{report.loss[-1]:.4f}  {measured}  "
                       f"{report.epochs_per_second:,.0f} epochs/s", file=sys.stderr, flush=True)
         status = history.status
     except KeyboardInterrupt:  # Ctrl+C: stop between chunks and show the model as it is
@@ -262,7 +276,7 @@ def train(experiment: Experiment, args) -> int:
             return 130
     seconds = time.perf_counter() - started
     data = trainer.dataset
-    test = trainer.evaluate(data.x_test, data.labels_test) if len(data.x_test) else None
+    test = trainer.scores(data.x_test, data.labels_test) if len(data.x_test) else None
     x, labels = trainer.probe_x, trainer.probe_labels
     if args.json:
         result = run_summary.summary(experiment, data, history, x, labels, trainer.model,
@@ -278,7 +292,7 @@ def train(experiment: Experiment, args) -> int:
             note = "" if epoch == wanted else f" (the recorded epoch nearest before {wanted})"
             print(table(outputs, f"Outputs at epoch {epoch}{note}:") + "\n")
         print(table(history.latest_outputs, f"Outputs after epoch {history.last_epoch}:"))
-        final = run_summary.final_metrics(history, test)
+        final = run_summary.final_metrics(history, test, data.task)
         print(f"\n{run_summary.metrics_text(final)}  ({history.last_epoch} epochs in "
               f"{seconds:.2f} s)")
     if args.save and len(history):
