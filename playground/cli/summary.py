@@ -3,7 +3,8 @@
 The per-input rows answer seed 000's question ("what does the model say for [0, 0]?"): for each
 probe row its input, its target in the loss's encoding (0/1, ±1, a one-hot vector or a class
 index), the model's output (a probability for sigmoid/softmax outputs, the raw value otherwise),
-the class that output implies and whether that class is right. No Qt, no TensorFlow here: the
+the class that output implies and whether that class is right. A regression's rows give the
+target value and the output instead. Metrics follow the task (accuracy; or MSE, MAE, R²). No Qt, no TensorFlow here: the
 functions take arrays, a `RunHistory` and, for weights, anything with `get_weights()` layers.
 """
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from playground.core.data.dataset import Dataset, encode_targets, predicted_classes
+from playground.core.data.dataset import Dataset, encode_targets
 from playground.core.experiment import Experiment
+from playground.core.inspection.metrics import metric_names, predicted_classes
 from playground.core.training.history import RunHistory
 
 #: Inputs with more features than this are shown as a row number in tables (images).
@@ -59,6 +61,8 @@ def probe_rows(experiment: Experiment, dataset: Dataset, x: np.ndarray, labels: 
     """
     outputs = np.asarray(outputs, dtype=np.float64)
     labels = np.asarray(labels)
+    if dataset.is_regression:
+        return _regression_rows(dataset, x, labels, outputs, with_inputs)
     encoding = experiment.encoding
     classes = predicted_classes(outputs, encoding, experiment.default_threshold)
     targets = encode_targets(labels, encoding, dataset.n_classes)
@@ -83,6 +87,21 @@ def probe_rows(experiment: Experiment, dataset: Dataset, x: np.ndarray, labels: 
     return rows
 
 
+def _regression_rows(dataset: Dataset, x, targets, outputs, with_inputs: bool) -> list[dict]:
+    """One dict per row: input, split, target (the value), output."""
+    n_train = len(dataset.x_train)
+    rows = []
+    for i in range(len(outputs)):
+        row: dict[str, Any] = {}
+        if with_inputs:
+            row["input"] = clean(np.asarray(x[i]))
+            row["split"] = "train" if i < n_train else "validation"
+            row["target"] = clean(targets[i])
+        row["output"] = clean(outputs[i][0])
+        rows.append(row)
+    return rows
+
+
 def _number(value: Any, digits: int = 4) -> str:
     if value is None:
         return "nan"
@@ -100,6 +119,8 @@ def _input_text(values: Sequence[float] | None, index: int) -> str:
 def outputs_table(experiment: Experiment, dataset: Dataset, rows: list[dict[str, Any]],
                   title: str) -> str:
     """The rows of `probe_rows` as an aligned text table under `title`."""
+    if dataset.is_regression:
+        return _regression_table(rows, title)
     multi = experiment.encoding in ("onehot", "sparse")
     names = dataset.class_names
     value_head = "probability" if experiment.output in ("sigmoid", "softmax") else "output"
@@ -119,32 +140,55 @@ def outputs_table(experiment: Experiment, dataset: Dataset, rows: list[dict[str,
             verdict += " (validation row)"
         klass = "-" if row["class"] is None else names[row["class"]]
         lines.append([_input_text(row.get("input"), i), target, value, klass, verdict])
-    widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
+    return _aligned(title, lines)
+
+
+def _regression_table(rows: list[dict[str, Any]], title: str) -> str:
+    lines = [["input", "target", "output", "error"]]
+    for i, row in enumerate(rows):
+        output, target = row["output"], row["target"]
+        error = None if output is None or target is None else output - target
+        lines.append([_input_text(row.get("input"), i), _number(target), _number(output),
+                      _number(error) + (" (validation row)" if row.get("split") == "validation"
+                                        else "")])
+    return _aligned(title, lines)
+
+
+def _aligned(title: str, lines: list[list[str]]) -> str:
+    widths = [max(len(line[c]) for line in lines) for c in range(len(lines[0]))]
     text = [title]
     for line in lines:
         text.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
     return "\n".join(text)
 
 
-def history_dict(history: RunHistory) -> dict[str, list]:
-    """Per-epoch lists: epoch, loss, accuracy (+ val_loss, val_accuracy with validation data)."""
+def _names(history: RunHistory, task: str | None) -> tuple[str, ...]:
+    """The loss and the task's metrics (those the history holds when no task is given)."""
+    return ("loss",) + (metric_names(task) if task else history.metric_names)
+
+
+def history_dict(history: RunHistory, task: str | None = None) -> dict[str, list]:
+    """Per-epoch lists: epoch, loss, the task's metrics (accuracy; or mse, mae, r2), and their
+    val_ forms with validation data."""
     data: dict[str, list] = {"epoch": [int(e) for e in history.epochs]}
-    names = ["loss", "accuracy"]
+    names = list(_names(history, task))
     if history.has_validation:
-        names += ["val_loss", "val_accuracy"]
+        names += [f"val_{name}" for name in names]
     for name in names:
         data[name] = clean(history.metric(name))
     return data
 
 
-def final_metrics(history: RunHistory, test: tuple[float, float] | None = None) -> dict:
-    """Metrics after the last epoch; `test` is (loss, accuracy) on the test set, if any."""
-    final = {"loss": history.last("loss"), "accuracy": history.last("accuracy")}
+def final_metrics(history: RunHistory, test: dict[str, float] | None = None,
+                  task: str | None = None) -> dict:
+    """Metrics after the last epoch; `test` is the loss and metrics on the test set, if any
+    (a dict as `Trainer.scores` gives it)."""
+    names = _names(history, task)
+    final = {name: history.last(name) for name in names}
     if history.has_validation:
-        final["val_loss"] = history.last("val_loss")
-        final["val_accuracy"] = history.last("val_accuracy")
+        final.update({f"val_{name}": history.last(f"val_{name}") for name in names})
     if test is not None:
-        final["test_loss"], final["test_accuracy"] = test
+        final.update({f"test_{name}": test.get(name) for name in names})
     return clean(final)
 
 
@@ -167,7 +211,7 @@ def weights_list(model) -> list[dict[str, Any]]:
 
 
 def summary(experiment: Experiment, dataset: Dataset, history: RunHistory, x: np.ndarray,
-            labels: np.ndarray, model, test: tuple[float, float] | None,
+            labels: np.ndarray, model, test: dict[str, float] | None,
             train_seconds: float, status: str | None = None) -> dict[str, Any]:
     """The whole run as one JSON-ready dict (see `playground train --json`).
 
@@ -182,13 +226,16 @@ def summary(experiment: Experiment, dataset: Dataset, history: RunHistory, x: np
     if history.latest_outputs is not None and (not epochs or epochs[-1] != history.last_epoch):
         epochs.append(history.last_epoch)  # thinned histories may skip the last epoch
         stacked.append(history.latest_outputs)
+    task = dataset.task
     return clean({
         "experiment": experiment.to_dict(),
+        "task": task,
+        **({"classes": list(dataset.class_names)} if dataset.n_classes else {}),
         "status": status or history.status,
         "message": history.message,
         "epochs_run": history.last_epoch,
-        "history": history_dict(history),
-        "final": final_metrics(history, test),
+        "history": history_dict(history, task),
+        "final": final_metrics(history, test, task),
         "outputs": probe_rows(experiment, dataset, x, labels, history.latest_outputs),
         "outputs_history": [
             {"epoch": int(epoch),

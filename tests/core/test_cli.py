@@ -214,8 +214,8 @@ def test_validation_split_defaults_to_the_datasets():
     assert cli.parse_train_args(["--dataset", "or"])[0].validation_split == 0.0
     assert cli.parse_train_args(["--validation-split", "0.25"])[0].validation_split == 0.25
     helps = {a.dest: a.help for a in cli.build_parser()._actions}
-    assert "table data 0.2" in helps["validation_split"]
-    assert "images data 5" in helps["epochs"]
+    assert "sum-threshold, gaussians, sine 0.2" in helps["validation_split"]
+    assert "mnist, fashion-mnist 5" in helps["epochs"]
 
 
 def test_image_data_without_flags_gets_its_natural_loss_and_sizes():
@@ -365,3 +365,39 @@ def test_mnist_json_has_test_numbers_and_class_probabilities(capsys, offline_dat
     row = data["outputs"][0]
     assert len(row["probability"]) == 10 and abs(sum(row["probability"]) - 1) < 1e-4
     assert row["class"] == int(np.argmax(row["probability"]))
+
+
+def test_three_gaussian_blobs_train_to_high_test_accuracy(capsys):
+    code, data, _ = _train_json(capsys, "--dataset", "gaussians", "--classes", "3",
+                                "--optimizer", "adam", "--lr", "0.05", "--epochs", "40",
+                                "--noise", "0")
+    assert code == 0
+    experiment = data["experiment"]
+    assert (experiment["loss"], experiment["classes"]) == ("sparse-categorical", 3)
+    assert data["classes"] == ["blob 1", "blob 2", "blob 3"] and data["task"] == "classification"
+    assert data["final"]["test_accuracy"] > 0.9 and "test_mse" not in data["final"]
+    row = data["outputs"][0]
+    assert len(row["probability"]) == 3 and row["class"] == int(np.argmax(row["probability"]))
+
+
+def test_the_noisy_sine_reports_mse_mae_r2_and_their_test_forms(capsys):
+    code, data, _ = _train_json(capsys, "--dataset", "sine", "--hidden", "16",
+                                "--optimizer", "adam", "--lr", "0.02", "--epochs", "150")
+    assert code == 0
+    assert (data["experiment"]["loss"], data["task"]) == ("mse", "regression")
+    assert "classes" not in data
+    final = data["final"]
+    for name in ("loss", "mse", "mae", "r2"):
+        assert final[name] is not None and final[f"test_{name}"] is not None, name
+    assert "accuracy" not in final and "test_accuracy" not in final
+    assert final["test_r2"] > 0.8 and final["test_mse"] < 0.1  # noise 0.1 has variance 0.01
+    assert set(data["history"]) >= {"epoch", "loss", "mse", "mae", "r2", "val_mse"}
+    row = data["outputs"][0]
+    assert set(row) == {"input", "split", "target", "output"} and len(row["input"]) == 1
+
+
+def test_sine_text_output_shows_targets_and_errors(capsys):
+    assert cli.main(["train", "--dataset", "sine", "--epochs", "2", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "target" in out and "error" in out and "class" not in out
+    assert re.search(r"^loss \S+  mse \S+  mae \S+  r2 \S+  val loss", out, re.M)
