@@ -23,13 +23,14 @@ def report(epochs, *, validation=False, status="running", rows=4) -> Report:
     return Report(
         epochs=frozen(epochs, np.int64),
         loss=frozen(1.0 / (1.0 + epochs)),
-        accuracy=frozen(np.minimum(epochs / 100.0, 1.0)),
+        metrics={"accuracy": frozen(np.minimum(epochs / 100.0, 1.0))},
         val_loss=frozen(2.0 / (1.0 + epochs)) if validation else None,
-        val_accuracy=frozen(np.full(n, 0.5)) if validation else None,
+        val_metrics={"accuracy": frozen(np.full(n, 0.5))} if validation else None,
         outputs=frozen(outputs),
         weights=(frozen(np.full((2, 3), last)), frozen(np.full(3, -last))),
         epochs_per_second=0.0 if last == 0 else 1000.0,
         status=status,
+        held_out="validation" if validation else "",
     )
 
 
@@ -169,3 +170,80 @@ def test_weights_at_the_latest_epoch_are_the_latest_weights():
     run_in_chunks(history, 100, chunk=7)
     epoch, weights = history.weights_at(100)
     assert epoch == 100 and np.all(weights[0] == 100)
+
+
+# ----- metrics follow the task ----------------------------------------------------------------
+
+def regression_report(epochs, *, validation=True) -> Report:
+    epochs = np.asarray(epochs, dtype=np.int64)
+    scores = {"mse": frozen(1.0 / (1.0 + epochs)), "mae": frozen(0.5 / (1.0 + epochs)),
+              "r2": frozen(1.0 - 1.0 / (1.0 + epochs))}
+    return Report(epochs=frozen(epochs, np.int64), loss=scores["mse"], metrics=scores,
+                  val_loss=scores["mse"] if validation else None,
+                  val_metrics=scores if validation else None,
+                  outputs=frozen(np.zeros((len(epochs), 4, 1))),
+                  weights=(frozen(np.zeros((1, 1))), frozen(np.zeros(1))),
+                  epochs_per_second=0.0, held_out="validation" if validation else "")
+
+
+def test_a_regression_run_keeps_mse_mae_and_r2_and_no_accuracy():
+    history = RunHistory()
+    history.append(regression_report([0]))
+    history.append(regression_report([1, 2, 3]))
+    assert history.metric_names == ("mse", "mae", "r2")
+    assert history.columns == ("loss", "mse", "mae", "r2", "val_loss", "val_mse", "val_mae",
+                               "val_r2")
+    np.testing.assert_allclose(history.metric("r2"), [0, 0.5, 2 / 3, 0.75])
+    assert history.metric("accuracy").shape == (4,) and np.isnan(history.metric("accuracy")).all()
+    assert history.held_out == "validation"
+
+
+def test_the_held_out_policy_follows_the_reports():
+    history = RunHistory()
+    history.append(report([0]))
+    assert history.held_out == "" and history.epoch_metrics == "full pass"
+
+
+# ----- as arrays (what a file holds) ----------------------------------------------------------
+
+def test_to_arrays_and_back_gives_the_same_history_thinning_included():
+    history = RunHistory(max_snapshots=8, max_weight_snapshots=4)
+    run_in_chunks(history, 100, 7, validation=True)
+    arrays, facts = history.to_arrays()
+    back = RunHistory.from_arrays(arrays, facts)
+    assert back.columns == history.columns == ("loss", "accuracy", "val_loss", "val_accuracy")
+    for name in ("epoch", *history.columns):
+        np.testing.assert_array_equal(back.metric(name), history.metric(name))
+    assert back.snapshot_epochs == history.snapshot_epochs
+    assert back.held_out == "validation" and back.status == history.status == "finished"
+    for epoch in (0, 13, 57, 100):
+        assert back.weights_at(epoch)[0] == history.weights_at(epoch)[0]
+        np.testing.assert_array_equal(back.outputs_at(epoch)[1], history.outputs_at(epoch)[1])
+    # both go on thinning the same way
+    for h in (history, back):
+        h.append(report(np.arange(101, 140)))
+    assert back.snapshot_epochs == history.snapshot_epochs
+
+
+def test_histories_saved_before_metrics_followed_the_task_still_open():
+    history = RunHistory()
+    run_in_chunks(history, 10, 3)
+    arrays, facts = history.to_arrays()
+    for name in ("metrics", "held_out", "epoch_metrics"):  # not written by older versions
+        del facts[name]
+    arrays["val_accuracy"] = np.full(len(history), np.nan)  # always written by them
+    back = RunHistory.from_arrays(arrays, facts)
+    assert back.metric_names == ("accuracy",)
+    np.testing.assert_array_equal(back.metric("accuracy"), history.metric("accuracy"))
+
+
+def test_arrays_that_disagree_are_refused_saying_why():
+    history = RunHistory()
+    run_in_chunks(history, 10, 3)
+    arrays, facts = history.to_arrays()
+    arrays["accuracy"] = arrays["accuracy"][:-1]
+    with pytest.raises(ValueError, match="one value per epoch"):
+        RunHistory.from_arrays(arrays, facts)
+    del arrays["accuracy"]
+    with pytest.raises(ValueError, match="missing accuracy"):
+        RunHistory.from_arrays(arrays, facts)

@@ -17,7 +17,7 @@ import pytest
 from playground.core.data import registry as datasets
 from playground.core.files import experiment_file as persist
 from playground.core.experiment import Experiment, Layer
-from playground.core.training.history import METRICS, RunHistory
+from playground.core.training.history import RunHistory
 from playground.core.files.keras_models import infer_experiment, open_keras_model, restore_trainer
 from playground.core.training.runs import FINAL_NAMES, RunList, record_run
 from playground.core.model.runtime import load
@@ -48,7 +48,8 @@ def saved_file(tmp_path, xor_run):
 
 def assert_same_history(a: RunHistory, b: RunHistory) -> None:
     np.testing.assert_array_equal(a.epochs, b.epochs)
-    for name in METRICS:
+    assert a.columns == b.columns and a.held_out == b.held_out
+    for name in a.columns:
         np.testing.assert_array_equal(a.metric(name), b.metric(name))  # NaNs compare equal
     for (ea, va), (eb, vb) in [(a.outputs_history(), b.outputs_history())]:
         np.testing.assert_array_equal(ea, eb)
@@ -119,12 +120,13 @@ def test_image_run_round_trips(tmp_path, offline_datasets):
 
 def test_long_history_keeps_its_thinning(tmp_path):
     trainer, history = trained(FAST_XOR.replace(epochs=3000))
-    assert history._outputs.stride > 1  # thinned: the restore must keep the same spacing
+    stride = history.to_arrays()[1]["outputs_stride"]
+    assert stride > 1  # thinned: the restore must keep the same spacing
     path = tmp_path / "long.playground"
     persist.save_run(path, trainer.experiment, trainer.model, history, trainer.epoch)
     restored = persist.read_run(path).history
     assert_same_history(restored, history)
-    assert restored._outputs.stride == history._outputs.stride
+    assert restored.to_arrays()[1]["outputs_stride"] == stride
     # And it goes on thinning the same way.
     report = next(Trainer(FAST_XOR).run(3))
     restored.append(report)
@@ -446,7 +448,7 @@ def test_tutorial_image_model_with_flatten_is_read():
     assert e.dataset in ("mnist", "fashion-mnist")
     assert e.layers == (Layer(128, "relu"),) and e.loss == "categorical"
     # What the file does not say starts as choosing MNIST in the form would (batch 32, …).
-    start = datasets.KIND_SETTINGS["images"]
+    start = datasets.get("mnist")
     assert (e.epochs, e.batch_size, e.validation_split) == (
         start.epochs, start.batch_size, start.validation_split)
     compiled = keras_model([keras.Input((784,)), keras.layers.Dense(10, activation="softmax")],
@@ -474,9 +476,31 @@ def test_models_that_fit_nothing_name_their_shapes_or_layer():
 
 
 def test_files_that_are_no_keras_model_say_so(tmp_path, saved_file):
-    text = tmp_path / "model.keras"
-    text.write_text("not a model")
-    with pytest.raises(persist.PersistError, match="model.keras cannot be read as a Keras model"):
-        open_keras_model(text)
+    for name, what in (("model.keras", "a zip archive"), ("model.h5", "an HDF5 file")):
+        text = tmp_path / name
+        text.write_text("not a model")
+        with pytest.raises(persist.PersistError) as caught:
+            open_keras_model(text)
+        # Keras itself says "File not found: filepath=…" of a file that is there.
+        assert str(caught.value) == f"{name} is not a Keras model file (it is not {what})."
     with pytest.raises(persist.PersistError, match=r"ends in \.keras"):
         open_keras_model(saved_file)
+    empty_zip = tmp_path / "empty.keras"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("notes.txt", "no model here")
+    with pytest.raises(persist.PersistError, match="empty.keras cannot be read as a Keras model"):
+        open_keras_model(empty_zip)
+
+
+def test_a_regression_run_round_trips_with_its_metrics(tmp_path):
+    experiment = Experiment(dataset="sine", loss="mse", output_activation="linear",
+                            layers=(Layer(8, "tanh"),), optimizer="adam", learning_rate=0.02,
+                            batch_size=16, validation_split=0.2, epochs=5)
+    trainer, history = trained(experiment)
+    path = tmp_path / "sine.playground"
+    persist.save_run(path, experiment, trainer.model, history, trainer.epoch)
+    restored = persist.read_run(path).history
+    assert restored.metric_names == ("mse", "mae", "r2")
+    assert_same_history(restored, history)
+    assert persist.history_csv(restored).splitlines()[0] == (
+        "epoch,loss,mse,mae,r2,val_loss,val_mse,val_mae,val_r2")

@@ -39,7 +39,7 @@ import numpy as np
 
 from playground import __version__
 from playground.core.experiment import Experiment, ExperimentError
-from playground.core.training.history import METRICS, RunHistory
+from playground.core.training.history import RunHistory
 from playground.core.training.runs import FORMAT as RUNS_FORMAT
 from playground.core.training.runs import RunList, record_run
 
@@ -129,11 +129,7 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
-# RunHistory <-> arrays
-#
-# RunHistory has no (de)serialisation of its own; this reads its public views and, to restore,
-# fills its stores directly (tests/core/test_persist.py checks the round trip, so a change to
-# history.py that breaks it fails there).
+# RunHistory <-> arrays (RunHistory.to_arrays / from_arrays)
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,37 +143,7 @@ class HistoryData:
     def of(cls, history: RunHistory, max_weight_bytes: int = WEIGHT_SNAPSHOT_BYTES
            ) -> "HistoryData":
         """A copy of `history` (the copy is safe to hand to another thread)."""
-        arrays = {"epoch": np.array(history.epochs, np.int64)}
-        for name in METRICS:
-            arrays[name] = np.array(history.metric(name), np.float64)
-        epochs, outputs = history.outputs_history()
-        arrays["outputs_epochs"] = np.asarray(epochs, np.int64)
-        arrays["outputs"] = np.asarray(outputs, np.float32)
-        if history.latest_outputs is not None:
-            arrays["latest_outputs"] = np.array(history.latest_outputs, np.float32)
-        w_epochs, snapshots = history.weights_history()
-        count = len(history.latest_weights)
-        if snapshots:
-            size = sum(np.asarray(w).nbytes for w in snapshots[0]) or 1
-            keep = max(1, max_weight_bytes // size)
-            if len(snapshots) > keep:  # evenly thinned, the last one always kept
-                picks = sorted(set(np.linspace(len(snapshots) - 1, 0, keep).round().astype(int)))
-                w_epochs = [w_epochs[i] for i in picks]
-                snapshots = [snapshots[i] for i in picks]
-        arrays["weights_epochs"] = np.asarray(w_epochs, np.int64)
-        for j in range(count):
-            arrays[f"latest_weights_{j}"] = np.array(history.latest_weights[j], np.float32)
-            if snapshots:
-                arrays[f"weights_{j}"] = np.stack([np.asarray(s[j], np.float32)
-                                                   for s in snapshots])
-        meta = {
-            "status": history.status, "message": history.message,
-            "epochs_per_second": float(history.epochs_per_second),
-            "weight_arrays": count,
-            "outputs_limit": history._outputs.limit, "outputs_stride": history._outputs.stride,
-            "weights_limit": history._weights.limit, "weights_stride": history._weights.stride,
-        }
-        return cls(arrays, meta)
+        return cls(*history.to_arrays(max_weight_bytes))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -195,69 +161,16 @@ class HistoryData:
 
     def to_history(self) -> RunHistory:
         """A `RunHistory` equal to the one saved; `PersistError` when the parts disagree."""
-        a, meta = self.arrays, self.meta
-        problem = self._problem()
-        if problem:
-            raise PersistError(f"history.npz: {problem}")
-        history = RunHistory(max_snapshots=int(meta.get("outputs_limit", 2000)),
-                             max_weight_snapshots=int(meta.get("weights_limit", 500)))
-        history.extend_metrics(a["epoch"], {name: a[name] for name in METRICS})
-        count = int(meta.get("weight_arrays", 0))
-        outputs = history._outputs
-        outputs.stride = int(meta.get("outputs_stride", 1))
-        outputs.epochs = [int(e) for e in a["outputs_epochs"]]
-        outputs.values = [_frozen(v) for v in a["outputs"]] if len(outputs.epochs) else []
-        weights = history._weights
-        weights.stride = int(meta.get("weights_stride", 1))
-        weights.epochs = [int(e) for e in a["weights_epochs"]]
-        weights.values = [tuple(_frozen(a[f"weights_{j}"][i]) for j in range(count))
-                          for i in range(len(weights.epochs))]
-        if "latest_outputs" in a:
-            history.latest_outputs = _frozen(a["latest_outputs"])
-        history.latest_weights = tuple(_frozen(a[f"latest_weights_{j}"]) for j in range(count))
-        history.status = str(meta.get("status", "finished"))
-        history.message = str(meta.get("message", ""))
-        history.epochs_per_second = float(meta.get("epochs_per_second", 0.0))
-        return history
-
-    def _problem(self) -> str:
-        a, meta = self.arrays, self.meta
-        needed = ["epoch", *METRICS, "outputs_epochs", "outputs", "weights_epochs"]
-        count = meta.get("weight_arrays", 0)
-        if not isinstance(count, int) or count < 0:
-            return "meta.json gives no valid weight_arrays count"
-        needed += [f"latest_weights_{j}" for j in range(count)]
-        if len(a["weights_epochs"] if "weights_epochs" in a else ()):
-            needed += [f"weights_{j}" for j in range(count)]
-        missing = [name for name in needed if name not in a]
-        if missing:
-            return f"missing {', '.join(missing)}"
-        n = len(a["epoch"])
-        if any(a[name].ndim != 1 or len(a[name]) != n for name in METRICS):
-            return "the metrics do not all have one value per epoch"
-        if n and np.any(np.diff(a["epoch"]) < 0):
-            return "the epochs are not in order"
-        if len(a["outputs_epochs"]) and (a["outputs"].ndim != 3
-                                         or len(a["outputs"]) != len(a["outputs_epochs"])):
-            return "the recorded outputs do not match their epochs"
-        if len(a["weights_epochs"]) and any(len(a[f"weights_{j}"]) != len(a["weights_epochs"])
-                                            for j in range(count)):
-            return "the recorded weights do not match their epochs"
-        if n and "latest_outputs" not in a:
-            return "missing latest_outputs"
-        return ""
-
-
-def _frozen(array) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
+        try:
+            return RunHistory.from_arrays(self.arrays, self.meta)
+        except ValueError as error:
+            raise PersistError(f"history.npz: {error}") from None
 
 
 def history_csv(history: RunHistory) -> str:
     """Metrics per epoch as CSV (validation columns only when there was validation data)."""
-    names = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if history.has_validation
-                                    else [])
+    names = [name for name in history.columns
+             if history.has_validation or not name.startswith("val_")]
     lines = [",".join(["epoch", *names])]
     columns = [history.metric(name) for name in names]
     for i, epoch in enumerate(history.epochs):

@@ -81,6 +81,9 @@ class EpochSchedule:
         x_val = tf.constant(data.x_val)
         y_val = tf.constant(t.targets(data.labels_val))
         probe_rows = len(t.probe_x)
+        # Probe rows that are the first training (then validation) rows are read off the full
+        # pass: no forward pass of their own. Others (test images) get one.
+        separate_probe = tf.constant(t.probe_x) if t.dataset.is_images else None
         rows, batch = int(x.shape[0]), int(t.experiment.batch_size)
         batches = -(-rows // batch)
         width = 2 if measures.task == "regression" else 1
@@ -107,8 +110,6 @@ class EpochSchedule:
                         loss = loss_fn(yb, model(xb, training=True))
                     grads = tape.gradient(loss, variables)
                     optimizer.apply_gradients(zip(grads, variables))
-                # The full pass's outputs serve the probe rows too (they are its first rows):
-                # no separate forward pass for them.
                 out = tf.cast(model(x, training=False), tf.float32)
                 losses = losses.write(e, tf.cast(loss_fn(y, out), tf.float32))
                 sums = sums.write(e, measures.sums(tf, y, out))
@@ -122,6 +123,8 @@ class EpochSchedule:
                     val_losses = val_losses.write(e, nan)
                     val_sums = val_sums.write(e, no_sums)
                     probe = out[:probe_rows]
+                if separate_probe is not None:
+                    probe = tf.cast(model(separate_probe, training=False), tf.float32)
                 outputs = outputs.write(e, probe)
             # The weights come back with the metrics: one call, no per-variable Python reads.
             return (losses.stack(), sums.stack(), val_losses.stack(), val_sums.stack(),
