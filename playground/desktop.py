@@ -3,12 +3,14 @@
 `python -m playground install-desktop-entry` writes, for the current user only:
 
     ~/.local/share/applications/neural-playground.desktop   starts this Python with
-                                                            `-m playground FILE`, icon included
+                                                            `-m playground FILE`
+    ~/.local/share/icons/hicolor/256x256/apps/neural-playground.png     its icon
     ~/.local/share/mime/packages/neural-playground.xml      *.playground files are experiments
 
 (under `$XDG_DATA_HOME` when that is set), then asks the desktop to refresh its caches when the
-tools for that exist. Nothing needs root; `uninstall` removes both files. Windows and macOS
-have no such entry: `instructions()` says what to do there.
+tools for that exist. Nothing needs root; `uninstall` removes all three. Windows and macOS
+have no such entry: `instructions()` says what to do there. The icon and the entry's template
+are package data (playground/resources), so an installed app has them, not only a checkout.
 """
 from __future__ import annotations
 
@@ -16,16 +18,17 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
-from playground.core.files.experiment_file import write_text
+from playground.core.files.experiment_file import write_bytes, write_text
 
 APP_ID = "neural-playground"
 MIME_TYPE = "application/x-neural-playground"
-#: The repository's assets folder (icon, desktop entry template).
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
-ICON = ASSETS / "icon.png"
-TEMPLATE = ASSETS / f"{APP_ID}.desktop"
+#: The package's own files (icon, desktop entry template), wherever it is installed.
+RESOURCES = resources.files("playground.resources")
+ICON = RESOURCES / "icon.png"
+TEMPLATE = RESOURCES / f"{APP_ID}.desktop"
 
 MIME_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
 <mime-info xmlns="http://www.freedesktop.org/standards/shared-mime-info">
@@ -61,27 +64,35 @@ def entry_path(home: str | os.PathLike | None = None) -> Path:
     return data_home(home) / "applications" / f"{APP_ID}.desktop"
 
 
+def icon_path(home: str | os.PathLike | None = None) -> Path:
+    """Where the entry's icon is installed (a copy: the package may be zipped or moved)."""
+    return data_home(home) / "icons" / "hicolor" / "256x256" / "apps" / f"{APP_ID}.png"
+
+
 def desktop_entry_text(python: str | None = None, icon: str | os.PathLike | None = None) -> str:
     """The desktop entry: this Python (`sys.executable`, e.g. the venv's) runs the app."""
     python = python or sys.executable
     command = " ".join(_exec_argument(a) for a in (python, "-m", "playground"))
     template = TEMPLATE.read_text(encoding="utf-8")
     return (template.replace("@EXEC@", command)
-            .replace("@ICON@", str(Path(icon or ICON).absolute())))
+            .replace("@ICON@", str(Path(icon or icon_path()).absolute())))
 
 
 def install_desktop_entry(home: str | os.PathLike | None = None, python: str | None = None,
                           refresh: bool = True) -> Path:
-    """Write the desktop entry and the file type (atomically); returns the entry's path.
+    """Write the desktop entry, its icon and the file type (atomically); returns the entry's
+    path.
 
     `refresh` runs update-desktop-database and update-mime-database when installed.
     """
     share = data_home(home)
     entry = entry_path(home)
+    icon = icon_path(home)
     mime = share / "mime" / "packages" / f"{APP_ID}.xml"
-    for folder in (entry.parent, mime.parent):
+    for folder in (entry.parent, icon.parent, mime.parent):
         folder.mkdir(parents=True, exist_ok=True)
-    write_text(entry, desktop_entry_text(python))
+    write_bytes(icon, ICON.read_bytes())
+    write_text(entry, desktop_entry_text(python, icon))
     write_text(mime, MIME_XML)
     if refresh:
         for tool, folder in (("update-desktop-database", entry.parent),
@@ -95,7 +106,8 @@ def uninstall_desktop_entry(home: str | os.PathLike | None = None) -> list[Path]
     """Remove what `install_desktop_entry` wrote; returns the files removed."""
     share = data_home(home)
     removed = []
-    for path in (entry_path(home), share / "mime" / "packages" / f"{APP_ID}.xml"):
+    for path in (entry_path(home), share / "mime" / "packages" / f"{APP_ID}.xml",
+                 icon_path(home)):
         if path.exists():
             path.unlink()
             removed.append(path)

@@ -8,6 +8,17 @@ from __future__ import annotations
 import sys
 
 
+def app_icon():
+    """The app's icon (a QIcon), read from the package's resources: any install has them."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from playground import desktop
+
+    pixmap = QPixmap()
+    pixmap.loadFromData(desktop.ICON.read_bytes())
+    return QIcon(pixmap)
+
+
 def run_gui(args: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 

@@ -54,7 +54,7 @@ def places() -> dict[str, str]:
         "Image datasets (KERAS_HOME)": str(downloads.datasets_dir()),
         "Desktop entry": str(entry) if entry.exists() else "not installed (python -m "
                                                            "playground install-desktop-entry)",
-        "Icon and desktop template": str(desktop.ASSETS),
+        "Icon and desktop template": str(desktop.RESOURCES),
     }
 
 

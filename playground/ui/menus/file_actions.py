@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from playground.core.files import codegen
@@ -25,6 +25,7 @@ from playground.core.files import experiment_file as persist
 from playground.core.experiment import TRAINING_ONLY_FIELDS, Experiment
 from playground.core.training.runs import RunList
 from playground.ui.menus import exports
+from playground.ui.app import app_icon
 from playground.ui.menus.about import AboutDialog
 from playground.ui.settings import RememberedSettings
 
@@ -78,8 +79,8 @@ class FileActions(QObject):
         window.training_idle.connect(self._on_worker_idle)
         worker.failed.connect(self._on_worker_failed)
 
-        if desktop.ICON.is_file():
-            icon = QIcon(str(desktop.ICON))
+        icon = app_icon()
+        if not icon.isNull():
             window.setWindowIcon(icon)
             if QApplication.instance() is not None:
                 QApplication.instance().setWindowIcon(icon)
