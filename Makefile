@@ -1,14 +1,16 @@
 # Neural Playground: set up, run, test.
 #
 #   make run      set up .venv if missing or outdated, then open the app
-#   make test     set up .venv, then run the tests headless (Qt offscreen)
+#   make test     set up .venv, then lint (ruff) and run the tests headless (Qt offscreen)
+#   make lint     only ruff
 #   make bench    set up .venv, then run every benchmarks/*.py
 #   make clean    remove caches and build output (keeps .venv); make distclean removes it too
 #
 # The virtualenv is rebuilt from pyproject.toml whenever that file changes (the stamp
 # .venv/.installed is older), or when its Python no longer runs. Override the interpreter used
 # to create it with `make PYTHON=python3.12 ...`, extra pytest arguments with
-# `make test PYTEST_ARGS="-k history -x"`.
+# `make test PYTEST_ARGS="-k history -x"`. Nothing here installs system packages: when Python's
+# venv module or a library Qt needs is missing, the scripts print the apt-get command to run.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,11 +23,12 @@ UNAME_S := $(shell uname -s)
 VENV_WORKS := $(shell $(VENV_PY) -c "" >/dev/null 2>&1 && echo yes)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test bench clean distclean FORCE
+.PHONY: help venv run test lint bench clean distclean FORCE
 
 help:
 	@echo "make run        open the app (sets up $(VENV) first)"
-	@echo "make test       run the tests headless (sets up $(VENV) first)"
+	@echo "make test       lint, then run the tests headless (sets up $(VENV) first)"
+	@echo "make lint       ruff check (configured in pyproject.toml)"
 	@echo "make bench      run the benchmarks"
 	@echo "make venv       only set up $(VENV)"
 	@echo "make clean      remove caches and build output; distclean also removes $(VENV)"
@@ -37,14 +40,17 @@ $(STAMP): pyproject.toml $(if $(VENV_WORKS),,FORCE)
 
 venv: $(STAMP)
 
-test: $(STAMP)
-	@VENV="$(VENV)" bash scripts/ensure-qt-libs.sh offscreen
+lint: $(STAMP)
+	$(VENV_PY) -m ruff check .
+
+test: lint
+	@VENV="$(VENV)" bash scripts/check-qt-libs.sh offscreen
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 run: $(STAMP)
 ifeq ($(UNAME_S),Linux)
 	@platform="$${QT_QPA_PLATFORM:-xcb}"; platform="$${platform%%[;:]*}"; \
-	VENV="$(VENV)" bash scripts/ensure-qt-libs.sh "$$platform"; \
+	VENV="$(VENV)" bash scripts/check-qt-libs.sh "$$platform" || exit 1; \
 	if [ "$$platform" = xcb ] && [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
 		echo "make run: WARNING: no DISPLAY: the window needs an X11 or Wayland session" \
 		     "(or a virtual one: xvfb-run make run)" >&2; \

@@ -58,8 +58,8 @@ def bench_grid(repeats: int) -> None:
     print(f"  {'network':<26}{'100×100':>10}{'200×200':>10}")
     for name, (sizes, activations) in NETS.items():
         weights = random_weights(sizes)
-        row = [median_ms(lambda n=n: decision_grid(weights, activations, (-0.25, 1.25),
-                                                   (-0.25, 1.25), n), repeats)
+        row = [median_ms(lambda n=n, w=weights, a=activations: decision_grid(
+                             w, a, (-0.25, 1.25), (-0.25, 1.25), n), repeats)
                for n in (100, 200)]
         print(f"  {name:<26}{row[0]:>10.2f}{row[1]:>10.2f}")
 
@@ -95,7 +95,7 @@ def bench_view(app, repeats: int) -> None:
 
             refresh = median_ms(view.refresh, repeats)
 
-            def redraw():
+            def redraw(view=view):
                 view.refresh()
                 app.processEvents()
 

@@ -5,8 +5,9 @@
 #
 # A virtualenv whose interpreter no longer runs (its Python was removed or moved) is rebuilt.
 # On Debian and Ubuntu, where `python3 -m venv` needs the separate python3-venv package (and a
-# bare image may lack python3 itself), the missing packages are installed with apt-get (through
-# sudo when not root). The project itself is installed by the Makefile, not here.
+# bare image may lack python3 itself), it prints the apt-get command that installs what is
+# missing and stops; it installs nothing itself (.ci/run does, on CI). The project itself is
+# installed by the Makefile, not here.
 set -euo pipefail
 
 python="${1:-python3}"
@@ -19,27 +20,21 @@ if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "" 2>/dev/null; then
     exit 0
 fi
 
-apt_install() {
-    command -v apt-get >/dev/null 2>&1 || return 1
-    local sudo_cmd=()
-    if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || return 1
-        sudo_cmd=(sudo)
-        [[ -t 0 ]] || sudo_cmd+=(-n)
+# Stop with the one command that installs `packages` (Debian/Ubuntu), or with `fallback`.
+need_packages() {
+    local fallback="$1"; shift
+    if command -v apt-get >/dev/null 2>&1; then
+        local sudo=""
+        [[ "$(id -u)" -eq 0 ]] || sudo="sudo "
+        die "$fallback; install it with:" $'\n\n' \
+            "   ${sudo}apt-get update && ${sudo}apt-get install --no-install-recommends $*" $'\n'
     fi
-    say "installing $* with apt-get"
-    ${sudo_cmd[@]+"${sudo_cmd[@]}"} env DEBIAN_FRONTEND=noninteractive \
-        apt-get -o DPkg::Lock::Timeout=300 update -qq || true
-    ${sudo_cmd[@]+"${sudo_cmd[@]}"} env DEBIAN_FRONTEND=noninteractive \
-        apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@"
+    die "$fallback"
 }
 
 if ! command -v "$python" >/dev/null 2>&1; then
-    if [[ "$python" == python3 ]] && apt_install python3 python3-venv; then
-        :
-    else
-        die "'$python' not found: install Python 3.10 or newer, or run make PYTHON=/path/to/python3"
-    fi
+    [[ "$python" == python3 ]] || die "'$python' not found: run make PYTHON=/path/to/python3"
+    need_packages "python3 not found: the project needs Python 3.10 or newer" python3 python3-venv
 fi
 
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
@@ -57,9 +52,5 @@ if ! "$python" -m venv "$venv"; then
     rm -rf "$venv"
     # Debian/Ubuntu split ensurepip out of the interpreter: python3.X-venv provides it.
     version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-    if apt_install "python$version-venv" || apt_install python3-venv; then
-        "$python" -m venv "$venv"
-    else
-        die "could not create $venv: install the venv module (Debian/Ubuntu: python3-venv)"
-    fi
+    need_packages "could not create $venv: $python lacks the venv module" "python$version-venv"
 fi

@@ -4,8 +4,9 @@ The per-input rows answer seed 000's question ("what does the model say for [0, 
 probe row its input, its target in the loss's encoding (0/1, ±1, a one-hot vector or a class
 index), the model's output (a probability for sigmoid/softmax outputs, the raw value otherwise),
 the class that output implies and whether that class is right. A regression's rows give the
-target value and the output instead. Metrics follow the task (accuracy; or MSE, MAE, R²). No Qt, no TensorFlow here: the
-functions take arrays, a `RunHistory` and, for weights, anything with `get_weights()` layers.
+target value and the output instead. Metrics follow the task (accuracy; or MSE, MAE, R²).
+No Qt, no TensorFlow here: the functions take arrays, a `RunHistory` and, for weights,
+anything with `get_weights()` layers.
 """
 from __future__ import annotations
 

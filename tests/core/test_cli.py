@@ -196,7 +196,7 @@ def test_flags_build_the_experiment():
         "--loss", "hinge", "--optimizer", "adam", "--lr", "1e-3", "--epochs", "1_000",
         "--batch-size", "2", "--seed", "7", "--threshold", "-0.25", "--no-normalize",
         "--snapshot-epochs", "0,10"])
-    assert [(l.units, l.activation, l.dropout) for l in experiment.layers] == \
+    assert [(layer.units, layer.activation, layer.dropout) for layer in experiment.layers] == \
         [(8, "relu", 0.2), (4, "relu", 0.0)]
     assert (experiment.dataset, experiment.loss, experiment.optimizer) == ("and", "hinge", "adam")
     assert experiment.learning_rate == 1e-3 and experiment.epochs == 1000

@@ -1,6 +1,7 @@
 """The Experiment dataclass: validation naming fields, typed-text parsing, JSON round trips."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -98,7 +99,7 @@ def test_all_errors_are_reported_at_once():
 
 def test_experiment_is_frozen_and_replace_makes_a_copy():
     experiment = Experiment()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         experiment.epochs = 3  # type: ignore[misc]
     changed = experiment.replace(epochs=3)
     assert changed.epochs == 3 and experiment.epochs == 500

@@ -15,8 +15,11 @@ from playground.core.inspection import metrics
 from playground.core.training.trainer import Report, train
 
 
+WEIGHTS = (np.ones((2, 1)), np.zeros(1))
+
+
 def report(epochs, loss, accuracy, val_loss=None, val_accuracy=None, outputs=None,
-           weights=(np.ones((2, 1)), np.zeros(1)), status="running") -> Report:
+           weights=WEIGHTS, status="running") -> Report:
     epochs = np.asarray(epochs)
     return Report(epochs=epochs, loss=np.asarray(loss), metrics={"accuracy": np.asarray(accuracy)},
                   val_loss=None if val_loss is None else np.asarray(val_loss),

@@ -1,6 +1,8 @@
 """The trainer: real Keras models trained in compiled chunks, reported as immutable reports."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -309,7 +311,7 @@ def test_reports_are_immutable(xor_run):
             assert isinstance(array, np.ndarray) and not array.flags.writeable
             with pytest.raises(ValueError):
                 array.flat[0] = 0
-        with pytest.raises(Exception):
+        with pytest.raises(dataclasses.FrozenInstanceError):
             report.status = "changed"  # type: ignore[misc]
         assert isinstance(report.weights, tuple)
 

@@ -156,14 +156,15 @@ def test_presets_fill_the_form(qtbot, window):
     view.preset_buttons["TensorFlow tutorial"].click()
     experiment = window.form.experiment
     assert experiment.dataset == "fashion-mnist"
-    assert [(l.units, l.activation, l.dropout) for l in experiment.layers] == [(128, "relu", 0)]
+    assert [(layer.units, layer.activation, layer.dropout)
+            for layer in experiment.layers] == [(128, "relu", 0)]
     assert (experiment.optimizer, experiment.learning_rate, experiment.loss) == \
         ("adam", 0.001, "sparse-categorical")
     assert (experiment.epochs, experiment.batch_size, experiment.output) == (5, 32, "softmax")
     view.preset_buttons["Keras MNIST MLP"].click()
     experiment = window.form.experiment
     assert experiment.dataset == "mnist" and experiment.normalize
-    assert [(l.units, l.activation, l.dropout) for l in experiment.layers] == \
+    assert [(layer.units, layer.activation, layer.dropout) for layer in experiment.layers] == \
         [(512, "relu", 0.2), (512, "relu", 0.2)]
     assert (experiment.optimizer, experiment.learning_rate, experiment.loss) == \
         ("rmsprop", 0.001, "categorical")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 

@@ -38,7 +38,8 @@ def train(qtbot, window, epochs: int) -> None:
 # ----- without a window ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,row", [("1, 1", [1, 1]), ("0.3 0.1", [0.3, 0.1]),
-                                      ("[0, 1]", [0, 1]), (" -1;2 ", [-1, 2]), ("1e-1,2", [0.1, 2])])
+                                      ("[0, 1]", [0, 1]), (" -1;2 ", [-1, 2]),
+                                      ("1e-1,2", [0.1, 2])])
 def test_typed_inputs_are_read_like_a_person_writes_them(text, row):
     parsed, error = parse_input(text, 2)
     assert error == ""

@@ -1,4 +1,4 @@
-"""Weights in the window: tables and diagram follow the run, and a typed weight reaches the model."""
+"""Weights in the window: tables and diagram follow the run; a typed weight reaches the model."""
 from __future__ import annotations
 
 import os

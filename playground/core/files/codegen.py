@@ -99,7 +99,8 @@ def _regression_lines() -> list[str]:
         "    error = model.predict(rows, verbose=0)[:, 0] - targets",
         "    spread = np.sum((targets - targets.mean()) ** 2)",
         "    r2 = 1 - np.sum(error ** 2) / spread if spread > 0 else float(\"nan\")",
-        '    return f"mse {np.mean(error ** 2):.4f}  mae {np.mean(np.abs(error)):.4f}  r2 {r2:.4f}"',
+        '    return (f"mse {np.mean(error ** 2):.4f}  mae {np.mean(np.abs(error)):.4f}  "',
+        '            f"r2 {r2:.4f}")',
         "",
         "",
         "# What the model outputs per input, against the target.",
@@ -207,7 +208,8 @@ def keras_script(experiment: Experiment) -> str:
                ""]
     body = (data_lines + [""] + _targets(experiment.encoding, n_classes)
             + [""] + _model_lines(experiment, n_inputs, output_units) + [""]
-            + _fit_lines(experiment, spec.images) + _report_lines(experiment, class_names, spec.images))
+            + _fit_lines(experiment, spec.images)
+            + _report_lines(experiment, class_names, spec.images))
     return "\n".join(header + body) + "\n"
 
 

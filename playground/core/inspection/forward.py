@@ -64,7 +64,8 @@ class LayerStep:
     outputs: np.ndarray         # activation(Wᵀx + b)
 
 
-def forward_steps(weights: Sequence[np.ndarray], activations: Sequence[str], row) -> list[LayerStep]:
+def forward_steps(weights: Sequence[np.ndarray], activations: Sequence[str],
+                  row) -> list[LayerStep]:
     """Each layer's Wᵀx, + b and activation for one input row, down to the output."""
     h = np.asarray(row, dtype=np.float64).reshape(-1)
     steps = []

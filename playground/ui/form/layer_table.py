@@ -112,7 +112,8 @@ class LayerTable(QWidget):
             for column in (0, 2):
                 item = self.table.item(row, column)
                 if item is not None:
-                    item.setBackground(ERROR_BACKGROUND if (row, column) in bad else QColor(0, 0, 0, 0))
+                    item.setBackground(ERROR_BACKGROUND if (row, column) in bad
+                                       else QColor(0, 0, 0, 0))
         self.table.blockSignals(False)
         text = "\n".join(_describe(e) for e in errors if e.field.startswith("layers"))
         self.error.setText(text)

@@ -336,9 +336,9 @@ class ImagesView(QWidget):
                     "seed 003 after 500 epochs).")
         else:
             text = (f"<b>{share} of the test images get a hard answer</b> (1.00000000e+00 "
-                    "and zeros, like seed 001's <code>[1. 0. 0. …]</code>): <i>Normalise pixels</i> "
-                    "is off, so 0–255 pixels make the first layer's sums huge and the softmax "
-                    "saturates. Divide them by 255:")
+                    "and zeros, like seed 001's <code>[1. 0. 0. …]</code>): "
+                    "<i>Normalise pixels</i> is off, so 0–255 pixels make the first layer's "
+                    "sums huge and the softmax saturates. Divide them by 255:")
         self.note.setText(text)
         self.normalise_button.setVisible(not experiment.normalize)
         self.note_row.show()
