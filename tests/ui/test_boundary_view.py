@@ -3,6 +3,8 @@ split XOR, the threshold and "discretize" redraw without training, and datasets 
 two-input plane say why."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -29,7 +31,7 @@ def open_ready(qtbot, experiment):
 
 def train(qtbot, window) -> None:
     assert click_train(qtbot, window) == "finished"
-    qtbot.waitUntil(lambda: window.views["DecisionBoundaryView"].grid is not None)
+    qtbot.waitUntil(lambda: window.views["boundary"].grid is not None)
 
 
 def keras_model_at(session):
@@ -65,8 +67,8 @@ def fake_session(qtbot, dataset, experiment, model=None) -> tuple[Session, Decis
     if model is not None:
         outputs = predict(model, probe)
         session.add_report(Report(
-            epochs=np.array([0]), loss=np.array([1.0]), accuracy=np.array([0.5]),
-            val_loss=None, val_accuracy=None, outputs=outputs[None],
+            epochs=np.array([0]), loss=np.array([1.0]), metrics={"accuracy": np.array([0.5])},
+            val_loss=None, val_metrics=None, outputs=outputs[None],
             weights=tuple(model.get_weights()), epochs_per_second=0.0))
         session.flush()
     return session, view
@@ -106,12 +108,42 @@ def test_one_input_and_many_classes_say_why_there_is_no_boundary(qtbot):
     _, view = fake_session(qtbot, table_dataset(1), Experiment(dataset="sum-threshold"))
     assert view.stack.currentWidget() is view.note
     assert "only one input" in view.note.text()
-    images = table_dataset(784, n_classes=10, rows=12)
+    images = dataclasses.replace(table_dataset(784, n_classes=10, rows=12), image_shape=(28, 28))
     _, view = fake_session(qtbot, images, Experiment(dataset="mnist", loss="categorical"))
     assert view.stack.currentWidget() is view.note
     assert "784 inputs (28×28 pixels) and 10 classes" in view.note.text()
     assert view.grid is None
     assert view.isHidden()  # nothing to draw: the curves beside it get the room
+
+
+def test_three_classes_colour_the_plane_by_predicted_class_with_borders(qtbot):
+    from playground.core.data import registry as datasets
+    experiment = Experiment(dataset="gaussians", loss="sparse-categorical",
+                            layers=(Layer(6, "tanh"),), validation_split=0.2, batch_size=32)
+    dataset = datasets.load(experiment)
+    model = build_model(experiment, dataset)
+    _, view = fake_session(qtbot, dataset, experiment, model)
+    assert view.stack.currentWidget() is view.plot and not view.isHidden()
+    qtbot.waitUntil(lambda: view.grid is not None)
+    assert view.grid.shape == (100, 100)
+    for i, j in [(0, 0), (30, 70), (99, 50)]:
+        expected = predict(model, [[view.xs[i], view.ys[j]]])[0]
+        assert view.grid[i, j] == int(np.argmax(expected))  # the predicted class
+    assert not view.colour_bar.isVisible()
+    assert "blob 3" in view.key.text() and "border between classes" in view.key.text()
+    wrong = predict(model, np.concatenate([dataset.x_train, dataset.x_val])).argmax(1) != \
+        np.concatenate([dataset.labels_train, dataset.labels_val])
+    assert len(view.wrong.data) == int(wrong.sum())
+
+
+def test_a_one_input_regression_says_the_view_draws_two_input_data(qtbot):
+    from playground.core.data import registry as datasets
+    experiment = Experiment(dataset="sine", loss="mse", validation_split=0.2, batch_size=32)
+    dataset = datasets.load(experiment)
+    _, view = fake_session(qtbot, dataset, experiment, build_model(experiment, dataset))
+    assert view.stack.currentWidget() is view.note and not view.isHidden()
+    assert "2-input data" in view.note.text() and "regression" in view.note.text()
+    assert view.grid is None
 
 
 # ----- in the window -------------------------------------------------------------------------
@@ -120,7 +152,7 @@ def test_boundary_values_equal_keras_and_follow_the_threshold(qtbot):
     window = open_ready(qtbot, Experiment(epochs=150))
     try:
         train(qtbot, window)
-        view = window.views["DecisionBoundaryView"]
+        view = window.views["boundary"]
         session = window.session
         assert view.grid.shape == (100, 100)
         assert (view.xs[0], view.xs[-1], view.ys[0], view.ys[-1]) == (-0.25, 1.25, -0.25, 1.25)
@@ -134,7 +166,7 @@ def test_boundary_values_equal_keras_and_follow_the_threshold(qtbot):
         epochs = len(session.history)
         before = view.contour.getData()[0].copy()
         wrong_before = len(view.wrong.data)
-        window.views["OutputsView"].threshold_spin.setValue(0.99)
+        window.views["outputs"].threshold_spin.setValue(0.99)
         qtbot.waitUntil(lambda: not np.array_equal(view.contour.getData()[0], before))
         x, y = view.contour.getData()
         expected = forward(session.history.latest_weights, session.activations,
@@ -153,7 +185,7 @@ def test_one_neuron_draws_a_straight_line_that_cannot_split_xor(qtbot):
     window = open_ready(qtbot, Experiment(layers=(), learning_rate=0.1, epochs=200))
     try:
         train(qtbot, window)
-        view = window.views["DecisionBoundaryView"]
+        view = window.views["boundary"]
         x, y = view.contour.getData()
         assert len(x) >= 2
         # All points of the threshold contour lie on one straight line.

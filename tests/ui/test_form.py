@@ -56,6 +56,40 @@ def test_sum_threshold_holds_out_a_fifth_and_a_gate_nothing(qtbot):
     assert form.experiment.validation_split == 0.0 and form.experiment.dataset == "or"
 
 
+def test_gaussian_blobs_take_a_softmax_and_the_loss_follows_the_class_count(qtbot):
+    form = _form(qtbot)
+    form.show()  # errors show under visible fields
+    _pick(form, "gaussians")
+    blobs = form.experiment
+    assert (blobs.loss, blobs.output, blobs.classes) == ("sparse-categorical", "softmax", 3)
+    assert form.rows["classes"].isVisibleTo(form) and form.rows["noise"].isVisibleTo(form)
+    assert not form.rows["threshold"].isVisibleTo(form)
+    form.texts["classes"].setText("2")  # two classes: one output neuron
+    assert (form.experiment.loss, form.experiment.output) == ("bce", "sigmoid")
+    form.texts["classes"].setText("5")
+    assert (form.experiment.loss, form.experiment.classes) == ("sparse-categorical", 5)
+    form.texts["classes"].setText("9")
+    assert form.experiment is None and "at most 6" in form.field_error("classes")
+
+
+def test_the_sine_offers_only_a_linear_output(qtbot):
+    form = _form(qtbot)
+    form.show()  # errors show under visible fields
+    form.loss.setCurrentIndex(form.loss.findData("mse"))
+    form.output_activation.setCurrentIndex(form.output_activation.findData("sigmoid"))
+    _pick(form, "sine")
+    sine = form.experiment
+    assert (sine.loss, sine.output, sine.output_activation) == ("mse", "linear", "")
+    items = [form.output_activation.itemData(i) for i in range(form.output_activation.count())]
+    assert items == ["linear"]
+    form.loss.setCurrentIndex(form.loss.findData("huber"))
+    assert form.experiment.loss == "huber"
+    form.loss.setCurrentIndex(form.loss.findData("bce"))
+    assert form.experiment is None and "regression" in form.field_error("loss")
+    _pick(form, "xor")  # back to classes: a loss that fits, and its outputs again
+    assert (form.experiment.loss, form.experiment.output) == ("bce", "sigmoid")
+
+
 def test_loading_an_experiment_keeps_its_own_settings(qtbot):
     form = _form(qtbot)
     form.set_experiment(MNIST_MLP)

@@ -71,7 +71,7 @@ def test_classes_follow_the_threshold_and_signed_outputs_use_zero():
 
 def test_table_equals_keras_at_epoch_0_epoch_100_and_the_end(qtbot, window):
     train(qtbot, window, 200)
-    view = window.views["OutputsView"]
+    view = window.views["outputs"]
     session = window.session
     experiment, dataset = session.experiment, session.dataset
     assert session.history.last_epoch == 200
@@ -110,7 +110,7 @@ def test_table_equals_keras_at_epoch_0_epoch_100_and_the_end(qtbot, window):
 
 
 def test_threshold_reclassifies_without_training(qtbot, window):
-    view = window.views["OutputsView"]
+    view = window.views["outputs"]
     session = window.session
     epochs_before = len(session.history)
     probabilities = np.array(view.values("P(class 1)"))
@@ -136,7 +136,7 @@ def test_threshold_reclassifies_without_training(qtbot, window):
 
 def test_typed_input_shows_output_class_and_its_history(qtbot, window):
     train(qtbot, window, 60)
-    view = window.views["OutputsView"]
+    view = window.views["outputs"]
     session = window.session
     view.input_edit.setText("1, 1")
     expected = forward(session.history.latest_weights, session.activations, [[1.0, 1.0]])[0, 0]
@@ -175,8 +175,9 @@ def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):
     for start in range(0, 5000, 250):
         epochs = np.arange(start, start + 250)
         session.add_report(Report(
-            epochs=epochs, loss=np.ones(250), accuracy=np.ones(250), val_loss=None,
-            val_accuracy=None, outputs=rng.uniform(size=(250, 4, 1)), weights=weights,
+            epochs=epochs, loss=np.ones(250), metrics={"accuracy": np.ones(250)},
+            val_loss=None, val_metrics=None, outputs=rng.uniform(size=(250, 4, 1)),
+            weights=weights,
             epochs_per_second=0.0))
         session.flush()
     drawn = []  # the view redraws in an event-loop turn of its own
@@ -203,7 +204,7 @@ def test_larger_data_lists_a_chosen_row_set_as_keras_computes_it(qtbot):
     window = open_window(qtbot, experiment)
     try:
         assert click_train(qtbot, window) == "finished"
-        view = window.views["OutputsView"]
+        view = window.views["outputs"]
         combo = view.rows_combo
         texts = [combo.itemText(i) for i in range(combo.count())]
         assert not combo.isHidden() and len(texts) == 4
@@ -241,7 +242,7 @@ def test_reset_weights_starts_the_history_again_at_epoch_0(qtbot, window):
     # Reset rewinds the same model: its epoch-0 report must not be appended to the old run's
     # history (the typed input's curve raised, the slider sat at its start, and epochs 0…N
     # showed the old run's outputs after training again).
-    view = window.views["OutputsView"]
+    view = window.views["outputs"]
     view.input_edit.setText("1, 1")
     untrained = window.session.history.latest_outputs.copy()
     train(qtbot, window, 30)
@@ -261,3 +262,44 @@ def test_reset_weights_starts_the_history_again_at_epoch_0(qtbot, window):
     list(trainer.run(5))
     np.testing.assert_allclose(view.values(view.columns[3]),
                                predict(trainer.model, window.session.probe_x)[:, 0], atol=1e-6)
+
+
+@pytest.mark.parametrize("experiment", [
+    Experiment(dataset="gaussians", loss="sparse-categorical", layers=(Layer(6, "tanh"),),
+               optimizer="adam", learning_rate=0.05, epochs=20, batch_size=32,
+               validation_split=0.2),
+    Experiment(dataset="sine", loss="mse", layers=(Layer(8, "tanh"),), optimizer="adam",
+               learning_rate=0.05, epochs=20, batch_size=32, validation_split=0.2),
+], ids=["three-blobs", "sine"])
+def test_every_view_shows_three_blobs_and_the_sine(qtbot, experiment):
+    window = open_window(qtbot, experiment)
+    try:
+        assert click_train(qtbot, window) == "finished"
+        for key, view in window.views.items():  # each tab drawn once: none may fail
+            window.tabs.setCurrentWidget(view) if window.tabs.indexOf(view) >= 0 else None
+            qtbot.wait(10)
+        view = window.views["outputs"]
+        window.tabs.setCurrentWidget(view)
+        trainer = Trainer(experiment)  # same seed: the same run
+        list(trainer.run())
+        outputs = predict(trainer.model, window.session.probe_x)
+        if experiment.dataset == "sine":
+            assert view.columns[-3:] == ["target", "output", "error"]
+            np.testing.assert_allclose(view.values("output"), outputs[:, 0], atol=1e-5)
+            errors = outputs[:, 0] - window.session.probe_labels
+            np.testing.assert_allclose(view.values("error"), errors, atol=1e-5)
+            assert not view.threshold_spin.isEnabled() and not view.filter.isEnabled()
+            data = window.views["data"]
+            qtbot.waitUntil(lambda: "mse" in data.test_scores)
+            assert "·" in data.accuracy_labels["Test"].text()  # MSE · R²
+        else:
+            assert view.values("class") == outputs.argmax(1).tolist()
+            shown = view.table.item(0, view.columns.index("class")).text()
+            assert shown == f"blob {outputs[0].argmax() + 1}"
+            np.testing.assert_allclose(view.values("top probability"), outputs.max(1),
+                                       atol=1e-5)
+            data = window.views["data"]
+            qtbot.waitUntil(lambda: data.test_accuracy == data.test_accuracy)  # not NaN
+            assert data.test_accuracy > 0.8
+    finally:
+        window.close()

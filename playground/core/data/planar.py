@@ -109,6 +109,16 @@ def train_rows(experiment) -> int:
     return experiment.samples
 
 
+def describe(experiment, dataset) -> str:
+    if dataset.n_classes:
+        what = (f"{dataset.n_classes} Gaussian blobs on the plane, one per class, centres on a "
+                f"circle of radius {BLOB_RADIUS:g}, spread {BLOB_SPREAD + experiment.noise:g}")
+    else:
+        what = (f"y = sin(x) for x uniform in [−{SINE_SPAN:g}, {SINE_SPAN:g}], plus Gaussian "
+                f"noise of spread {experiment.noise:g}")
+    return f"{what}. {experiment.samples:,} samples (seed {experiment.seed})."
+
+
 def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
     """The data as lines of a plain-Keras script (see `gates.script`): this module's own
     generator, copied, with the same seed streams."""

@@ -58,6 +58,23 @@ class DatasetSpec:
     def build(self, experiment) -> Dataset:
         return self._module().build(experiment)
 
+    def describe(self, experiment, dataset: Dataset) -> str:
+        """The data in a sentence or two (plain text), where its module says more than its
+        rows: e.g. how sum-threshold labels its rows. Empty otherwise."""
+        describe = getattr(self._module(), "describe", None)
+        return describe(experiment, dataset) if describe else ""
+
+    def example_input(self, experiment) -> str:
+        """An input worth typing first (seed 002's "0.3, 0.1"), or "" for a data row."""
+        example = getattr(self._module(), "example_input", None)
+        return example(experiment) if example else ""
+
+    def truth(self, experiment, row):
+        """(label, how it follows, in words) for any input `row` where the data has a rule
+        (sum-threshold: the sum against the threshold); None where only data rows are known."""
+        truth = getattr(self._module(), "truth", None)
+        return truth(experiment, row) if truth else None
+
     def train_rows(self, experiment) -> int:
         return self._module().train_rows(experiment)
 

@@ -78,6 +78,36 @@ def check(experiment) -> list[FieldError]:
     return []
 
 
+def example_input(experiment) -> str:
+    """Seed 002 works x = [0.3, 0.1] through the network by hand."""
+    return "0.3, 0.1" if experiment.inputs == 2 else ""
+
+
+def truth(experiment, row) -> tuple[int, str]:
+    """The label of any input and the sum that decides it, e.g. (0, "0.3 + 0.1 = 0.4 ≤ 0.5")."""
+    row = np.asarray(row, np.float64)
+    total = float(row.sum())
+    label = int(total > experiment.threshold)
+    terms = " + ".join(_four(v) for v in row[:6]) + (" + …" if len(row) > 6 else "")
+    return label, f"{terms} = {_four(total)} {'>' if label else '≤'} {experiment.threshold:g}"
+
+
+def _four(value: float) -> str:
+    """Four decimals, as the forward pass writes numbers by hand (never "-0.0000")."""
+    text = f"{value:.4f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def describe(experiment, dataset) -> str:
+    n, t = experiment.inputs, experiment.threshold
+    labels = np.concatenate([dataset.labels_train, dataset.labels_val])
+    share = 100.0 * labels.mean() if len(labels) else 0.0
+    summed = " + ".join(f"x{i}" for i in range(1, n + 1)) if n <= 3 else f"x1 + … + x{n}"
+    return (f"{n} input{'s' if n != 1 else ''} uniform in [0, 1); class “sum > {t:g}” when "
+            f"{summed} > {t:g}. {experiment.samples:,} samples (seed {experiment.seed}), "
+            f"{share:.1f} % of them above.")
+
+
 def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
     """The data as lines of a plain-Keras script (see `gates.script`): the same generator."""
     threshold = repr(float(experiment.threshold)).removesuffix(".0")

@@ -9,14 +9,15 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLa
 
 from playground.core.data import registry as datasets
 from playground.core.experiment import FIELDS, LOSSES, OPTIMIZERS, Experiment, FieldError
+from playground.core.losses import fitting_outputs
 from playground.ui.form.layer_table import LayerTable
 
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "3")
 
 TOOLTIPS = {
     "dataset": "What the network learns: the four rows of a truth table, generated rows or "
-               "28×28 images. Changing it picks a loss that fits the data and, for another "
-               "kind of data, a validation split, epochs and batch size to suit its size.",
+               "28×28 images. Changing it picks a loss that fits the data and, for data of "
+               "another size, a validation split, epochs and batch size to suit it.",
     "loss": "How wrong the network is, the number training pushes down. It also decides the "
             "targets: 0/1 for cross-entropy, -1/+1 for hinge.",
     "output_activation": "The last neuron's squashing function: sigmoid gives a probability "
@@ -47,6 +48,10 @@ TOOLTIPS = {
                  "first one. 0 = all 10,000.",
     "normalize": "Divide each pixel by 255 so inputs run from 0 to 1. Off feeds raw 0-255 "
                  "pixels, which saturate the softmax into hard 0/1 answers (seed 001's bug).",
+    "classes": "How many blobs of points, one class each. Two take one output neuron; more "
+               "take a softmax with one output per class.",
+    "noise": "How noisy the generated data is, from 0 (none) to 0.5: blobs spread into each "
+             "other; the sine's points scatter around the curve.",
 }
 
 
@@ -137,6 +142,7 @@ class ExperimentForm(QWidget):
         self.optimizer.currentIndexChanged.connect(self._on_edit)
         self.learning_rate.editTextChanged.connect(self._on_edit)
         self.layers.changed.connect(self._on_edit)
+        self.texts["classes"].textChanged.connect(self._on_classes_changed)
         self.set_experiment(Experiment())
 
     # ----- public -----
@@ -184,10 +190,14 @@ class ExperimentForm(QWidget):
         self.texts[name] = edit
         return edit
 
+    def _task(self) -> str:
+        return datasets.get(self.dataset.currentData()).task
+
     def _fill_outputs(self, loss: str, current: str) -> None:
+        """The outputs that fit `loss` on the chosen data (a regression: linear only)."""
         self.output_activation.blockSignals(True)
         self.output_activation.clear()
-        for name in LOSSES[loss].outputs:
+        for name in fitting_outputs(loss, self._task()):
             self.output_activation.addItem(name, name)
         index = self.output_activation.findData(current)
         self.output_activation.setCurrentIndex(max(index, 0))
@@ -198,8 +208,26 @@ class ExperimentForm(QWidget):
         key = self.dataset.currentData()
         before, self._dataset_key = self._dataset_key, key
         if not self._loading:  # a file or an example brings its own settings
-            self._apply(datasets.follow(key, self.loss.currentData(), before))
+            self._apply(datasets.follow(key, self.loss.currentData(), before,
+                                        self._chosen(key)))
+            self._fill_outputs(self.loss.currentData(),
+                               self.output_activation.currentData() or "")
         self._on_edit()
+
+    def _on_classes_changed(self) -> None:
+        """Two classes take one output neuron, more a softmax: the loss follows the count."""
+        key = self.dataset.currentData()
+        if self._loading or "classes" not in datasets.get(key).options:
+            return
+        changes = datasets.follow(key, self.loss.currentData(), key, self._chosen(key))
+        if changes:
+            self._apply(changes)
+            self._on_edit()
+
+    def _chosen(self, key: str) -> Experiment:
+        """The settings that decide which losses fit `key`'s data (its class count)."""
+        classes, message = FIELDS["classes"].parse(self.texts["classes"].text())
+        return Experiment(dataset=key, classes=Experiment().classes if message else classes)
 
     def _apply(self, changes: dict) -> None:
         """Show `changes` (Experiment field -> value) in the fields, without re-reading the
@@ -257,7 +285,7 @@ class ExperimentForm(QWidget):
         experiment = Experiment(
             dataset=self.dataset.currentData(), layers=layers, loss=loss,
             # Store "" for the loss's natural output, so JSON and code stay minimal.
-            output_activation="" if output == LOSSES[loss].outputs[0] else output,
+            output_activation="" if output == fitting_outputs(loss, self._task())[0] else output,
             optimizer=self.optimizer.currentData(), learning_rate=lr, **values)
         errors = experiment.validate()
         return (None if errors else experiment), errors

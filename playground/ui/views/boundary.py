@@ -1,6 +1,11 @@
 """The decision boundary: the network's output over the plane of two inputs, the threshold contour,
 and the training rows on top (seed 000: one neuron draws a straight line, and no line splits XOR).
 
+It draws classes over data whose inputs form a plane (`Dataset.is_plane`; with more than two
+inputs, a slice). Two classes: the output's value, blue to orange, cut at the threshold. More
+classes (a softmax): the predicted class at each point in its colour, paler where the network
+is unsure, with the borders between classes. Images and regressions get a note instead.
+
 The grid is one vectorised NumPy forward pass over the latest weight snapshot
 (`core.forward.decision_grid`), never a TensorFlow call. Redraws follow `history_changed` (at
 most ~30 a second) and are skipped while the view is hidden; a redraw waits at least three
@@ -16,11 +21,11 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                                QLabel, QStackedWidget, QVBoxLayout, QWidget)
 
-from playground.core.data.dataset import predicted_classes
 from playground.core.inspection.forward import decision_grid, forward
+from playground.core.inspection.metrics import class_label, is_multiclass, predicted_classes
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.note import placeholder_note
-from playground.ui.views.outputs import CLASS_COLOURS, class_label, is_multiclass
+from playground.ui.views.outputs import class_colours
 
 #: Multiply-adds one redraw may cost; bigger networks get a coarser grid (~5 ms in NumPy).
 GRID_BUDGET = 1.5e7
@@ -182,7 +187,9 @@ class DecisionBoundaryView(QWidget):
         self.note.setText(reason)
         self.stack.setCurrentWidget(self.note if reason else self.plot)
         # Images have no plane to show at all: the curves beside get the room instead.
-        self.setHidden(bool(reason) and (is_multiclass(s.encoding) or not dataset.is_binary))
+        self.setHidden(bool(reason) and dataset.is_images)
+        multi = is_multiclass(s.encoding)
+        self.colour_bar.setVisible(not multi)  # K classes: a colour each, no scale
         self.discretize.setVisible(not reason)
         self.resolution.setVisible(not reason)
         self.heading.setVisible(not reason)
@@ -196,10 +203,11 @@ class DecisionBoundaryView(QWidget):
         self.axis_row.setVisible(not reason and n > 2)
         self.axes = (0, min(1, n - 1))
         self._build_held(dataset)
+        colours = class_colours(dataset.n_classes)
         marks = [f'<span style="color:{c}; font-size:14pt">●</span>&nbsp;target '
-                 f'{class_label(dataset, s.encoding, i)}' for i, c in enumerate(CLASS_COLOURS)]
+                 f'{class_label(dataset, s.encoding, i)}' for i, c in enumerate(colours)]
         marks += ['<span style="color:#d00000; font-size:14pt">○</span>&nbsp;classified wrong',
-                  "<b>—</b>&nbsp;threshold"]
+                  "<b>—</b>&nbsp;" + ("border between classes" if multi else "threshold")]
         self.key.setText("&nbsp;&nbsp; ".join(marks))
         self.key.setVisible(not reason)
         self.xs = self.ys = self.grid = None
@@ -218,12 +226,17 @@ class DecisionBoundaryView(QWidget):
         dataset = s.dataset
         if dataset is None:
             return "Build a model to see its decision boundary."
-        if is_multiclass(s.encoding) or not dataset.is_binary:
-            return (f"A decision boundary is drawn for two classes over two inputs. This "
-                    f"dataset has {dataset.n_inputs:,} inputs"
-                    f"{' (28×28 pixels)' if dataset.n_inputs == 784 else ''} and "
+        if dataset.is_images:
+            shape = "×".join(str(n) for n in dataset.image_shape)
+            return (f"A decision boundary is drawn over a plane of inputs. This dataset has "
+                    f"{dataset.n_inputs:,} inputs ({shape} pixels) and "
                     f"{dataset.n_classes} classes: see the Outputs tab for its answers.")
-        if dataset.n_inputs < 2:
+        if dataset.is_regression:
+            return (f"This view draws classes over 2-input data. This dataset is a regression "
+                    f"with {dataset.n_inputs} input{'s' if dataset.n_inputs != 1 else ''}: "
+                    "its answer is a number, not a class. The Outputs tab shows the output "
+                    "for each input.")
+        if not dataset.is_plane:
             return ("This dataset has only one input, so the inputs form a line, not a plane: "
                     "the boundary is a single point on that line. The Outputs tab shows the "
                     "output for each input.")
@@ -280,25 +293,20 @@ class DecisionBoundaryView(QWidget):
         dataset, (ax, ay) = s.dataset, self.axes
         x_range, y_range = plane_range(dataset, ax), plane_range(dataset, ay)
         resolution = self._resolution(weights)
-        values = decision_grid(weights, s.activations, x_range, y_range, resolution,
-                               fixed=self.fixed, axes=self.axes)[..., 0]
+        outputs = decision_grid(weights, s.activations, x_range, y_range, resolution,
+                                fixed=self.fixed, axes=self.axes)
         self.xs = np.linspace(*x_range, resolution)
         self.ys = np.linspace(*y_range, resolution)
-        self.grid = values
         self.resolution_used = resolution
         threshold = s.threshold
-        low, high = self._levels(values, threshold)
-        shown = np.where(values > threshold, high, low) if self.discretize.isChecked() else values
         dx = (x_range[1] - x_range[0]) / (resolution - 1)
         dy = (y_range[1] - y_range[0]) / (resolution - 1)
-        self.image.setImage(shown, autoLevels=False, levels=(low, high))
+        if is_multiclass(s.encoding):
+            self._draw_classes(outputs)
+        else:
+            self._draw_output(outputs[..., 0], threshold)
         self.image.setRect(QRectF(x_range[0] - dx / 2, y_range[0] - dy / 2,
                                   x_range[1] - x_range[0] + dx, y_range[1] - y_range[0] + dy))
-        if self._bar_state != (low, high, threshold):  # costly: only when it changes
-            self._bar_state = (low, high, threshold)
-            self.colour_bar.setColorMap(self._colour_map((threshold - low) / (high - low)))
-            self.colour_bar.setLevels((low, high))
-        self.contour.setData(*threshold_segments(values, self.xs, self.ys, threshold))
         x = self._rows
         wrong = predicted_classes(forward(weights, s.activations, x), s.encoding,
                                   threshold) != self._labels
@@ -309,13 +317,44 @@ class DecisionBoundaryView(QWidget):
         self._last_draw_at = time.perf_counter()
         self.last_draw_seconds = self._last_draw_at - started
 
+    def _draw_output(self, values: np.ndarray, threshold: float) -> None:
+        """One output unit: its value blue to orange, white and a line at the threshold."""
+        self.grid = values
+        low, high = self._levels(values, threshold)
+        shown = np.where(values > threshold, high, low) if self.discretize.isChecked() else values
+        self.image.setImage(shown, autoLevels=False, levels=(low, high))
+        if self._bar_state != (low, high, threshold):  # costly: only when it changes
+            self._bar_state = (low, high, threshold)
+            self.colour_bar.setColorMap(self._colour_map((threshold - low) / (high - low)))
+            self.colour_bar.setLevels((low, high))
+        self.contour.setData(*threshold_segments(values, self.xs, self.ys, threshold))
+
+    def _draw_classes(self, probabilities: np.ndarray) -> None:
+        """A softmax: each point in its predicted class's colour, paler where the top class is
+        barely ahead (all white at even odds, unless discretized); borders between classes."""
+        self.grid = classes = probabilities.argmax(axis=-1)
+        k = probabilities.shape[-1]
+        palette = np.array([pg.mkColor(c).getRgb()[:3] for c in class_colours(k)], np.float64)
+        top = np.nan_to_num(probabilities.max(axis=-1), nan=1.0 / k)
+        sure = np.ones_like(top) if self.discretize.isChecked() else \
+            np.clip((top - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+        rgb = 247.0 + (palette[classes] - 247.0) * (0.25 + 0.75 * sure[..., None])
+        self.image.setImage(rgb.astype(np.ubyte), autoLevels=False, levels=(0, 255))
+        xs, ys = [], []
+        for c in range(k):  # where class c stops being the top one
+            others = np.delete(probabilities, c, axis=-1).max(axis=-1)
+            x, y = threshold_segments(probabilities[..., c] - others, self.xs, self.ys, 0.0)
+            xs.append(x)
+            ys.append(y)
+        self.contour.setData(np.concatenate(xs), np.concatenate(ys))
+
     def _place_axes(self) -> None:
         """What changes only with the dataset or the chosen inputs: points, labels, range."""
         s = self.session
         dataset, (ax, ay) = s.dataset, self.axes
         self._rows = np.concatenate([dataset.x_train, dataset.x_val])
         self._labels = np.concatenate([dataset.labels_train, dataset.labels_val])
-        brushes = [pg.mkBrush(colour) for colour in CLASS_COLOURS]
+        brushes = [pg.mkBrush(colour) for colour in class_colours(dataset.n_classes)]
         size = 12 if len(self._rows) <= 32 else 8 if len(self._rows) <= 500 else 5
         self.points.setData(self._rows[:, ax], self._rows[:, ay], size=size,
                             brush=[brushes[int(v)] for v in self._labels])

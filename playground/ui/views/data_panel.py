@@ -1,25 +1,25 @@
-"""The data of the run: seed 002's settings in one click, new data, and accuracy on each part.
+"""The data of the run: seed 002's settings in one click, new data, and the score on each part.
 
-Training and validation accuracy come from the run's reports (the same numbers as the curves);
-test accuracy is measured here on the separate test rows from the latest weights with NumPy
-(`core.forward`), classes cut at the session's threshold — sign agreement for ±1 outputs.
+The score follows the task: accuracy for classes, MSE and R² for a regression. Training and
+validation numbers come from the run's reports (the same numbers as the curves); test numbers
+are measured here on the separate test rows from the latest weights with NumPy
+(`metrics.evaluate`), classes cut at the session's threshold — sign agreement for ±1 outputs.
 The preset and "new data" buttons do not touch the run: they ask the main window to fill the
 form (`experiment_requested`, a dict of Experiment fields), and the form's preview follows.
 """
 from __future__ import annotations
 
+import html
 import math
 import time
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
 from playground.core.data import registry as datasets
-from playground.core.data.dataset import predicted_classes
-from playground.core.inspection.forward import forward
 from playground.core.data.sum_threshold import PRESETS
+from playground.core.inspection import metrics
 
 #: Test accuracy is recomputed at most this often.
 MIN_TEST_SECONDS = 0.25
@@ -37,8 +37,10 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("data_panel")
-        #: Accuracy on the test rows for the latest weights (NaN when there are none).
+        #: Accuracy on the test rows for the latest weights (NaN when there are none, and for
+        #: a regression, whose test numbers are in `test_scores`).
         self.test_accuracy = math.nan
+        self.test_scores: dict[str, float] = {}
         self._scored_weights = None
         self._stale = False
         self._last_test = 0.0
@@ -67,13 +69,14 @@ class DataPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.RichText)
 
-        scores = QGroupBox("Accuracy")
+        self.scores_box = scores = QGroupBox("Accuracy")
         grid = QGridLayout(scores)
         self.epoch_label = QLabel()
         self.epoch_label.setObjectName("accuracy_epoch")
         grid.addWidget(self.epoch_label, 0, 0, 1, 3)
-        for column, text in enumerate(("", "accuracy", "rows")):
-            grid.addWidget(_bold(text), 1, column)
+        self.metric_heading = _bold("accuracy")
+        for column, label in enumerate((_bold(""), self.metric_heading, _bold("rows"))):
+            grid.addWidget(label, 1, column)
         self.accuracy_labels, self.rows_labels = {}, {}
         for r, part in enumerate(PARTS, start=2):
             grid.addWidget(QLabel(part), r, 0)
@@ -89,7 +92,7 @@ class DataPanel(QWidget):
         grid.setColumnStretch(3, 1)
         note = QLabel("Validation rows are held out of training (Keras's validation_split); "
                       "test rows are fresh points the network never trains or validates on. "
-                      "Test accuracy is measured from the current weights, so it follows "
+                      "Test numbers are measured from the current weights, so they follow "
                       "weights you set by hand at once.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #555555;")
@@ -118,20 +121,20 @@ class DataPanel(QWidget):
     # ----- display -----
     def _on_run_started(self) -> None:
         self.test_accuracy = math.nan
+        self.test_scores = {}
         self._scored_weights = None
         experiment, dataset = self.session.experiment, self.session.dataset
         spec = datasets.get(experiment.dataset)
-        self.regenerate_button.setVisible(spec.kind == "table")
+        # Generated rows (the data reads a sample count): another seed draws new ones.
+        self.regenerate_button.setVisible("samples" in spec.options)
+        regression = dataset.is_regression
+        self.scores_box.setTitle("Error" if regression else "Accuracy")
+        self.metric_heading.setText("<b>MSE · R²</b>" if regression else "<b>accuracy</b>")
         train, val, test = len(dataset.x_train), len(dataset.x_val), len(dataset.x_test)
         text = f"<b>{spec.label}</b>: "
-        if experiment.dataset == "sum-threshold":
-            n, t = experiment.inputs, experiment.threshold
-            labels = np.concatenate([dataset.labels_train, dataset.labels_val])
-            share = 100.0 * labels.mean() if len(labels) else 0.0
-            text += (f"{n} input{'s' if n != 1 else ''} uniform in [0, 1); class "
-                     f"“sum &gt; {t:g}” when {_sum_text(n)} &gt; {t:g}. {experiment.samples:,} "
-                     f"samples (seed {experiment.seed}), {share:.1f} % of them above. "
-                     f"Targets: {_targets(experiment)}. ")
+        about = spec.describe(experiment, dataset)
+        if about:
+            text += f"{html.escape(about, quote=False)} Targets: {_targets(experiment, dataset)}. "
         text += (f"{train:,} training rows, {val:,} validation rows "
                  f"(the last {experiment.validation_split:g}, like Keras's validation_split), "
                  f"{test:,} separate test rows.")
@@ -156,8 +159,9 @@ class DataPanel(QWidget):
         history, dataset = self.session.history, self.session.dataset
         if dataset is None or not len(history):
             return
-        for part, metric in (("Training", "accuracy"), ("Validation", "val_accuracy")):
-            self.accuracy_labels[part].setText(_percent(history.last(metric)))
+        for part, prefix in (("Training", ""), ("Validation", "val_")):
+            self.accuracy_labels[part].setText(_score_text(
+                {name: history.last(prefix + name) for name in _shown(dataset)}))
         self.epoch_label.setText(f"After epoch {history.last_epoch:,}:")
         if not self.isVisible():
             self._stale = True
@@ -173,27 +177,40 @@ class DataPanel(QWidget):
             self._timer.start(int(wait * 1000) + 1)
             return
         self._last_test = time.perf_counter()
-        self.test_accuracy = self.score(weights)
+        self.test_scores = self.scores(weights)
+        self.test_accuracy = self.test_scores.get("accuracy", math.nan)
         self._test_cost = time.perf_counter() - self._last_test
         self._scored_weights = weights
-        correct = round(self.test_accuracy * len(dataset.x_test))
-        self.accuracy_labels["Test"].setText(_percent(self.test_accuracy))
-        self.rows_labels["Test"].setText(f"{correct:,} of {len(dataset.x_test):,}")
+        self.accuracy_labels["Test"].setText(_score_text(self.test_scores))
+        rows = len(dataset.x_test)
+        if not dataset.is_regression:
+            self.rows_labels["Test"].setText(f"{round(self.test_accuracy * rows):,} of {rows:,}")
+
+    def scores(self, weights) -> dict[str, float]:
+        """Loss and the task's metrics of `weights` on the test rows, as the app counts them
+        everywhere (classes cut at the session's threshold)."""
+        s = self.session
+        return metrics.evaluate(s.experiment, weights, s.dataset.x_test, s.dataset.labels_test,
+                                s.dataset, s.threshold)
 
     def score(self, weights) -> float:
-        """Accuracy of `weights` on the test rows, as the app counts it everywhere."""
-        dataset = self.session.dataset
-        outputs = forward(weights, self.session.activations, dataset.x_test)
-        classes = predicted_classes(outputs, self.session.encoding, self.session.threshold)
-        return float(np.mean(classes == dataset.labels_test))
+        """Accuracy of `weights` on the test rows (NaN for a regression)."""
+        return self.scores(weights).get("accuracy", math.nan)
 
 
-def _sum_text(n: int) -> str:
-    return " + ".join(f"x{i}" for i in range(1, n + 1)) if n <= 3 else f"x1 + … + x{n}"
+def _shown(dataset) -> tuple[str, ...]:
+    return ("mse", "r2") if dataset.is_regression else ("accuracy",)
 
 
-def _percent(value: float) -> str:
-    return "–" if not math.isfinite(value) else f"{100 * value:.1f} %"
+def _score_text(values: dict[str, float]) -> str:
+    """"93.5 %" for accuracy; "0.0123 · 0.951" for MSE · R²; "–" where not measured."""
+    if "accuracy" in values:
+        value = values["accuracy"]
+        return "–" if not math.isfinite(value) else f"{100 * value:.1f} %"
+    mse, r2 = values.get("mse", math.nan), values.get("r2", math.nan)
+    if not math.isfinite(mse):
+        return "–"
+    return f"{mse:.4g} · {r2:.3f}" if math.isfinite(r2) else f"{mse:.4g}"
 
 
 def _bold(text: str) -> QLabel:
@@ -202,9 +219,13 @@ def _bold(text: str) -> QLabel:
     return label
 
 
-def _targets(experiment) -> str:
-    return ("−1 / +1 (the loss is " + experiment.loss + ", the output " + experiment.output + ")"
-            if experiment.encoding == "signed" else "0 / 1")
+def _targets(experiment, dataset) -> str:
+    encoding = experiment.encoding
+    if encoding == "signed":
+        return f"−1 / +1 (the loss is {experiment.loss}, the output {experiment.output})"
+    return {"binary": "0 / 1", "value": "the values themselves",
+            "sparse": f"class numbers 0 to {dataset.n_classes - 1}",
+            "onehot": f"one-hot vectors of {dataset.n_classes}"}.get(encoding, encoding)
 
 
 def _describe(changes: dict) -> str:

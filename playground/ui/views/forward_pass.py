@@ -15,9 +15,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextBrowser,
                                QVBoxLayout, QWidget)
 
+from playground.core.data import registry as datasets
 from playground.core.inspection import weights as W
-from playground.core.data.dataset import predicted_classes
 from playground.core.inspection.forward import forward_steps
+from playground.core.inspection.metrics import predicted_classes
 from playground.ui.session import StreamedRedraw
 
 #: Agreement asked of the hand computation and `model.predict` (float32 arithmetic in Keras).
@@ -28,7 +29,6 @@ ROWS_PER_PART = 50
 MAX_TERMS = 6
 MAX_NEURONS = 24
 MIN_REDRAW_SECONDS = 0.1
-SEED_INPUT = "0.3, 0.1"
 
 
 def _num(value: float) -> str:
@@ -136,15 +136,17 @@ class ForwardPassView(QWidget):
             for i in range(min(len(xs), ROWS_PER_PART)):
                 values = (", ".join(W.format_value(v) for v in xs[i]) if dataset.n_inputs <= 6
                           else f"{dataset.n_inputs} values")
-                name = dataset.class_names[int(labels[i])]
-                self.rows.addItem(f"{part} {i + 1}: {values} ({name})",
-                                  (np.array(xs[i]), int(labels[i])))
+                label = float(labels[i]) if dataset.is_regression else int(labels[i])
+                name = f"target {label:.4g}" if dataset.is_regression \
+                    else dataset.class_names[label]
+                self.rows.addItem(f"{part} {i + 1}: {values} ({name})", (np.array(xs[i]), label))
         current, _ = W.parse_row(self.input.text(), dataset.n_inputs)
         if current is None or dataset.key != self._dataset_key:
             # Other data: start from the seed's x = [0.3, 0.1], or the first data row.
             self._dataset_key = dataset.key
-            if experiment.dataset == "sum-threshold" and dataset.n_inputs == 2:
-                self.input.setText(SEED_INPUT)
+            example = datasets.get(experiment.dataset).example_input(experiment)
+            if example:
+                self.input.setText(example)
                 self._label = None
             elif len(dataset.x_train):
                 self.rows.setCurrentIndex(1)
@@ -235,19 +237,24 @@ class ForwardPassView(QWidget):
         self.result.setText(text)
 
     def _verdict(self) -> str:
-        """Which class the output means, and whether that is right (when the truth is known)."""
+        """Which class the output means, and whether that is right (when the truth is known);
+        for a regression, how far the output is from the target."""
         dataset, experiment = self.session.dataset, self.session.experiment
+        if dataset.is_regression:
+            if self._label is None:
+                return ""
+            error = float(self.by_hand[0]) - self._label
+            return (f"<br>The target is <b>{W.format_value(self._label)}</b>: the output is "
+                    f"off by {W.format_value(error)}")
         predicted = int(predicted_classes(self.by_hand[None], experiment.encoding,
                                           self.session.threshold)[0])
         truth = self._label
         note = ""
-        if truth is None and experiment.dataset == "sum-threshold":
-            total = float(self.x.sum())
-            truth = int(total > experiment.threshold)
-            sign = ">" if truth else "≤"
-            note = f" ({' + '.join(W.format_value(v) for v in self.x[:6])}" \
-                   f"{' + …' if len(self.x) > 6 else ''} = {W.format_value(total)} {sign} " \
-                   f"{experiment.threshold:g})"
+        rule = datasets.get(experiment.dataset).truth(experiment, self.x) \
+            if truth is None else None
+        if rule is not None:
+            truth, how = rule
+            note = f" ({how})"
         text = f"<br>The output means <b>{html.escape(dataset.class_names[predicted])}</b>"
         if truth is not None:
             right = predicted == truth

@@ -21,14 +21,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
                                QSplitter, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from playground.core.data.dataset import predicted_classes
 from playground.core.inspection.forward import forward
+from playground.core.inspection.metrics import (class_label, classify, is_multiclass,
+                                                output_heading, predicted_classes, shown_output,
+                                                threshold_range)
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.grid_plot import grid_plot
 from playground.ui.widgets.live_range import LiveRange
 
 RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
 CLASS_COLOURS = ("#2b6cb0", "#dd6b20")  # class 0 / negative: blue; class 1 / positive: orange
+#: Colours of more classes (the first two as above).
+MORE_CLASS_COLOURS = CLASS_COLOURS + ("#2f9e44", "#c92a2a", "#7048e8", "#8c564b", "#d6336c",
+                                      "#7f7f7f", "#a9a9a9", "#17becf")
 CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f")
 #: Outputs of at most this many epochs are kept (RunHistory's default `max_snapshots`).
@@ -45,40 +50,12 @@ THRESHOLD_TIP = ("Outputs above this value count as class 1, the rest as class 0
                  "things.")
 
 
-# ----- pure helpers (also used by the boundary view and the tests) -----------------------------
+# ----- pure helpers (the classification rules live in core.inspection.metrics) ----------------
 
-def is_multiclass(encoding: str) -> bool:
-    return encoding in ("onehot", "sparse")
-
-
-def class_label(dataset, encoding: str, index: int) -> str:
-    """How a class reads in the table: ±1 when the targets are ±1, else the class name."""
-    if encoding == "signed":
-        return "+1" if index else "−1"
-    names = dataset.class_names if dataset is not None else ()
-    return names[index] if 0 <= index < len(names) else str(index)
-
-
-def classify(outputs, labels, encoding: str, threshold: float):
-    """(predicted class per row, True where it equals the label)."""
-    classes = predicted_classes(outputs, encoding, threshold)
-    return classes, classes == np.asarray(labels)
-
-
-def shown_output(outputs, encoding: str) -> np.ndarray:
-    """One number per row: the output unit, or for several classes the top probability."""
-    outputs = np.asarray(outputs)
-    return outputs.max(axis=-1) if is_multiclass(encoding) else outputs[..., 0]
-
-
-def output_heading(output_activation: str) -> str:
-    return {"sigmoid": "P(class 1)", "softmax": "top probability"}.get(output_activation,
-                                                                       "output")
-
-
-def threshold_range(output_activation: str) -> tuple[float, float]:
-    return {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0),
-            "tanh": (-1.0, 1.0)}.get(output_activation, (-100.0, 100.0))
+def class_colours(n_classes: int) -> tuple[str, ...]:
+    """One colour per class: blue and orange for two, more for more."""
+    return MORE_CLASS_COLOURS[:max(n_classes, 2)] if n_classes <= len(MORE_CLASS_COLOURS) \
+        else tuple(MORE_CLASS_COLOURS[i % len(MORE_CLASS_COLOURS)] for i in range(n_classes))
 
 
 def parse_input(text: str, n_inputs: int) -> tuple[np.ndarray | None, str]:
@@ -259,14 +236,19 @@ class OutputsView(QWidget):
         self._fill_rows()
         low, high = threshold_range(s.experiment.output)
         multiclass = is_multiclass(s.encoding)
+        regression = dataset.is_regression
         with QSignalBlocker(self.threshold_spin):
             self.threshold_spin.setRange(low, high)
             self.threshold_spin.setValue(s.threshold)
-        self.threshold_spin.setEnabled(not multiclass)
+        self.threshold_spin.setEnabled(not multiclass and not regression)
         self.threshold_spin.setToolTip(
-            "With several classes the class is the most probable one: there is no threshold"
-            if multiclass else THRESHOLD_TIP)
-        self.threshold_line.setVisible(not multiclass)
+            "A regression's output is its answer: there are no classes to cut" if regression
+            else "With several classes the class is the most probable one: there is no "
+            "threshold" if multiclass else THRESHOLD_TIP)
+        self.threshold_line.setVisible(not multiclass and not regression)
+        self.filter.setEnabled(not regression)  # no right or wrong, only an error
+        if regression:
+            self.filter.setCurrentIndex(0)
         self.chart.setLabel("left", "probability of the right class" if multiclass
                             else output_heading(s.experiment.output))
         # Bounded outputs keep their whole range in view: 0.50 for ever should look flat.
@@ -314,8 +296,10 @@ class OutputsView(QWidget):
         _text, self.rows_x, self.rows_labels = self._row_sets()[self.row_set]
         features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
         images = s.has_images
-        self.columns = features + ["target", output_heading(s.experiment.output), "class",
-                                   "result"]
+        regression = dataset.is_regression
+        self.columns = features + (["target", "output", "error"] if regression else
+                                   ["target", output_heading(s.experiment.output), "class",
+                                    "result"])
         self.row_names = []
         self.table.clearContents()
         self.table.setRowCount(len(self.rows_x))
@@ -324,8 +308,8 @@ class OutputsView(QWidget):
         for r, (row, label) in enumerate(zip(self.rows_x, self.rows_labels)):
             self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
             cells = ([_number(v) for v in row] if len(features) == len(row)
-                     else [self.row_names[-1]]) + [class_label(dataset, s.encoding, int(label))]
-            for c, text in enumerate(cells + ["", "", ""]):
+                     else [self.row_names[-1]]) + [_target_text(dataset, s.encoding, label)]
+            for c, text in enumerate(cells + [""] * (len(self.columns) - len(cells))):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignCenter)
                 self.table.setItem(r, c, item)
@@ -415,6 +399,9 @@ class OutputsView(QWidget):
         if self.outputs is None or s.dataset is None:
             return
         values = shown_output(self.outputs, s.encoding)
+        if s.dataset.is_regression:
+            self._show_values(values)
+            return
         classes, right = classify(self.outputs, self.rows_labels, s.encoding, s.threshold)
         first = self.columns.index("class") - 1
         for r in range(len(values)):
@@ -429,6 +416,16 @@ class OutputsView(QWidget):
             for c in range(len(self.columns)):
                 self.table.item(r, c).setBackground(brush)
         self._apply_filter()
+
+    def _show_values(self, values: np.ndarray) -> None:
+        """A regression's rows: the output and how far it is from the target."""
+        first = self.columns.index("output")
+        errors = values - np.asarray(self.rows_labels, np.float64)
+        for r in range(len(values)):
+            for c, value in enumerate((float(values[r]), float(errors[r])), start=first):
+                item = self.table.item(r, c)
+                item.setText(f"{value:.4f}")
+                item.setData(Qt.UserRole, value)
 
     def _apply_filter(self) -> None:
         mode = self.filter.currentIndex()
@@ -458,14 +455,14 @@ class OutputsView(QWidget):
         for i, curve in enumerate(self.curves):
             if i < len(chosen):
                 r = chosen[i]
-                unit = int(self.rows_labels[r]) if is_multiclass(s.encoding) else 0
+                unit = int(self.rows_labels[r]) if is_multiclass(s.encoding) else 0  # its class
                 column = r if self.row_set == "probe" else chosen_index[r]
                 curve.setData(np.asarray(epochs), outputs[:, column, unit])
             else:
                 curve.setData([], [])
         self.chart_range.update(s.target_epoch)
         names = [f"{self.row_names[r]} → "
-                 f"{class_label(s.dataset, s.encoding, int(self.rows_labels[r]))}"
+                 f"{_target_text(s.dataset, s.encoding, self.rows_labels[r])}"
                  for r in chosen]
         if self.typed_row is not None:
             names.append(f"typed {describe_row(self.typed_row)}")
@@ -516,13 +513,15 @@ class OutputsView(QWidget):
         epoch, weights = self._weights_near(self.shown_epoch)
         out = forward(weights, s.activations, row[None])
         value = float(shown_output(out, s.encoding)[0])
-        cls = int(predicted_classes(out, s.encoding, s.threshold)[0])
+        cls = 0 if s.dataset.is_regression else int(predicted_classes(out, s.encoding,
+                                                                       s.threshold)[0])
         when = (f"at epoch {epoch:,}" if epoch == self.shown_epoch else
                 f"with the weights of epoch {epoch:,}, the closest recorded to "
                 f"{self.shown_epoch:,}")
         self.input_result.setStyleSheet("")
-        self.input_result.setText(f"output <b>{value:.4f}</b> → class <b>"
-                                  f"{class_label(s.dataset, s.encoding, cls)}</b> {when}")
+        meaning = "" if s.dataset.is_regression else \
+            f" → class <b>{class_label(s.dataset, s.encoding, cls)}</b>"
+        self.input_result.setText(f"output <b>{value:.4f}</b>{meaning} {when}")
         # The curve through the recorded weights (at most 500 snapshots), each computed once.
         unit = cls if is_multiclass(s.encoding) else 0
         cache = self._typed_cache
@@ -569,6 +568,13 @@ class OutputsView(QWidget):
 
     def _latest(self) -> int:
         return self.epochs[-1] if self.epochs else 0
+
+
+def _target_text(dataset, encoding: str, label) -> str:
+    """A row's target: its class as the targets read, or a regression's value."""
+    if dataset is not None and dataset.is_regression:
+        return f"{float(label):.4f}"
+    return class_label(dataset, encoding, int(label))
 
 
 class _TranslucentSelection(QStyledItemDelegate):
