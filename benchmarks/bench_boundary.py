@@ -124,7 +124,7 @@ def bench_training(app, epochs: int, rounds: int) -> None:
             loop.exec()
 
     wait_until(lambda: window.loaded and window.state == "idle")
-    view = window.views["DecisionBoundaryView"]
+    view = window.views["boundary"]
 
     def one_run() -> float:
         first = window.session.history.last_epoch

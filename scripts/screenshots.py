@@ -74,7 +74,7 @@ def shot_mnist(window):
                             batch_size=32, epochs=3, train_size=10000, test_size=1000)
     from playground.ui.menus.examples import start_fresh
     trained(window, lambda: start_fresh(window, experiment))
-    view = window.views["ImagesView"]
+    view = window.views["images"]
     window.tabs.setCurrentWidget(view)
     view.evaluate_now()
     settle(0.5)

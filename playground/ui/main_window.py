@@ -1,41 +1,46 @@
 """The main window: the form on the left, the views on the right, the run controls on top.
 
-It translates clicks into worker commands and worker signals into session updates and status
-text. It holds no training state of its own beyond what the buttons need.
+It turns clicks into the run controller's commands (ui/run_controller.py) and follows its state:
+which actions are enabled, what the status line says. It holds no run state of its own.
 """
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QGraphicsItem, QHBoxLayout, QLabel, QMainWindow, QProgressBar,
-                               QScrollArea, QSplitter, QTabWidget, QToolBar, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QGraphicsItem, QMainWindow, QScrollArea, QSplitter, QTabWidget,
+                               QToolBar)
 
-from playground.core.experiment import TRAINING_ONLY_FIELDS, Experiment
+from playground.core.experiment import Experiment
 from playground.ui.form.experiment_form import ExperimentForm
+from playground.ui.garbage import collect_in_gui_thread
+from playground.ui.hints_bar import install_hints
 from playground.ui.menus.data_files import DataFilesDialog
 from playground.ui.menus.examples import install_examples
 from playground.ui.menus.file_actions import install_file_actions
-from playground.ui.garbage import collect_in_gui_thread
-from playground.ui.hints_bar import install_hints
+from playground.ui.run_controller import RunController, RunState
 from playground.ui.session import Session
+from playground.ui.status_bar import RunStatus
 from playground.ui.views import VIEWS
 from playground.ui.views.runs import install_runs
-from playground.ui.worker import WorkerThread
+
+S = RunState
+#: The status line's words for each state (IDLE's depend on the form; FINISHING keeps the
+#: words of what is finishing).
+STATE_TEXT = {
+    S.LOADING: "Loading TensorFlow…",
+    S.PREPARING: "Preparing the model…",
+    S.TRAINING: "Training…",
+    S.PAUSING: "Pausing…",
+    S.STOPPING: "Stopping…",
+    S.PAUSED: "Paused",
+    S.OPENING: "Opening the file…",
+    S.SAVING: "Saving…",
+}
+CLOSE_AFTER_SAVE = "Saving… the window closes as soon as the file is written."
 
 
 class MainWindow(QMainWindow):
-    # Commands to the worker thread (queued connections).
-    _load = Signal()
-    _build = Signal(object)
-    _train = Signal(object, int)
-    _reset = Signal()
-    _set_weights = Signal(object)
-    #: The worker became idle after a command; reason as in `TrainingWorker.idle`.
-    training_idle = Signal(str)
-    #: TensorFlow finished loading.
-    ready = Signal()
     #: The window is being closed (emitted first, while its layout is still there).
     closing = Signal()
 
@@ -44,55 +49,47 @@ class MainWindow(QMainWindow):
         collect_in_gui_thread()  # before the worker thread exists (see ui/garbage.py)
         self.setWindowTitle("Neural Playground")
         self.session = Session(self)
-        self.state = "loading"  # loading -> idle <-> running / paused
-        self.loaded = False
-        self.target_epoch = 0
+        self.run = RunController(self.session, self)
+        # The controller's signals under the names menus, views and tests know.
+        #: The worker became idle after a command; reason as in `RunController.ended`.
+        self.training_idle = self.run.ended
+        #: TensorFlow finished loading.
+        self.ready = self.run.loaded
+        self.workers = self.run.workers
         self.message = ""
+        #: Close was asked while a file is being written: the window closes once it is.
+        self.close_pending = False
 
+        try:
+            self._build_window(experiment)
+        except BaseException:
+            self.run.shutdown()  # a thread left running when the window dies aborts the app
+            raise
+
+    def _build_window(self, experiment: Experiment | None) -> None:
         self.form = ExperimentForm()
         if experiment is not None:
             self.form.set_experiment(experiment)
         self._build_actions()
         self._build_layout()
-        self._build_status()
+        self.status = RunStatus(self.session)
+        self.statusBar().addPermanentWidget(self.status, 1)
+        for name in ("state_label", "epoch_label", "metrics_label", "speed_label", "progress",
+                     "message_label", "batch_bar", "batch_label"):
+            setattr(self, name, getattr(self.status, name))  # for tests and screenshots
 
-        self.workers = WorkerThread()
-        worker = self.workers.worker
-        self._load.connect(worker.load)
-        self._build.connect(worker.build)
-        self._train.connect(worker.train)
-        self._reset.connect(worker.reset)
-        worker.loaded.connect(self._on_loaded)
-        worker.built.connect(self.session.start_run)
-        worker.report.connect(self.session.add_report)
-        worker.started.connect(self._on_started)
-        worker.idle.connect(self._on_idle)
-        worker.failed.connect(self._on_failed)
-        # Image data files (download / import) and progress within a long epoch.
+        self.run.state_changed.connect(self._update_controls)
+        self.run.loaded.connect(self._on_loaded)
+        self.run.message.connect(self._set_message)
+        self.run.saved.connect(self._on_saved)
+        self.training_idle.connect(self.status.hide_batch_progress)
+        # Image data files (download / import).
         self.data_files = DataFilesDialog(self)
-        worker.missing_data.connect(self.data_files.show_missing)
+        self.run.missing_data.connect(self.data_files.show_missing)
         self.data_files.files_ready.connect(self._on_data_files_ready)
-        self.session.batch_progress.connect(self._on_batch_progress)
-        # The status bar follows the session's redraws (≤ 30 a second), not each report: then
-        # it is painted in the same pass as the plots.
-        self.session.history_changed.connect(self._on_history)
-        self._idle_reason = None  # the worker's, while the window draws the end of a run
-        self.training_idle.connect(self._hide_batch_progress)
-        self._set_weights.connect(worker.set_weights)
-        # Views that edit the model's weights, ask Keras for outputs, or fill in the form.
-        for view in self.views.values():
-            if hasattr(view, "weight_editor"):
-                view.weight_editor = self.set_weights
-            if hasattr(view, "predict_requested"):
-                view.predict_requested.connect(worker.predict)
-                worker.predicted.connect(view.show_predicted)
-            if hasattr(view, "experiment_requested"):
-                view.experiment_requested.connect(self.apply_to_form)
+        self._wire_views()
 
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(300)
-        self._preview_timer.timeout.connect(self._preview)
+        self._preview_timer = QTimer(self, singleShot=True, interval=300, timeout=self._preview)
         self.form.changed.connect(self._on_form_changed)
         self._update_controls()
         self.resize(1360, 860)
@@ -105,9 +102,17 @@ class MainWindow(QMainWindow):
         # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
         # window that is never painted (hidden) starts loading after a second anyway.
-        self._loading_started = False
         self.installEventFilter(self)  # until the first paint (a Python filter costs every event)
-        QTimer.singleShot(1000, self._start_loading)
+        QTimer.singleShot(1000, self.run.start_loading)
+
+    @property
+    def state(self) -> RunState:
+        """The run controller's state (read only: commands change it)."""
+        return self.run.state
+
+    @property
+    def loaded(self) -> bool:
+        return self.run.is_loaded
 
     # ----- layout -----
     def _build_actions(self) -> None:
@@ -121,7 +126,8 @@ class MainWindow(QMainWindow):
 
         self.train_action = action("Train", ["Ctrl+Return", "F5"],
                                    "Train up to the number of epochs set (continues the current "
-                                   "model when only epochs or nothing changed)", self.train)
+                                   "model when only training settings changed: epochs, "
+                                   "optimizer, learning rate, momentum, batch size)", self.train)
         self.pause_action = action("Pause", ["Ctrl+P", "F6"],
                                    "Pause training; Resume continues where it stopped",
                                    self.toggle_pause)
@@ -157,9 +163,9 @@ class MainWindow(QMainWindow):
         self.views = {}
         top = QSplitter(Qt.Horizontal)
         self.tabs = QTabWidget()
-        for view_class in VIEWS:
+        for key, view_class in VIEWS.items():
             view = view_class(self.session)
-            self.views[view_class.__name__] = view
+            self.views[key] = view
             if getattr(view_class, "area", "bottom") == "top":
                 top.addWidget(view)
             else:
@@ -183,216 +189,65 @@ class MainWindow(QMainWindow):
                 if isinstance(item, pg.AxisItem):
                     item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
 
-    def _build_status(self) -> None:
-        self.state_label = QLabel()
-        self.state_label.setObjectName("state_label")
-        self.epoch_label = QLabel("Epoch 0")
-        self.epoch_label.setObjectName("epoch_label")
-        self.metrics_label = QLabel()
-        self.metrics_label.setObjectName("metrics_label")
-        self.speed_label = QLabel()
-        self.speed_label.setObjectName("speed_label")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setMaximumWidth(240)
-        self.progress.setTextVisible(True)
-        self.message_label = QLabel()
-        self.message_label.setObjectName("message_label")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
-        # Shown only with a message: an empty one showing, then hidden at the first Train,
-        # would resize the whole window's content (and repaint every plot) mid-run.
-        self.message_label.hide()
-        bar = QWidget()
-        row = QHBoxLayout()
-        row.setContentsMargins(8, 2, 8, 2)
-        for widget in (self.state_label, self.epoch_label, self.progress, self.metrics_label,
-                       self.speed_label):
-            row.addWidget(widget)
-        # Batches done within the epoch, samples/s, time left (image data: epochs take seconds).
-        self.batch_bar = QProgressBar()
-        self.batch_bar.setObjectName("batch_progress")
-        self.batch_bar.setMaximumWidth(160)
-        self.batch_bar.setFormat("batch %v / %m")
-        self.batch_bar.setToolTip("Batches done in the epoch under way")
-        self.batch_label = QLabel()
-        self.batch_label.setObjectName("batch_label")
-        for widget in (self.batch_bar, self.batch_label):
-            widget.hide()
-            row.insertWidget(row.indexOf(self.metrics_label), widget)
-        row.addStretch(1)
-        column = QVBoxLayout(bar)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(row)
-        column.addWidget(self.message_label)
-        self.statusBar().addPermanentWidget(bar, 1)
+    def _wire_views(self) -> None:
+        """Views ask the session for `model.predict` and for changes to the form; the session's
+        requests reach the run controller (its constructor) and the form (here)."""
+        s, views = self.session, self.views
+        for key in ("forward", "images"):
+            views[key].predict_requested.connect(s.predict)
+            s.predicted.connect(views[key].show_predicted)
+        for key in ("data", "images", "runs"):
+            views[key].experiment_requested.connect(s.request_experiment)
+        s.experiment_requested.connect(self.apply_to_form)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         if watched is self and event.type() == QEvent.Paint:
             self.removeEventFilter(self)
-            QTimer.singleShot(0, self._start_loading)  # after this paint is on screen
+            QTimer.singleShot(0, self.run.start_loading)  # after this paint is on screen
         return False
-
-    def _start_loading(self) -> None:
-        if not self._loading_started:
-            self._loading_started = True
-            self._load.emit()
 
     # ----- commands -----
     def train(self) -> None:
-        self._start(0)
+        """Train (a paused run resumes where it was going)."""
+        if self.form.experiment is not None:
+            self.run.train(self.form.experiment)
 
     def step(self) -> None:
-        self._start(1)
-
-    def _start(self, epochs: int) -> None:
-        experiment = self.form.experiment
-        if experiment is None or self.state == "running":
-            return
-        if self.state == "paused" and epochs == 0:
-            epochs = max(self.target_epoch - self.session.history.last_epoch, 1)
-        self._set_message("")
-        self.state = "running"
-        self._update_controls()
-        self._train.emit(experiment, epochs)
+        if self.form.experiment is not None:
+            self.run.step(self.form.experiment)
 
     def toggle_pause(self) -> None:
-        if self.state == "running":
-            self.workers.worker.request_pause()
-        elif self.state == "paused":
-            self.train()
+        """Pause a run; Resume a paused one (with the form's training settings)."""
+        if self.state is S.PAUSED:
+            if self.form.experiment is not None:
+                self.run.train(self.form.experiment)
+        else:
+            self.run.pause()
 
     def stop(self) -> None:
-        if self.state == "running":
-            if self._idle_reason == "paused":  # paused already; its last redraws are under way
-                self._idle_reason = "stopped"
-            elif self._idle_reason is None:
-                self.workers.worker.request_stop()
-        elif self.state == "paused":  # the worker is idle already: the run just ends here
-            self.state = "idle"
-            self._update_controls()
-            self.training_idle.emit("stopped")
+        self.run.stop()
 
     def reset_weights(self) -> None:
-        if self.state in ("running", "loading"):
-            return
-        self.state = "running"
-        self._update_controls()
-        experiment = self.form.experiment
-        if experiment is not None and self.needs_new_model(experiment):
-            self._build.emit(experiment)
-        else:
-            # The same model is rewound, not rebuilt: its epochs start again from 0, so the
-            # session's history starts afresh too, as for a new model (views, Runs, hints).
-            s = self.session
-            if s.experiment is not None:
-                s.start_run(s.experiment, s.dataset, s.probe_x, s.probe_labels)
-            self._reset.emit()
+        self.run.reset(self.form.experiment)
 
     def set_weights(self, weights: list) -> str:
         """Hand-set weights go to the model at once; returns "" or why they were refused."""
-        if self.state not in ("idle", "paused") or self.session.experiment is None:
-            message = ("Training is running: pause or stop it to edit weights."
-                       if self.state == "running" else "There is no model to edit yet.")
-            self._set_message(message)
-            return message
-        self._set_message("")
-        self.state = "running"
-        self._update_controls()
-        self._set_weights.emit(list(weights))
-        return ""
+        return self.run.set_weights(weights)
 
     def apply_to_form(self, changes: dict) -> None:
         """Set some fields of the form (a preset, a new data seed); the preview follows."""
         base = self.form.experiment or self.session.experiment or Experiment()
         self.form.set_experiment(base.replace(**changes))
 
-    # ----- worker signals -----
+    # ----- controller signals -----
     def _on_loaded(self) -> None:
-        self.loaded = True
-        if self.state == "loading":
-            self.state = "idle"
-        self.ready.emit()
         self._preview()
         self._update_controls()
 
-    def _on_started(self, first: int, target: int) -> None:
-        self.session.streaming = True
-        self.set_target_epoch(target)
-
-    def set_target_epoch(self, target: int) -> None:
-        """The epoch the run trains to: the progress bar's end and the live plots' extent."""
-        self.target_epoch = self.session.target_epoch = target
-        self.progress.setRange(0, max(target, 1))
-
-    def show_status(self) -> None:
-        """Epoch counter, progress and metrics in the status bar, from the session's history."""
-        history = self.session.history
-        epoch = history.last_epoch
-        self.epoch_label.setText(f"Epoch {epoch:,} / {max(self.target_epoch, epoch):,}")
-        # QProgressBar.setValue repaints the bar at once (a paint and flush of its own, every
-        # time); with updates off it only records the value, and turning them back on asks for
-        # a repaint in the window's next paint pass.
-        self.progress.setUpdatesEnabled(False)
-        self.progress.setValue(min(epoch, self.progress.maximum()))
-        self.progress.setUpdatesEnabled(True)
-        text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
-        if history.has_validation:
-            held_out = "test" if self.session.dataset.held_out == "test" else "val"
-            text += (f"   {held_out} loss {history.last('val_loss'):.4f}   "
-                     f"{held_out} accuracy {history.last('val_accuracy'):.3f}")
-        self.metrics_label.setText(text)
-
-    def _on_history(self) -> None:
-        self.show_status()
-        speed = self.session.history.epochs_per_second
-        self.speed_label.setText(f"{speed:,.0f} epochs/s" if speed else "")
-
-    def _on_idle(self, reason: str) -> None:
-        self.session.streaming = False
-        # Every view draws where the run ended, in turns as the run's reports were
-        # (`Session.in_turn`); the window turns idle once they have. Until then the worker is
-        # idle already and `stop` knows it from `_idle_reason`.
-        self._idle_reason = reason
-        self.session.in_turn(self.session.redraw)
-        self.session.when_drawn(self._become_idle)
-
-    def _become_idle(self) -> None:
-        reason, self._idle_reason = self._idle_reason, None
-        self.state = "paused" if reason == "paused" else "idle"
-        if reason == "diverged":
-            self._set_message(self.session.history.message)
-        self._update_controls()
-        self.training_idle.emit(reason)
-
-    def _on_failed(self, message: str) -> None:
-        self.session.streaming = False
-        self.state = "idle" if self.loaded else "loading"
-        self._set_message(message)
-        self._update_controls()
-        self.training_idle.emit("failed")
-
-    # ----- image data files and progress within an epoch -----
     def _on_data_files_ready(self, key: str) -> None:
         """The files were downloaded or imported: build the experiment that needed them."""
         self._set_message("")
         self._preview()
-
-    def _on_batch_progress(self, progress) -> None:
-        self.batch_bar.setRange(0, max(progress.batches_total, 1))
-        self.batch_bar.setValue(progress.batches_done)
-        text = (f"{progress.samples_done:,} / {progress.samples_total:,} images of epoch "
-                f"{progress.epoch:,}")
-        if progress.samples_per_second > 0:
-            text += (f" · {progress.samples_per_second:,.0f} samples/s · "
-                     f"{_duration(progress.seconds_left)} left")
-        self.batch_label.setText(text)
-        self.batch_bar.show()
-        self.batch_label.show()
-
-    def _hide_batch_progress(self, *_args) -> None:
-        self.batch_bar.hide()
-        self.batch_label.hide()
 
     # ----- form -----
     def _on_form_changed(self) -> None:
@@ -401,59 +256,53 @@ class MainWindow(QMainWindow):
             self._preview_timer.start()
 
     def _preview(self) -> None:
-        """Show a new dataset or network shape at once (untrained), when nothing is running."""
-        experiment = self.form.experiment
-        if (self.loaded and self.state == "idle" and experiment is not None
-                and self.needs_new_model(experiment, ignore=TRAINING_ONLY_FIELDS)):
-            self.state = "running"
-            self._update_controls()
-            self._build.emit(experiment)
-
-    def needs_new_model(self, experiment: Experiment, ignore=("epochs",)) -> bool:
-        """Whether `experiment` differs from the model shown in more than the fields `ignore`."""
-        current = self.session.experiment
-        if current is None:
-            return True
-        kept = {name: getattr(current, name) for name in ignore}
-        return experiment.replace(**kept) != current
+        """A new dataset or network shape shows at once (untrained) when nothing runs."""
+        self.run.preview(self.form.experiment)
 
     # ----- display -----
-    def _update_controls(self) -> None:
+    def _update_controls(self, *_state) -> None:
         valid = self.form.experiment is not None
         state = self.state
-        self.train_action.setEnabled(valid and state in ("idle", "paused", "loading"))
-        self.step_action.setEnabled(valid and state in ("idle", "paused"))
-        self.pause_action.setEnabled(state in ("running", "paused"))
-        self.pause_action.setText("Resume" if state == "paused" else "Pause")
-        self.stop_action.setEnabled(state in ("running", "paused"))
-        self.reset_action.setEnabled(state in ("idle", "paused"))
-        if state == "loading":
-            text = "Loading TensorFlow…"
-        elif state == "running":
-            text = "Training…" if self.loaded else "Starting (loading TensorFlow)…"
-        elif state == "paused":
-            text = "Paused"
-        elif not valid:
-            text = "Fix the highlighted fields to train"
+        self.train_action.setEnabled(valid and state in (S.IDLE, S.PAUSED, S.LOADING))
+        self.step_action.setEnabled(valid and state in (S.IDLE, S.PAUSED))
+        self.pause_action.setEnabled(state in (S.TRAINING, S.PAUSED))
+        self.pause_action.setText("Resume" if state is S.PAUSED else "Pause")
+        self.stop_action.setEnabled(self.run.can_stop)
+        self.reset_action.setEnabled(state in (S.IDLE, S.PAUSED))
+        if state is S.FINISHING:
+            return  # the words of what is finishing stay until it has
+        if state in (S.TRAINING, S.PREPARING) and not self.loaded:
+            text = "Starting (loading TensorFlow)…"
+        elif state is S.IDLE:
+            text = "Ready" if valid else "Fix the highlighted fields to train"
         else:
-            text = "Ready"
-        self.state_label.setText(f"<b>{text}</b>")
+            text = STATE_TEXT[state]
+        self.status.show_state(text)
 
     def _set_message(self, text: str) -> None:
         self.message = text
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
+        self.status.show_message(text)
 
     # ----- closing -----
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self.state is S.SAVING:
+            # A save cut short would be lost (and a thread destroyed mid-write aborts the
+            # process): the window stays, says so, and closes once the file is written.
+            event.ignore()
+            self.close_pending = True
+            self._set_message(CLOSE_AFTER_SAVE)
+            return
+        self.close_pending = False
         self.closing.emit()  # while the window still has its size and layout
         # Stop the run and wait for the worker thread, so Qt never destroys a running thread.
         self.hide()
-        self.workers.shutdown()
+        self.run.shutdown()
         super().closeEvent(event)
 
-
-def _duration(seconds: float) -> str:
-    """3 s, 1 min 05 s."""
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+    def _on_saved(self, _path: str, message: str) -> None:
+        if self.close_pending:
+            self.close_pending = False
+            if message:  # not written: the window stays open with the file's message
+                self._set_message("")
+            else:
+                QTimer.singleShot(0, self.close)

@@ -20,7 +20,6 @@ from collections import deque
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from playground.core.data import registry as datasets
 from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment
 from playground.core.inspection.forward import activations_of
@@ -42,6 +41,12 @@ class Session(QObject):
     #: Per-report, unthrottled: (batches done, batches total, samples/s, seconds left) within an
     #: epoch of a large-data trainer.
     batch_progress = Signal(object)
+    #: A view asks for `model.predict(rows)`: (rows, token); the run controller relays it.
+    predict_requested = Signal(object, object)
+    #: The answer: (rows, outputs or None when there is no model, token).
+    predicted = Signal(object, object, object)
+    #: A view asks to set some fields of the form: a dict of Experiment fields.
+    experiment_requested = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -68,6 +73,24 @@ class Session(QObject):
         # followed by a pass without one.
         self._settling = False
         self._turn_timer = QTimer(self, singleShot=True, interval=TURN_MS, timeout=self._next_turn)
+        #: Set by the run controller: gives hand-set weights to the model; "" or why not.
+        self.weights_editor = None
+
+    # ----- what views ask for -----
+    def set_weights(self, weights: list) -> str:
+        """Give `weights` (a `get_weights()`-shaped list) to the model; "" or why not. The
+        model's fresh report follows through `history_changed`."""
+        if self.weights_editor is None:
+            return "There is no model to edit yet."
+        return self.weights_editor(list(weights))
+
+    def predict(self, rows, token) -> None:
+        """Ask for the real `model.predict(rows)`; `predicted` answers with `token`."""
+        self.predict_requested.emit(rows, token)
+
+    def request_experiment(self, changes: dict) -> None:
+        """Ask for some fields of the form to change (a preset, a new data seed)."""
+        self.experiment_requested.emit(dict(changes))
 
     # ----- fed by the main window from worker signals -----
     def start_run(self, experiment: Experiment, dataset: Dataset, probe_x, probe_labels) -> None:
@@ -80,6 +103,10 @@ class Session(QObject):
         self._dirty = False
         self.run_started.emit()
         self.threshold_changed.emit(self.threshold)
+
+    def retarget(self, experiment: Experiment) -> None:
+        """The same model trains on with `experiment`'s training settings (history kept)."""
+        self.experiment = experiment
 
     def add_report(self, report) -> None:
         if not hasattr(report, "epochs"):  # progress within an epoch (large data)
@@ -148,7 +175,7 @@ class Session(QObject):
     def has_images(self) -> bool:
         """The model shown trains on images (MNIST, Fashion-MNIST)."""
         return (self.experiment is not None and self.dataset is not None
-                and datasets.get(self.experiment.dataset).kind == "images")
+                and self.dataset.is_images)
 
     def _tick(self) -> None:
         if self._dirty:

@@ -10,12 +10,20 @@ Nothing here draws, and nothing here reads a widget.
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from playground.core.experiment import Experiment
+
+try:
+    from playground.core.experiment import needs_new_model
+except ImportError:  # H2 is moving it into the core (CONTRACT "One trainer"); same rule meanwhile
+    from playground.core.experiment import TRAINING_ONLY_FIELDS
+
+    def needs_new_model(old: Experiment, new: Experiment) -> bool:
+        kept = {name: getattr(old, name) for name in TRAINING_ONLY_FIELDS}
+        return new.replace(**kept) != old
 
 
 class TrainingWorker(QObject):
@@ -25,6 +33,9 @@ class TrainingWorker(QObject):
     loaded = Signal()
     #: A new model was built: (experiment, dataset, trainer's probe inputs, probe labels).
     built = Signal(object, object, object, object)
+    #: The model was kept with new training settings (optimizer, learning rate, momentum,
+    #: batch size, epochs): the experiment it trains with now.
+    retargeted = Signal(object)
     #: One `Report` (a chunk of epochs), or a progress object from a large-data trainer.
     report = Signal(object)
     #: Training started: (first epoch, target epoch).
@@ -54,11 +65,17 @@ class TrainingWorker(QObject):
         super().__init__()
         self._stop = threading.Event()
         self._pause = threading.Event()
+        #: The thread is shutting down: no run starts or goes on (never cleared, unlike Stop,
+        #: so a Stop that comes while a model is still being built is not lost).
+        self._quit = threading.Event()
         self.trainer = None
 
     # ----- called from the GUI thread, directly (thread-safe) -----
     def request_stop(self) -> None:
         self._stop.set()
+
+    def request_quit(self) -> None:
+        self._quit.set()
 
     def request_pause(self) -> None:
         self._pause.set()
@@ -100,21 +117,26 @@ class TrainingWorker(QObject):
     @Slot(object, int)
     def train(self, experiment: Experiment, epochs: int) -> None:
         """Train `epochs` more epochs (0: up to the experiment's total, or that many more once
-        it is reached). Builds a fresh model first when anything but the epoch count changed."""
-        if self.trainer is None or self.trainer.experiment != _same_model(self.trainer, experiment):
+        it is reached). Builds a fresh model first when `needs_new_model` says so; a change of
+        training settings alone continues the model with them."""
+        if self.trainer is None or needs_new_model(self.trainer.experiment, experiment):
             if not self._build(experiment):
                 return
-        self.trainer.experiment = experiment  # only `epochs` may differ here
+        elif not self._retarget(experiment):
+            return
         if epochs == 0:
             epochs = experiment.epochs - self.trainer.epoch
             if epochs <= 0:
                 epochs = experiment.epochs
         self._run(epochs, "finished" if epochs > 1 else "step")
 
-    @Slot()
-    def reset(self) -> None:
+    @Slot(object)
+    def reset(self, experiment: Experiment | None = None) -> None:
+        """The model back at epoch 0, trained next with `experiment`'s training settings."""
         if self.trainer is None:
             self.idle.emit("reset")
+            return
+        if experiment is not None and not self._retarget(experiment):
             return
         try:
             self.trainer.reset()
@@ -235,12 +257,32 @@ class TrainingWorker(QObject):
         self.idle.emit("open-failed")
 
     # ----- internals -----
+    def _retarget(self, experiment: Experiment) -> bool:
+        """Keep the model, train it next with `experiment`'s training settings."""
+        if experiment == self.trainer.experiment:
+            return True
+        if not hasattr(self.trainer, "retarget"):  # TEMPORARY (H3): until Trainer.retarget lands
+            if experiment.replace(epochs=self.trainer.experiment.epochs) == self.trainer.experiment:
+                self.trainer.experiment = experiment
+                return True
+            return self._build(experiment)
+        try:
+            self.trainer.retarget(experiment)
+        except Exception as error:  # noqa: BLE001
+            self._fail("Could not change the training settings", error)
+            return False
+        self.retargeted.emit(experiment)
+        return True
+
     def _make_trainer(self, experiment: Experiment):
         from playground.core.training.trainer import Trainer
 
         return Trainer(experiment)
 
     def _run(self, epochs: int, end: str) -> None:
+        if self._quit.is_set():  # closing: a run queued before it never starts
+            self.idle.emit("stopped")
+            return
         self._stop.clear()
         self._pause.clear()
         trainer = self.trainer
@@ -256,7 +298,7 @@ class TrainingWorker(QObject):
                 if self._pause.is_set():
                     reason = "paused"
                     break
-                if self._stop.is_set():
+                if self._stop.is_set() or self._quit.is_set():
                     reason = "stopped"
                     break
         except Exception as error:  # noqa: BLE001
@@ -267,12 +309,6 @@ class TrainingWorker(QObject):
     def _fail(self, what: str, error: Exception) -> None:
         traceback.print_exc()
         self.failed.emit(f"{what}: {error}")
-
-
-def _same_model(trainer, experiment: Experiment) -> Experiment:
-    """`experiment` with the trainer's epoch count: if that equals the trainer's experiment,
-    only the number of epochs changed and training can continue on the same model."""
-    return experiment.replace(epochs=trainer.experiment.epochs)
 
 
 class _PythonEventLoopThread(QThread):
@@ -300,11 +336,10 @@ class WorkerThread:
         self.worker.moveToThread(self.thread)
         self.thread.start()
 
-    def shutdown(self, timeout_s: float = 10.0) -> bool:
-        self.worker.request_stop()
+    def shutdown(self) -> None:
+        """Stop any run, end the thread and wait for it. Every command it may be in ends by
+        itself (a run within a report, a save once written): waiting has no deadline, as a
+        thread destroyed while it runs aborts the process (and loses a save under way)."""
+        self.worker.request_quit()
         self.thread.quit()
-        deadline = time.monotonic() + timeout_s
-        while not self.thread.wait(50):
-            if time.monotonic() > deadline:
-                return False
-        return True
+        self.thread.wait()

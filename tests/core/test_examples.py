@@ -10,9 +10,8 @@ from playground.core.experiment import Layer
 from playground.core.training.history import RunHistory
 from playground.core.training.trainer import train
 
-#: Views an example may bring forward (class names in playground.ui.views; checked there too).
-VIEW_NAMES = {"TrainingCurves", "DecisionBoundaryView", "OutputsView", "WeightsView",
-              "ForwardPassView", "DataPanel", "RunsView"}
+#: Views an example may bring forward (keys of playground.ui.views.VIEWS; checked there too).
+VIEW_NAMES = {"curves", "boundary", "outputs", "weights", "forward", "data", "runs"}
 
 
 def test_keys_are_unique_and_every_example_is_valid():
@@ -65,7 +64,7 @@ def test_seed_001_and_002_settings_exactly():
 
 def test_seed_002_follow_up_steps():
     steps = examples.get("sum-threshold").then
-    assert steps[0].forward_input == "0.3, 0.1" and steps[0].focus == "ForwardPassView"
+    assert steps[0].forward_input == "0.3, 0.1" and steps[0].focus == "forward"
     neuron = steps[1]
     assert neuron.hand_set_neuron and neuron.experiment.layers == ()
     assert neuron.experiment.replace(layers=(Layer(5, "tanh"),)) == examples.SUM_THRESHOLD

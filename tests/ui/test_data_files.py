@@ -136,6 +136,6 @@ def test_the_window_offers_the_files_and_builds_once_they_are_imported(
                     and window.session.experiment.dataset == "mnist"
                     and window.state == "idle", timeout=30_000)
     assert window.message == "" and not dialog.isVisible()
-    view = window.views["ImagesView"]
+    view = window.views["images"]
     assert view.stack.currentWidget() is view.split and len(view.pixels) == 200
     window.close()

@@ -58,7 +58,7 @@ def test_probabilities_follow_the_drawing(qtbot):
                             loss="sparse-categorical", optimizer="adam", learning_rate=0.001,
                             batch_size=32, epochs=2, train_size=5000, test_size=500)
     window = open_window(qtbot, experiment)
-    view = window.views["DrawView"]
+    view = window.views["draw"]
     window.tabs.setCurrentWidget(view)
     assert view.stack.currentWidget() is view.content
     assert train(qtbot, window) == "finished"

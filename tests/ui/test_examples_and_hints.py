@@ -10,6 +10,7 @@ from playground.core.experiment import Layer
 from playground.ui.menus import examples as examples_menu
 from playground.ui.menus.examples import StartPage, install_examples
 from playground.ui.hints_bar import install_hints
+from playground.ui.run_controller import RunState
 from playground.ui.views.runs import install_runs
 from tests.ui.gui import open_window
 
@@ -22,13 +23,20 @@ def install_all(window):
 
 
 def wait_trained(qtbot, window, timeout=60_000):
-    """Wait until a run that was just asked for has started and ended."""
-    qtbot.waitUntil(lambda: window.state == "running", timeout=10_000)
-    qtbot.waitUntil(lambda: window.state == "idle", timeout=timeout)
+    """Wait until a run that was just asked for has trained and the window is idle again."""
+    states = [window.state]
+    window.run.state_changed.connect(states.append)
+    try:
+        qtbot.waitUntil(lambda: RunState.TRAINING in states and window.state is RunState.IDLE,
+                        timeout=timeout)
+    finally:
+        window.run.state_changed.disconnect(states.append)
 
 
 def shown_tab(window) -> str:
-    return type(window.tabs.currentWidget()).__name__
+    """The key of the view in front."""
+    return next(key for key, view in window.views.items()
+                if view is window.tabs.currentWidget())
 
 
 # ----- examples -------------------------------------------------------------------------------
@@ -78,7 +86,7 @@ def test_seed_000_in_one_click_then_the_hint_and_its_fix(qtbot, window):
     history = window.session.history
     assert history.last_epoch == 200
     assert history.metric("accuracy").max() <= 0.75
-    assert shown_tab(window) == "OutputsView"
+    assert shown_tab(window) == "outputs"
     qtbot.waitUntil(lambda: hints.bar.isVisible())
     row = hints.bar.row("no-hidden-layer")
     assert [h.key for h in hints.hints] == ["no-hidden-layer"]
@@ -101,23 +109,23 @@ def test_follow_up_steps_of_seed_002(qtbot, window):
     controller, _hints, _runs = install_all(window)
     controller.load("sum-threshold")
     wait_trained(qtbot, window)
-    assert shown_tab(window) == "WeightsView"
+    assert shown_tab(window) == "weights"
     steps = controller.bar.step_buttons
     assert [b.text() for b in steps] == ["Forward pass of [0.3, 0.1]", "Perfect neuron by hand"]
 
     steps[0].click()
-    forward = window.views["ForwardPassView"]
-    assert shown_tab(window) == "ForwardPassView"
+    forward = window.views["forward"]
+    assert shown_tab(window) == "forward"
     assert forward.input.text() == "0.3, 0.1"
     assert "model.predict" in controller.bar.caption.text()
 
     steps[1].click()
     qtbot.waitUntil(lambda: window.session.experiment.layers == (), timeout=30_000)
-    weights = window.views["WeightsView"]
+    weights = window.views["weights"]
     qtbot.waitUntil(lambda: [w.tolist() for w in window.session.history.latest_weights]
                     == [[[1.0], [1.0]], [-0.5]], timeout=30_000)
-    assert shown_tab(window) == "DataPanel"
-    data = window.views["DataPanel"]
+    assert shown_tab(window) == "data"
+    data = window.views["data"]
     qtbot.waitUntil(lambda: data.test_accuracy == 1.0, timeout=10_000)
     assert weights.message.text() == ""
 

@@ -46,7 +46,7 @@ def snapshot(window) -> tuple:
 
 def runs_table(window) -> list[tuple[str, ...]]:
     """The Runs tab's rows as shown: name, epochs, the final numbers, how it ended."""
-    view = window.views["RunsView"]
+    view = window.views["runs"]
     columns = ("Name", "Epochs", "Train loss", "Train acc.", "Val loss", "Test loss", "Ended")
     return list(zip(*(view.values(c) for c in columns)))
 
@@ -67,7 +67,7 @@ def trained_file(qtbot, tmp_path):
     path = tmp_path / "xor.playground"
     assert run(qtbot, actions, actions.save_to, path) == ""
     result = (path, window.session.history.latest_outputs.copy(),
-              len(window.views["TrainingCurves"].curves["loss"].xData))
+              len(window.views["curves"].curves["loss"].xData))
     assert window.windowTitle().startswith("xor.playground")
     assert actions.recent_files()[0] == str(path)
     window.close()
@@ -98,10 +98,10 @@ def test_open_restores_form_curves_outputs_and_training_continues(qtbot, trained
     history = window.session.history
     assert history.last_epoch == 60
     np.testing.assert_array_equal(history.latest_outputs, outputs)
-    assert len(window.views["TrainingCurves"].curves["loss"].xData) == points
+    assert len(window.views["curves"].curves["loss"].xData) == points
     assert window.epoch_label.text() == "Epoch 60 / 60"
     assert "accuracy 1.000" in window.metrics_label.text()
-    boundary = window.views["DecisionBoundaryView"]
+    boundary = window.views["boundary"]
     qtbot.waitUntil(lambda: boundary.grid is not None, timeout=5_000)
     assert window.windowTitle().startswith("xor.playground")
     # No rebuild sneaks in after the form is filled (the preview waits 300 ms).
@@ -113,7 +113,7 @@ def test_open_restores_form_curves_outputs_and_training_continues(qtbot, trained
     assert len(epochs) == points + 60
     np.testing.assert_array_equal(epochs[points:], np.arange(61, 121))
     assert window.epoch_label.text() == "Epoch 120 / 120"
-    assert len(window.views["TrainingCurves"].curves["loss"].xData) == points + 60
+    assert len(window.views["curves"].curves["loss"].xData) == points + 60
 
 
 def test_runs_are_saved_and_open_in_a_new_window(qtbot, tmp_path):
@@ -125,7 +125,7 @@ def test_runs_are_saved_and_open_in_a_new_window(qtbot, tmp_path):
 
     window = open_window(qtbot, FAST)
     actions = install_file_actions(window)
-    runs = window.views["RunsView"]
+    runs = window.views["runs"]
     assert train(qtbot, window) == "finished"
     window.form.set_experiment(FAST.replace(seed=7, epochs=30))  # another model
     assert train(qtbot, window) == "finished"
@@ -146,7 +146,7 @@ def test_runs_are_saved_and_open_in_a_new_window(qtbot, tmp_path):
     actions = install_file_actions(fresh)
     fresh.form.texts["epochs"].setText("5")
     assert train(qtbot, fresh) == "finished"
-    view = fresh.views["RunsView"]
+    view = fresh.views["runs"]
     assert view.values("Name") == ["Run 1"]  # to be replaced by the file's
     assert run(qtbot, actions, actions.open_path, path) == ""
     assert runs_table(fresh) == saved_rows
@@ -234,7 +234,7 @@ def test_open_a_plain_keras_model(qtbot, window, tmp_path):
     np.testing.assert_allclose(window.session.history.latest_outputs, expected, atol=1e-6)
     np.testing.assert_allclose(history.latest_weights[0], [[4.0], [4.0]])
     assert window.state == "idle"
-    boundary = window.views["DecisionBoundaryView"]
+    boundary = window.views["boundary"]
     qtbot.waitUntil(lambda: boundary.grid is not None, timeout=5_000)
     assert window.windowTitle().startswith("and.keras")
     # Training starts from the opened weights; AND is already right.

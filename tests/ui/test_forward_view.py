@@ -19,7 +19,7 @@ def seed_window(qtbot):
 
 
 def show(qtbot, window):
-    view = window.views["ForwardPassView"]
+    view = window.views["forward"]
     window.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.predicted is not None, timeout=10_000)
     return view
@@ -64,7 +64,7 @@ def test_a_data_row_and_a_typed_row_and_a_weight_edit_update_both_values(qtbot, 
     qtbot.waitUntil(lambda: view.predicted is not None, timeout=10_000)
     before = view.predicted.copy()
 
-    weights = window.views["WeightsView"]
+    weights = window.views["weights"]
     with qtbot.waitSignal(window.training_idle, timeout=10_000):
         assert weights.request([w * 2 for w in window.session.history.latest_weights]) == ""
     qtbot.waitUntil(lambda: view.predicted is not None

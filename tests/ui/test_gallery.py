@@ -24,7 +24,7 @@ def small_mnist(**changes) -> Experiment:
 def trained_view(qtbot, experiment):
     """The window after training `experiment`, the Test images tab shown and its answers in."""
     window = open_window(qtbot, experiment)
-    view = window.views["ImagesView"]
+    view = window.views["images"]
     window.tabs.setCurrentWidget(view)
     assert train(qtbot, window) in ("finished", "step")  # "step": a one-epoch run
     view.evaluate_now()
@@ -47,7 +47,7 @@ def test_the_panel_shows_what_model_predict_returns_for_the_clicked_image(qtbot)
     assert f"{100 * p.accuracy:.2f}%" in view.summary.text()
     history = window.session.history  # validation = the test subset here, as in seed 001
     assert p.loss == pytest.approx(history.last("val_loss"), rel=1e-4)
-    legend = window.views["TrainingCurves"].legends["val_loss"]
+    legend = window.views["curves"].legends["val_loss"]
     assert [label.text for _sample, label in legend.items] == ["training", "test"]
     assert f"test loss {history.last('val_loss'):.4f}" in window.metrics_label.text()
     assert f"{p.loss:.4f}" in view.summary.text()
@@ -152,7 +152,7 @@ def test_forgetting_to_divide_by_255_reproduces_seed_001(qtbot):
 
 @pytest.mark.needs_datasets
 def test_presets_fill_the_form(qtbot, window):
-    view = window.views["ImagesView"]
+    view = window.views["images"]
     view.preset_buttons["TensorFlow tutorial"].click()
     experiment = window.form.experiment
     assert experiment.dataset == "fashion-mnist"
@@ -177,9 +177,9 @@ def test_presets_fill_the_form(qtbot, window):
 
 
 def test_other_datasets_get_a_note_instead_of_images(qtbot, window):
-    view = window.views["ImagesView"]
+    view = window.views["images"]
     assert window.session.experiment.dataset == "xor"
     assert view.stack.currentWidget() is view.empty_note
     assert "MNIST" in view.empty_note.text()
-    draw = window.views["DrawView"]
+    draw = window.views["draw"]
     assert draw.stack.currentWidget() is draw.empty_note

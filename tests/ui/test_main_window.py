@@ -18,7 +18,7 @@ def test_default_xor_reaches_full_accuracy(qtbot, window):
     assert train(qtbot, window) == "finished"
     assert window.epoch_label.text() == "Epoch 500 / 500"
     assert shown_accuracy(window) == 1.0
-    curve = window.views["TrainingCurves"].curves["accuracy"]
+    curve = window.views["curves"].curves["metric"]
     xs, ys = curve.xData, curve.yData
     assert xs[0] == 0 and xs[-1] == 500 and ys[-1] == 1.0
     assert "epochs/s" in window.speed_label.text()
@@ -31,7 +31,7 @@ def test_single_neuron_on_xor_never_passes_three_quarters(qtbot, window):
     window.form.learning_rate.setEditText("0.1")
     window.form.texts["epochs"].setText("200")
     assert train(qtbot, window) == "finished"
-    accuracy = window.views["TrainingCurves"].curves["accuracy"].yData
+    accuracy = window.views["curves"].curves["metric"].yData
     assert len(accuracy) == 201
     assert accuracy.max() <= 0.75
     assert shown_accuracy(window) <= 0.75
@@ -51,7 +51,7 @@ def test_and_with_single_neuron_learns(qtbot, window):
 def test_invalid_fields_disable_train_with_a_message_and_keep_the_plots(qtbot, window):
     window.form.texts["epochs"].setText("30")
     train(qtbot, window)
-    curve = window.views["TrainingCurves"].curves["loss"]
+    curve = window.views["curves"].curves["loss"]
     points_before = len(curve.xData)
 
     cases = [
@@ -128,7 +128,7 @@ def test_stopping_a_paused_run_ends_it_and_keeps_it_in_the_runs_list(qtbot, wind
     qtbot.waitUntil(lambda: window.session.history.last_epoch > 20, timeout=30_000)
     with qtbot.waitSignal(window.training_idle, timeout=5_000):
         window.pause_action.trigger()
-    runs = window.views["RunsView"]
+    runs = window.views["runs"]
     kept = len(runs.runs)
     with qtbot.waitSignal(window.training_idle, timeout=1_000) as blocker:
         window.stop_action.trigger()
@@ -144,7 +144,7 @@ def test_stop_right_after_pause_still_ends_the_run(qtbot, window):
     window.form.texts["epochs"].setText("1000000")
     window.train_action.trigger()
     qtbot.waitUntil(lambda: window.session.history.last_epoch > 20, timeout=30_000)
-    runs = window.views["RunsView"]
+    runs = window.views["runs"]
     kept = len(runs.runs)
     reasons = []
     window.training_idle.connect(reasons.append)
@@ -208,7 +208,7 @@ def test_curves_keep_their_axes_still_while_epochs_arrive(qtbot, window):
     # Auto-ranging every frame repainted every axis every frame (~100 ms stalls): the x range
     # starts at 64 epochs and doubles, capped at the run's last epoch; y starts at 0 and only
     # grows. A user's zoom is kept until the next run.
-    box = window.views["TrainingCurves"].loss_plot.getPlotItem().getViewBox()
+    box = window.views["curves"].loss_plot.getPlotItem().getViewBox()
     ranges = []
     window.session.history_changed.connect(
         lambda: ranges.append(tuple(tuple(r) for r in box.viewRange())))
@@ -247,7 +247,7 @@ def test_costly_views_redraw_less_often_than_reports_come_and_draw_the_last(qtbo
         assert train(qtbot, window) == "finished"
         assert 0 < events.count("redraw") < events.count("report")
         assert events[-1] == "redraw"  # the run's last state, drawn after its last report
-        view = window.views["OutputsView"]
+        view = window.views["outputs"]
         assert view.shown_epoch == 6000 and window.session.history.last_epoch == 6000
     finally:
         window.close()

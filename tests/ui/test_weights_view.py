@@ -42,9 +42,9 @@ def test_typed_weights_reach_the_model_and_make_the_seed_002_neuron_perfect(qtbo
                                                                           neuron_window):
     window = neuron_window
     assert train(qtbot, window) == "finished"
-    view = show_tab(qtbot, window, "WeightsView")
+    view = show_tab(qtbot, window, "weights")
     qtbot.waitUntil(lambda: len(view.panels) == 1)
-    data = window.views["DataPanel"]
+    data = window.views["data"]
     trained = [np.array(w) for w in window.session.history.latest_weights]
     assert [panel.model.table.shape for panel in view.panels] == [(3, 1)]
     assert view.panels[0].model.row_names == ["x1", "x2", "bias"]
@@ -56,14 +56,14 @@ def test_typed_weights_reach_the_model_and_make_the_seed_002_neuron_perfect(qtbo
     assert np.array_equal(weights[0], [[1], [1]]) and np.array_equal(weights[1], [-0.5])
     assert window.session.history.last_epoch == 150  # the epoch count is kept
     assert "accuracy 1.000" in window.metrics_label.text()
-    show_tab(qtbot, window, "DataPanel")
+    show_tab(qtbot, window, "data")
     qtbot.waitUntil(lambda: data.test_accuracy == 1.0, timeout=5_000)
     assert data.accuracy_labels["Test"].text() == "100.0 %"
     assert data.rows_labels["Test"].text() == "200 of 200"
     assert data.accuracy_labels["Validation"].text() == "100.0 %"
 
     # Back to the trained weights: the accuracy they had comes back.
-    view = show_tab(qtbot, window, "WeightsView")
+    view = show_tab(qtbot, window, "weights")
     assert view.trained_button.isEnabled()
     with qtbot.waitSignal(window.training_idle, timeout=10_000):
         view.trained_button.click()
@@ -73,7 +73,7 @@ def test_typed_weights_reach_the_model_and_make_the_seed_002_neuron_perfect(qtbo
 
 def test_bad_text_and_edits_while_training_are_refused_with_a_message(qtbot, neuron_window):
     window = neuron_window
-    view = show_tab(qtbot, window, "WeightsView")
+    view = show_tab(qtbot, window, "weights")
     qtbot.waitUntil(lambda: len(view.panels) == 1)
     model = view.panels[0].model
     before = model.data(model.index(0, 0), Qt.EditRole)
@@ -93,7 +93,7 @@ def test_bad_text_and_edits_while_training_are_refused_with_a_message(qtbot, neu
 
 def test_pasting_a_matrix_and_the_seed_button(qtbot, neuron_window):
     window = neuron_window
-    view = show_tab(qtbot, window, "WeightsView")
+    view = show_tab(qtbot, window, "weights")
     qtbot.waitUntil(lambda: len(view.panels) == 1)
     assert view.paste(0, 0, 0, "1, 1\n2") != ""  # ragged rows: refused
     assert "same number" in view.message.text()
@@ -111,11 +111,11 @@ def test_pasting_a_matrix_and_the_seed_button(qtbot, neuron_window):
 
 def test_tables_heatmaps_and_diagram_follow_a_trained_network(qtbot, window):
     preset = PRESETS["2 inputs, t = 0.5 (hidden 5 tanh)"]
-    window.views["DataPanel"].preset_buttons["2 inputs, t = 0.5 (hidden 5 tanh)"].click()
+    window.views["data"].preset_buttons["2 inputs, t = 0.5 (hidden 5 tanh)"].click()
     assert window.form.experiment == Experiment().replace(**preset)
     qtbot.waitUntil(lambda: window.session.experiment == window.form.experiment
                     and window.state == "idle", timeout=10_000)
-    view = show_tab(qtbot, window, "WeightsView")
+    view = show_tab(qtbot, window, "weights")
     assert train(qtbot, window) == "finished"
     weights = window.session.history.latest_weights
     # Throttled while the run streamed in, the tab still shows its end once the window is idle.
@@ -138,14 +138,14 @@ def test_tables_heatmaps_and_diagram_follow_a_trained_network(qtbot, window):
     assert diagram.neurons[1][0].text == f"neuron h1: bias b = {weights[1][0]:.4f}"
 
     if os.environ.get("PLAYGROUND_SCREENSHOTS"):
-        for name in ("WeightsView", "ForwardPassView", "DataPanel"):
+        for name in ("weights", "forward", "data"):
             show_tab(qtbot, window, name)
             qtbot.wait(400)
             window.grab().save(os.path.join(os.environ["PLAYGROUND_SCREENSHOTS"], name + ".png"))
 
     # "New data" asks the form for the next seed; the preview builds the new rows at once.
     before = window.session.dataset.x_train.copy()
-    window.views["DataPanel"].regenerate_button.click()
+    window.views["data"].regenerate_button.click()
     assert window.form.experiment.seed == 1
     qtbot.waitUntil(lambda: window.session.experiment.seed == 1 and window.state == "idle",
                     timeout=10_000)

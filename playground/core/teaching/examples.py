@@ -43,8 +43,8 @@ class Example:
     #: What to look at, in two or three sentences.
     caption: str
     experiment: Experiment
-    #: The view (class name) to bring forward: "DecisionBoundaryView", "OutputsView",
-    #: "WeightsView", "ForwardPassView", "DataPanel", "RunsView".
+    #: The view to bring forward, by its key in playground.ui.views.VIEWS: "boundary",
+    #: "outputs", "weights", "forward", "data", "runs".
     focus: str = ""
     #: Follow-up steps, in order.
     then: tuple[Step, ...] = ()
@@ -97,7 +97,7 @@ EXAMPLES: tuple[Example, ...] = (
         "side and [0, 0] and [1, 1] on the other: accuracy never passes 0.75 and every answer "
         "ends near 0.5. Outputs: drag the epoch slider to see the answer for [0, 0] before "
         "training, at epoch 100 and after.",
-        XOR_SINGLE, focus="OutputsView",
+        XOR_SINGLE, focus="outputs",
         then=(Step("Add a hidden layer", "", example="xor-hidden-layer"),
               Step("Try AND instead", "", example="and-single-neuron"))),
     Example(
@@ -105,19 +105,19 @@ EXAMPLES: tuple[Example, ...] = (
         "The same data with a hidden layer of 4 tanh neurons (SGD 0.5, batch 1, 500 epochs). "
         "Watch the decision boundary bend around the corners until all four answers are right: "
         "accuracy 1.0. Outputs shows each answer moving away from 0.5.",
-        XOR_HIDDEN, focus="OutputsView"),
+        XOR_HIDDEN, focus="outputs"),
     Example(
         "and-single-neuron", "AND with a single neuron (lr 1, 10 epochs)", "000",
         "Seed 000's advice: start with a gate a straight line can split. One sigmoid neuron, "
         "SGD with learning rate 1, 10 epochs: accuracy 1.0. The boundary line cuts [1, 1] off "
         "from the other three corners.",
-        AND_SINGLE, focus="OutputsView",
+        AND_SINGLE, focus="outputs",
         then=(Step("Now OR", "", example="or-single-neuron"),)),
     Example(
         "or-single-neuron", "OR with a single neuron (lr 1, 10 epochs)", "000",
         "The same single neuron on OR: accuracy 1.0 after 10 epochs. The line now cuts [0, 0] "
         "off from the other three corners.",
-        OR_SINGLE, focus="OutputsView",
+        OR_SINGLE, focus="outputs",
         then=(Step("Back to XOR", "", example="xor-single-neuron"),)),
     Example(
         "sum-threshold", "Sum above threshold, weights by hand", "002",
@@ -126,17 +126,17 @@ EXAMPLES: tuple[Example, ...] = (
         "the share of points above 0.5 (see the hint). The Weights tab shows get_weights(): "
         "the 2×5 kernel and the 5 biases. Next: the forward pass by hand, then a perfect "
         "neuron set by hand.",
-        SUM_THRESHOLD, focus="WeightsView",
+        SUM_THRESHOLD, focus="weights",
         then=(Step("Forward pass of [0.3, 0.1]",
                    "h = tanh(Wᵀx + b), y = tanh(vᵀh + c) worked out with the trained weights, "
                    "beside model.predict. 0.3 + 0.1 is not above 0.5, so the right answer is "
                    "negative: is the network right here?",
-                   focus="ForwardPassView", forward_input="0.3, 0.1"),
+                   focus="forward", forward_input="0.3, 0.1"),
               Step("Perfect neuron by hand",
                    "One tanh neuron, no hidden layer, with w = [1, 1] and b = −0.5 set by hand "
                    "(set_weights): its output is positive exactly when x1 + x2 > 0.5. The "
                    "Data tab scores it on 200 fresh random points: 100 %.",
-                   focus="DataPanel", experiment=SUM_SINGLE_NEURON, hand_set_neuron=True))),
+                   focus="data", experiment=SUM_SINGLE_NEURON, hand_set_neuron=True))),
     Example(
         "mnist-mlp", "MNIST with the Keras MLP (probabilities)", "001",
         "Seed 001: the Keras MNIST example, 512 relu → dropout 0.2 → 512 relu → dropout 0.2 → "
@@ -144,7 +144,7 @@ EXAMPLES: tuple[Example, ...] = (
         "(≈ 98 % test accuracy), about 5 s an epoch on a laptop CPU. Outputs lists the class "
         "probabilities of the first test images; drag its epoch slider back to epoch 1 to see "
         "them less certain.",
-        MNIST_MLP, focus="OutputsView",
+        MNIST_MLP, focus="outputs",
         then=(Step("The same, normalisation off", "", example="mnist-raw-pixels"),)),
     Example(
         "mnist-raw-pixels", "MNIST with normalisation off (seed 001's bug)", "001",
@@ -152,7 +152,7 @@ EXAMPLES: tuple[Example, ...] = (
         "001's prediction script. Outputs shows hard one-hot rows [1, 0, 0, …] instead of "
         "probabilities: the softmax is saturated. It shows after the first epoch, so Stop "
         "whenever you like.",
-        MNIST_RAW, focus="OutputsView",
+        MNIST_RAW, focus="outputs",
         then=(Step("Back to normalised pixels", "", example="mnist-mlp"),)),
     Example(
         "fashion-1-5-500", "Fashion-MNIST at 1, 5 and 500 epochs (quick: 10,000 images)", "003",
@@ -161,14 +161,14 @@ EXAMPLES: tuple[Example, ...] = (
         "separate trainings) and compares train accuracy with test loss and accuracy. It uses "
         "the first 10,000 of the 60,000 images to take minutes, not most of an hour, so it "
         "over-fits sooner: test loss falls, then climbs, while train accuracy nears 1.0.",
-        FASHION_QUICK, focus="RunsView", record_at=FASHION_EPOCHS,
+        FASHION_QUICK, focus="runs", record_at=FASHION_EPOCHS,
         then=(Step("Use all 60,000 images", "", example="fashion-1-5-500-full"),)),
     Example(
         "fashion-1-5-500-full", "Fashion-MNIST at 1, 5 and 500 epochs (all 60,000 images)", "003",
         "The tutorial exactly: all 60,000 training images, 500 epochs, kept in Runs after 1, 5 "
         "and 500 epochs. An epoch takes about 1 to 5 s depending on the computer, so the whole "
         "run takes 10 to 40 minutes; the first two rows of the table come within seconds.",
-        FASHION_FULL, focus="RunsView", record_at=FASHION_EPOCHS),
+        FASHION_FULL, focus="runs", record_at=FASHION_EPOCHS),
 )
 
 BY_KEY = {example.key: example for example in EXAMPLES}

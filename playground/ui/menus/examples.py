@@ -38,49 +38,18 @@ SEED_QUESTIONS = {
 # Driving the window
 
 
-def when_idle(window, callback: Callable[[], None]) -> None:
-    """Run `callback` once nothing trains: now, or after stopping the run in progress."""
-    if window.state == "running":
-        once_idle(window, lambda _reason: callback())
-        window.stop()
-        return
-    if window.state == "paused":
-        window.stop()  # a paused run stops at once
-    callback()
-
-
-def once_idle(window, callback: Callable[[str], None]) -> None:
-    """Call `callback(reason)` at the window's next `training_idle`, once."""
-    def handler(reason: str) -> None:
-        window.training_idle.disconnect(handler)
-        callback(reason)
-    window.training_idle.connect(handler)
-
-
 def start_fresh(window, experiment, train: bool = True,
                 then: Callable[[], None] | None = None) -> None:
     """Put `experiment` in the form and give it a fresh model at epoch 0 (stopping what runs);
     then train it (`train`) and/or call `then` once the fresh model is in place."""
-    def go() -> None:
-        window.form.set_experiment(experiment)
-        if window.state == "loading":  # TensorFlow still loading: the first model is fresh
-            if train:
-                window.train()
-            if then is not None:
-                once_idle(window, lambda _reason: then())
-            return
+    window.form.set_experiment(experiment)
 
-
-        def after_reset(reason: str) -> None:
-            if reason != "reset":
-                return  # building failed: the window shows why
-            if train:
-                window.train()
-            if then is not None:
-                then()
-        once_idle(window, after_reset)
-        window.reset_weights()  # builds a new model when the settings differ, else rewinds
-    when_idle(window, go)
+    def after() -> None:
+        if train:
+            window.run.train(experiment)
+        if then is not None:
+            then()
+    window.run.fresh(experiment, then=after)
 
 
 def add_bar(window, bar: QWidget, rank: int) -> None:
@@ -107,9 +76,9 @@ def add_bar(window, bar: QWidget, rank: int) -> None:
     column.insertWidget(index, bar)
 
 
-def focus_view(window, name: str) -> None:
-    """Bring the view class `name` forward (views above the tabs are always on screen)."""
-    view = window.views.get(name)
+def focus_view(window, key: str) -> None:
+    """Bring the view `key` forward (views above the tabs are always on screen)."""
+    view = window.views.get(key)
     if view is not None and window.tabs.indexOf(view) >= 0:
         window.tabs.setCurrentWidget(view)
 
@@ -284,9 +253,8 @@ class ExamplesController(QObject):
         example = examples.get(key)
         self.current = example
         window = self.window
-        runs_view = window.views.get("RunsView")
-        if runs_view is not None and hasattr(runs_view, "watch_milestones"):
-            runs_view.watch_milestones(example.experiment, example.record_at)
+        window.file_actions.untitled()  # a new experiment: Save never overwrites the last file
+        window.views["runs"].watch_milestones(example.experiment, example.record_at)
         start_fresh(window, example.experiment, train=example.train if train is None else train)
         focus_view(window, example.focus)
         self.bar.show_example(example)
@@ -307,9 +275,7 @@ class ExamplesController(QObject):
         elif step.hand_set_neuron:
             self._hand_set_neuron()
         if step.forward_input:
-            view = window.views.get("ForwardPassView")
-            if view is not None and hasattr(view, "set_input"):
-                view.set_input(step.forward_input)
+            window.views["forward"].set_input(step.forward_input)
 
     def _on_run_started(self) -> None:
         """A model whose settings are not the example's (nor a step's): the caption would
@@ -323,9 +289,7 @@ class ExamplesController(QObject):
             self.bar.hide_bar()
 
     def _hand_set_neuron(self) -> None:
-        view = self.window.views.get("WeightsView")
-        if view is not None and hasattr(view, "set_by_hand"):
-            view.set_by_hand()
+        self.window.views["weights"].set_by_hand()
 
     # ----- the start page -----
     def show_start_page(self) -> StartPage:

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 from playground.core.files import codegen
 from playground import desktop
 from playground.core.files import experiment_file as persist
-from playground.core.experiment import TRAINING_ONLY_FIELDS, Experiment
+from playground.core.experiment import Experiment
+from playground.ui.worker import needs_new_model
 from playground.core.training.runs import RunList
 from playground.ui.menus import exports
 from playground.ui.app import app_icon
@@ -44,11 +45,6 @@ def install_file_actions(window) -> "FileActions":
 
 
 class FileActions(QObject):
-    # Commands to the worker (queued: they run in its thread, after any command before them).
-    _save = Signal(str, object, object, object)
-    _export_model = Signal(str)
-    _restore = Signal(object)
-    _open_model = Signal(str)
     #: An operation ended: (operation, path, "" or the message shown). Operations: "save",
     #: "export-model", "open", "export-plot", "export-csv", "save-code".
     finished = Signal(str, str, str)
@@ -67,17 +63,13 @@ class FileActions(QObject):
         self._opening: list[str] | None = None  # [path, message] while an open is in flight
         self._opening_runs = None  # the Runs list of the experiment file being opened
 
-        worker = window.workers.worker
-        self._save.connect(worker.save)
-        self._export_model.connect(worker.export_model)
-        self._restore.connect(worker.restore)
-        self._open_model.connect(worker.open_model)
-        worker.saved.connect(self._on_saved)
-        worker.opened.connect(self._on_opened)
-        worker.open_failed.connect(self._on_open_failed)
-        # The window's idle, not the worker's: it comes once the views show the opened file.
-        window.training_idle.connect(self._on_worker_idle)
-        worker.failed.connect(self._on_worker_failed)
+        run = window.run  # every command that touches the model goes through the controller
+        run.saved.connect(self._on_saved)
+        run.opened.connect(self._on_opened)
+        run.open_failed.connect(self._on_open_failed)
+        # The controller's end, not the worker's: it comes once the views show the opened file.
+        run.ended.connect(self._on_worker_idle)
+        run.failed.connect(self._on_worker_failed)
 
         icon = app_icon()
         if not icon.isNull():
@@ -207,17 +199,19 @@ class FileActions(QObject):
 
     def _refusal(self) -> str:
         """Why the model cannot be saved right now ("" when it can)."""
-        w = self.window
-        if w.state == "running":
-            return "Training is running: pause or stop it first."
-        if not w.loaded:
-            return "TensorFlow is still loading."
-        if w.session.experiment is None:
+        refusal = self.window.run.file_refusal()
+        if not refusal and self.window.session.experiment is None:
             return "There is no model to save yet."
-        return ""
+        return refusal
 
     def _set_title(self, name: str) -> None:
         self.window.setWindowTitle(f"{name} — Neural Playground")
+
+    def untitled(self) -> None:
+        """A new experiment (an example, the defaults): Save asks where to write it, so it
+        never overwrites the file that was open."""
+        self.path = None
+        self.window.setWindowTitle("Neural Playground")
 
     # ----- saving -----
     def save(self) -> None:
@@ -234,16 +228,16 @@ class FileActions(QObject):
             self.save_to(path if Path(path).suffix else path + persist.SUFFIX)
 
     def experiment_to_save(self) -> Experiment | None:
-        """The model's experiment, with the form's epochs and optimizer when only they differ
-        (they take effect at the next Train, on the same model)."""
+        """The model's experiment, with the form's training settings (optimizer, learning
+        rate, momentum, batch size, epochs) when only they differ: the weights are saved with
+        the settings they will be trained with next, on the same model."""
         form, current = self.window.form.experiment, self.window.session.experiment
-        if form is not None and current is not None and \
-                not self.window.needs_new_model(form, ignore=TRAINING_ONLY_FIELDS):
+        if form is not None and current is not None and not needs_new_model(current, form):
             return form
         return current
 
     def _runs_view(self):
-        return self.window.views.get("RunsView")
+        return self.window.views["runs"]
 
     def save_to(self, path) -> None:
         """Write the experiment file at `path`, with the Runs tab's list (in the worker;
@@ -254,10 +248,9 @@ class FileActions(QObject):
             self._end("save", path, f"Could not save {Path(path).name}: {refusal}")
             return
         history = persist.HistoryData.of(self.window.session.history)
-        view = self._runs_view()
-        runs = view.runs.copy() if view is not None else None
+        runs = self._runs_view().runs.copy()
         self._writing[path] = "save"
-        self._save.emit(path, self.experiment_to_save(), history, runs)
+        self.window.run.save(path, self.experiment_to_save(), history, runs)
 
     def export_model_dialog(self) -> None:
         start = str(Path(self._folder()) / "model.keras")
@@ -273,7 +266,7 @@ class FileActions(QObject):
             self._end("export-model", path, f"Could not save {Path(path).name}: {refusal}")
             return
         self._writing[path] = "export-model"
-        self._export_model.emit(path)
+        self.window.run.export_model(path)
 
     def _on_saved(self, path: str, message: str) -> None:
         operation = self._writing.pop(path, "save")
@@ -302,21 +295,18 @@ class FileActions(QObject):
         path = str(path)
         w = self.window
         if not w.loaded:  # the worker takes files once TensorFlow is in
-            def later():
-                w.ready.disconnect(later)
-                self.open_path(path)
-            w.ready.connect(later)
+            w.run.when_idle(lambda _reason: self.open_path(path))
             return
-        if w.state == "running" or self._opening is not None:
-            why = ("another file is still opening" if self._opening is not None
-                   else "training is running: pause or stop it first")
-            self._end("open", path, f"Could not open {Path(path).name}: {why}.")
+        refusal = w.run.file_refusal()
+        if refusal:
+            self._end("open", path, f"Could not open {Path(path).name}: {refusal}")
             return
-        name = Path(path).name
-        if not Path(path).is_file():
+        try:  # a folder, a pipe or a device is named as what it is, not "no such file"
+            persist.check_readable(path)
+        except persist.PersistError as error:
             self.memory.forget_recent(path)
             self._fill_recent()
-            self._end("open", path, f"{name}: no such file ({path}).")
+            self._end("open", path, str(error))
             return
         is_model = (Path(path).suffix.lower() in persist.MODEL_SUFFIXES
                     and not persist.is_experiment_file(path))
@@ -328,12 +318,10 @@ class FileActions(QObject):
                 return
         self._opening = [path, ""]
         self._opening_runs = None if is_model else saved.runs
-        w.state = "running"
-        w._update_controls()
         if is_model:
-            self._open_model.emit(path)
+            w.run.open_model(path)
         else:
-            self._restore.emit(saved)
+            w.run.open_experiment(saved)
 
     def _on_opened(self, experiment: Experiment, history, path: str) -> None:
         w = self.window
@@ -341,13 +329,12 @@ class FileActions(QObject):
         runs, self._opening_runs = self._opening_runs, None
         if history is not None:  # an experiment file: its runs, curves, outputs and weights
             view = self._runs_view()
-            if view is not None:
-                # An example's milestones belonged to what was open: none are taken from
-                # the file's history (its runs are in its list already).
-                view.watch_milestones(None, ())
-                view.set_runs(runs if runs is not None else RunList())
+            # An example's milestones belonged to what was open: none are taken from the
+            # file's history (its runs are in its list already).
+            view.watch_milestones(None, ())
+            view.set_runs(runs if runs is not None else RunList())
             # The status bar and views as after the run that was saved (no report comes).
-            w.set_target_epoch(max(experiment.epochs, history.last_epoch))
+            w.session.target_epoch = max(experiment.epochs, history.last_epoch)
             w.session.replace_history(history)
             self.path = Path(path)
         else:

@@ -1,6 +1,7 @@
-"""The views, in the order the window shows them. Each is a QWidget built as `View(session)`
-with a `title` and an `area` ("top": beside the curves; "bottom": a tab under them). Adding a
-view is one module plus one line here."""
+"""The views, by key, in the order the window shows them. Each is a QWidget built as
+`View(session)` with a `title` and an `area` ("top": beside the curves; "bottom": a tab under
+them). Examples and menus name a view by its key (`window.views["outputs"]`). Adding a view is
+one module plus one line here."""
 from playground.ui.views.boundary import DecisionBoundaryView
 from playground.ui.views.data_panel import DataPanel
 from playground.ui.views.draw import DrawView
@@ -11,14 +12,14 @@ from playground.ui.views.runs import RunsView
 from playground.ui.views.training_curves import TrainingCurves
 from playground.ui.views.weights import WeightsView
 
-VIEWS = [
-    TrainingCurves,
-    DecisionBoundaryView,
-    OutputsView,
-    WeightsView,
-    ForwardPassView,
-    DataPanel,
-    ImagesView,
-    DrawView,
-    RunsView,
-]
+VIEWS = {
+    "curves": TrainingCurves,
+    "boundary": DecisionBoundaryView,
+    "outputs": OutputsView,
+    "weights": WeightsView,
+    "forward": ForwardPassView,
+    "data": DataPanel,
+    "images": ImagesView,
+    "draw": DrawView,
+    "runs": RunsView,
+}

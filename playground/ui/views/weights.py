@@ -3,13 +3,12 @@
 The tables show a layer as `model.get_weights()` holds it: one row per input (x1, x2 or the
 previous layer's neurons), one column per neuron, the bias as the last row. They, the heatmaps
 and the diagram follow the latest report while training runs. Typing a number into a cell, or
-pasting a block (Ctrl+V), builds a new weights list and hands it to `weight_editor` (the main
-window), which gives it to the real model; the fresh report that follows redraws everything.
+pasting a block (Ctrl+V), builds a new weights list and hands it to the session
+(`Session.set_weights`), which gives it to the real model; the fresh report that follows
+redraws everything.
 Nothing here calls TensorFlow.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
@@ -35,8 +34,6 @@ class WeightsView(QWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("weights_view")
-        #: Set by the main window: takes a full weights list, returns "" or why it refused.
-        self.weight_editor: Callable[[list], str] | None = None
         self.panels: list[LayerPanel] = []
         self._shapes: tuple = ()
         self._shown_weights = None
@@ -227,14 +224,11 @@ class WeightsView(QWidget):
         return self.request(W.hand_set_neuron(experiment.inputs, experiment.threshold))
 
     def request(self, weights: list, keep_trained: bool = True) -> str:
-        """Ask the main window to give `weights` to the model; "" or why it refused."""
+        """Ask the session to give `weights` to the model; "" or why it refused."""
         current = self.session.history.latest_weights
         message = W.same_shapes(current, weights)
         if not message:
-            if self.weight_editor is None:
-                message = "Weights can be set only in the main window."
-            else:
-                message = self.weight_editor(list(weights))
+            message = self.session.set_weights(list(weights))
         if message:
             self._shown_weights = None  # redraw: any typed value goes back to the model's
             self.refresh()
