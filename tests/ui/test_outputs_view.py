@@ -275,9 +275,10 @@ def test_every_view_shows_three_blobs_and_the_sine(qtbot, experiment):
     window = open_window(qtbot, experiment)
     try:
         assert click_train(qtbot, window) == "finished"
-        for key, view in window.views.items():  # each tab drawn once: none may fail
-            window.tabs.setCurrentWidget(view) if window.tabs.indexOf(view) >= 0 else None
-            qtbot.wait(10)
+        for view in window.views.values():  # each tab drawn once: none may fail
+            if window.tabs.indexOf(view) >= 0:
+                window.tabs.setCurrentWidget(view)
+                qtbot.wait(10)
         view = window.views["outputs"]
         window.tabs.setCurrentWidget(view)
         trainer = Trainer(experiment)  # same seed: the same run

@@ -138,7 +138,8 @@ def record_run(name: str, experiment: Experiment, history: RunHistory, dataset=N
     names = ("loss",) + metrics.metric_names(experiment.task)
     columns = {key: _column(history, key, start, count)
                for key in names + tuple(f"val_{n}" for n in names)}
-    test_from_val = (held_out or _held_out(experiment)) == "test"
+    said = held_out or getattr(history, "held_out", "")
+    test_from_val = (said or _held_out(experiment)) == "test"
     curves: dict[str, np.ndarray] = {"epoch": epochs[:count].astype(np.float64)}
     final: dict[str, float | None] = {key: None for key in final_names(experiment.task)}
     for key in names:

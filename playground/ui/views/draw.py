@@ -22,6 +22,7 @@ from playground.ui.widgets.note import placeholder_note
 from playground.ui.widgets.probabilities import ProbabilityBars, image_pixmap
 
 CANVAS = 280
+DIGITS = tuple(str(digit) for digit in range(10))
 #: Brush radius in canvas pixels: a 200-pixel-tall digit becomes 20 pixels tall, so strokes
 #: end up ~2 pixels wide, as in MNIST.
 BRUSH_RADIUS = 11.0
@@ -226,9 +227,10 @@ class DrawView(QWidget):
         dataset, experiment = self.session.dataset, self.session.experiment
         self.chart.set_classes(dataset.class_names)
         hints = []
-        if dataset.key != "mnist":
-            hints.append("This network learnt clothes, not digits: it judges your drawing as "
-                         "one of its ten kinds of clothing.")
+        names = dataset.class_names
+        if names != DIGITS:  # e.g. Fashion-MNIST: a drawn 3 becomes a kind of clothing
+            hints.append(f"This network learnt {names[0]}, {names[1]}, … ({len(names)} "
+                         "classes), not digits: it judges your drawing as one of them.")
         if not experiment.normalize:
             hints.append("Normalise pixels is off: the drawing goes in as 0–255, as the "
                          "network was trained.")
