@@ -293,6 +293,8 @@ def test_every_view_shows_three_blobs_and_the_sine(qtbot, experiment):
             data = window.views["data"]
             qtbot.waitUntil(lambda: "mse" in data.test_scores)
             assert "·" in data.accuracy_labels["Test"].text()  # MSE · R²
+            status = window.metrics_label.text()
+            assert "val mse" in status and "r2" in status and "accuracy" not in status
         else:
             assert view.values("class") == outputs.argmax(1).tolist()
             shown = view.table.item(0, view.columns.index("class")).text()

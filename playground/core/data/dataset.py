@@ -73,12 +73,6 @@ class Dataset:
         """One unit for two classes (0/1 or ±1) and for a regression target, else one a class."""
         return 1 if self.is_binary or self.is_regression else self.n_classes
 
-    @property
-    def held_out(self) -> str:
-        """SHIM (issue 11): the trainer decides what is held out (`Report.held_out`); this stays
-        only until image_trainer.py, main_window.py and training_curves.py read the report."""
-        return "validation" if len(self.x_val) else "test"
-
 
 def encode_targets(labels: np.ndarray, encoding: str, n_classes: int) -> np.ndarray:
     """Class indices (or regression values) -> the float32 targets a loss expects (see
