@@ -357,8 +357,8 @@ def test_a_validation_split_is_what_is_held_out():
 def regression_trainer(epochs: int = 60) -> Trainer:
     """The noisy sine (1-D regression), one hidden layer, linear output, MSE."""
     experiment = Experiment(dataset="sine", loss="mse", output_activation="linear",
-                            layers=(Layer(16, "tanh"),), optimizer="adam", learning_rate=0.02,
-                            batch_size=16, validation_split=0.2, epochs=epochs)
+                            layers=(Layer(16, "tanh"),), optimizer="adam", learning_rate=0.05,
+                            batch_size=50, validation_split=0.2, epochs=epochs)
     return Trainer(experiment)
 
 
@@ -458,3 +458,29 @@ def test_a_new_batch_size_and_optimizer_train_on_from_the_same_epoch():
     reports = list(trainer.run())
     assert reports[0].epochs[0] == 11 and reports[-1].last_epoch == 15
     assert type(trainer.model.optimizer).__name__ == "Adam"
+
+
+# ----- memory ---------------------------------------------------------------------------------
+
+def test_a_dropped_trainer_leaves_no_traced_graph_behind():
+    """Issue 12 (3): every new model kept ~4 MB (its whole traced graph, held by TensorFlow's
+    gradient registry through Keras's replica sum); benchmarks/bench_memory.py measures it."""
+    import gc
+
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    def graphs() -> int:
+        gc.collect()
+        return sum(isinstance(o, FuncGraph) for o in gc.get_objects())
+
+    trainer = Trainer(Experiment(epochs=3, optimizer="adam", learning_rate=0.05))
+    list(trainer.run())
+    del trainer
+    before = graphs()
+    for layers in ((Layer(8, "tanh"),), ()):
+        trainer = Trainer(Experiment(epochs=3, layers=layers, batch_size=2))
+        list(trainer.run())
+        trainer.retarget(trainer.experiment.replace(learning_rate=0.1, epochs=5))
+        list(trainer.run())
+    del trainer
+    assert graphs() <= before

@@ -10,14 +10,36 @@ def make_optimizer(experiment: Experiment):
     _, keras = load()
     lr = float(experiment.learning_rate)  # Keras rejects an int (e.g. from `learning_rate=1`)
     if experiment.optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate=lr, momentum=experiment.momentum)
-    if experiment.optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate=lr)
-    if experiment.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=lr)
-    if experiment.optimizer == "adagrad":
-        return keras.optimizers.Adagrad(learning_rate=lr)
-    raise ValueError(f"unknown optimizer {experiment.optimizer!r}")
+        optimizer = keras.optimizers.SGD(learning_rate=lr, momentum=experiment.momentum)
+    elif experiment.optimizer == "adam":
+        optimizer = keras.optimizers.Adam(learning_rate=lr)
+    elif experiment.optimizer == "rmsprop":
+        optimizer = keras.optimizers.RMSprop(learning_rate=lr)
+    elif experiment.optimizer == "adagrad":
+        optimizer = keras.optimizers.Adagrad(learning_rate=lr)
+    else:
+        raise ValueError(f"unknown optimizer {experiment.optimizer!r}")
+    return _without_replica_sum(optimizer)
+
+
+def _without_replica_sum(optimizer):
+    """`optimizer`, minus its sum of gradients over replicas when there is one replica.
+
+    Keras sums gradients over replicas with `tf.custom_gradient`, which inside a traced function
+    registers a gradient function in TensorFlow's global registry that holds the whole traced
+    graph: ~4 MB never freed per model (issue 12, item 3; benchmarks/bench_memory.py). With no
+    distribution strategy the sum is the gradient itself, so the update is bit for bit the same.
+    """
+    tf, _ = load()
+    summed = getattr(optimizer, "_all_reduce_sum_gradients", None)
+    if summed is None:  # another Keras backend: nothing to skip
+        return optimizer
+
+    def one_replica(grads_and_vars):
+        return summed(grads_and_vars) if tf.distribute.has_strategy() else list(grads_and_vars)
+
+    optimizer._all_reduce_sum_gradients = one_replica
+    return optimizer
 
 
 def make_loss(experiment: Experiment):
