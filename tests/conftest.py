@@ -101,6 +101,9 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     lines = [f"KERAS_HOME={KERAS_HOME} (datasets from {SHARED_DATASETS}), "
              f"XDG_CONFIG_HOME={CONFIG_HOME}"]
+    if _missing_offline_files():
+        lines.append(f"no offline MNIST / Fashion-MNIST copies in {SHARED_DATASETS}: "
+                     "tests marked needs_datasets skip")
     broken = _pyside_emit_drops_references()
     if broken:
         lines.append(f"WARNING: {broken}")
