@@ -13,9 +13,9 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from playground.core.experiment import Experiment
+from playground.core.experiment import Experiment, needs_new_model
 from playground.ui.session import Session
-from playground.ui.worker import WorkerThread, needs_new_model
+from playground.ui.worker import WorkerThread
 
 
 class RunState(StrEnum):
@@ -96,6 +96,8 @@ class RunController(QObject):
         self._load_asked = False
         self._ending = ""          # the worker's reason, while the views draw a run's end
         self._after_save = S.IDLE  # where SAVING goes back to
+        self._resume_target = 0    # the epoch a paused run was going to
+        self._step_in_pause = False  # a Step of a paused run: it stays paused after
         self._when_idle: list[Callable[[str], None]] = []
         worker = self.workers.worker
         for command, slot in ((self._load, worker.load), (self._build, worker.build),
@@ -165,9 +167,12 @@ class RunController(QObject):
         if self.state not in (S.IDLE, S.PAUSED, S.LOADING) or (epochs and not self.is_loaded):
             return False
         current = self.session.experiment
-        if self.state is S.PAUSED and epochs == 0 and current is not None \
+        if self.state is S.PAUSED and current is not None \
                 and not needs_new_model(current, experiment):
-            epochs = max(self.session.target_epoch - self.session.history.last_epoch, 1)
+            if epochs == 0:  # Resume: on to where the paused run was going
+                epochs = max(self._resume_target - self.session.history.last_epoch, 1)
+            else:
+                self._step_in_pause = True
         self.message.emit("")
         self._go(S.TRAINING)
         self._train.emit(experiment, epochs)
@@ -319,10 +324,16 @@ class RunController(QObject):
         if reason == "diverged":
             self.message.emit(self.session.history.message)
         if reason == "paused":
-            self._go(S.PAUSED)
-            self.ended.emit(reason)
+            self._resume_target = self.session.target_epoch
+        elif reason == "step" and self._step_in_pause:
+            self.session.target_epoch = self._resume_target  # still where Resume goes
         else:
+            self._step_in_pause = False
             self._end(reason)
+            return
+        self._step_in_pause = False
+        self._go(S.PAUSED)
+        self.ended.emit(reason)
 
     def _end(self, reason: str) -> None:
         self._go(S.IDLE)
@@ -335,7 +346,7 @@ class RunController(QObject):
 
     def _on_failed(self, message: str) -> None:
         self.session.streaming = False
-        self._ending = ""
+        self._ending, self._step_in_pause = "", False
         self.message.emit(message)
         if self.state in (S.LOADING, S.IDLE, S.PAUSED, S.SAVING):
             self.failed.emit(message)  # nothing was under way that could end

@@ -14,16 +14,7 @@ import traceback
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from playground.core.experiment import Experiment
-
-try:
-    from playground.core.experiment import needs_new_model
-except ImportError:  # H2 is moving it into the core (CONTRACT "One trainer"); same rule meanwhile
-    from playground.core.experiment import TRAINING_ONLY_FIELDS
-
-    def needs_new_model(old: Experiment, new: Experiment) -> bool:
-        kept = {name: getattr(old, name) for name in TRAINING_ONLY_FIELDS}
-        return new.replace(**kept) != old
+from playground.core.experiment import Experiment, needs_new_model
 
 
 class TrainingWorker(QObject):
@@ -261,11 +252,6 @@ class TrainingWorker(QObject):
         """Keep the model, train it next with `experiment`'s training settings."""
         if experiment == self.trainer.experiment:
             return True
-        if not hasattr(self.trainer, "retarget"):  # TEMPORARY (H3): until Trainer.retarget lands
-            if experiment.replace(epochs=self.trainer.experiment.epochs) == self.trainer.experiment:
-                self.trainer.experiment = experiment
-                return True
-            return self._build(experiment)
         try:
             self.trainer.retarget(experiment)
         except Exception as error:  # noqa: BLE001

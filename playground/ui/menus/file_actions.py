@@ -22,8 +22,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 from playground.core.files import codegen
 from playground import desktop
 from playground.core.files import experiment_file as persist
-from playground.core.experiment import Experiment
-from playground.ui.worker import needs_new_model
+from playground.core.experiment import Experiment, needs_new_model
 from playground.core.training.runs import RunList
 from playground.ui.menus import exports
 from playground.ui.app import app_icon
