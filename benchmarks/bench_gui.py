@@ -86,7 +86,7 @@ def main() -> None:
     for _ in range(5):
         ends.clear()
         window.train()
-        wait_for(app, lambda: window.session.history.last_epoch > 0 and window.state == "running")
+        wait_for(app, lambda: window.session.history.last_epoch > 0 and window.state == "training")
         time.sleep(0.3)
         clicked = time.perf_counter()
         window.stop()

@@ -43,7 +43,7 @@ def settle(seconds: float = 0.6) -> None:
 def trained(window, start) -> None:
     """Run `start()` (which asks for training) and wait until the run has ended."""
     start()
-    wait(lambda: window.state == "running", 30)
+    wait(lambda: window.state == "training", 30)
     wait(lambda: window.state == "idle", 600)
     settle(1.3)
 
