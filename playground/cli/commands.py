@@ -211,6 +211,12 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     if errors:
         raise UsageError(error_text(errors, count))
     args.snapshots = _snapshot_epochs(args.snapshot_epochs, experiment.epochs)
+    if args.save is not None:  # before training: a run that cannot be saved is time lost
+        from playground.core.files.experiment_file import PersistError, check_destination
+        try:
+            check_destination(args.save)
+        except PersistError as error:
+            raise UsageError(f"--save: {error}") from None
     return experiment, args
 
 
@@ -273,6 +279,7 @@ def train(experiment: Experiment, args) -> int:
     except KeyboardInterrupt:  # Ctrl+C: stop between chunks and show the model as it is
         status = "stopped"
         if not len(history):
+            print("playground: interrupted (Ctrl+C) before the first epoch", file=sys.stderr)
             return 130
     seconds = time.perf_counter() - started
     data = trainer.dataset
@@ -297,8 +304,9 @@ def train(experiment: Experiment, args) -> int:
               f"{seconds:.2f} s)")
     if args.save and len(history):
         from playground.core.files.experiment_file import save_from_cli
-        if save_from_cli(args.save, trainer, history):
-            return 1
+        code = save_from_cli(args.save, trainer, history)
+        if code:
+            return code
     if status == "diverged":
         print(f"playground: {history.message}", file=sys.stderr)
         return 1
@@ -334,5 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else 0
+    except KeyboardInterrupt:  # Ctrl+C before training began (e.g. while TensorFlow loads)
+        print("playground: interrupted (Ctrl+C)", file=sys.stderr)
+        return 130
     from playground.ui.app import run_gui
     return run_gui(argv)

@@ -96,6 +96,23 @@ def test_a_pasted_block_lands_at_the_cell_or_is_refused_when_it_does_not_fit():
     assert "no cell" in W.with_value(weights, 0, 3, 0, 1.0)[1]
 
 
+@pytest.mark.parametrize("text", ["1e300", "-1e39", "3.5e38"])
+def test_a_typed_weight_float32_cannot_hold_is_refused(text):
+    value, message = W.parse_weight(text)
+    assert value is None and "too large" in message and "3.4e+38" in message
+    assert W.parse_weight("3.4e38") == (3.4e38, "")  # the largest float32 still fits
+    assert W.parse_weight("nan")[1] and W.parse_weight("inf")[1]
+
+
+def test_a_pasted_or_set_weight_float32_cannot_hold_is_refused():
+    weights = [np.zeros((2, 1), np.float32), np.zeros(1, np.float32)]
+    for block in ([[1.0], [1e300]], [[float("inf")]], [[float("nan")]]):
+        new, message = W.with_block(weights, 0, 0, 0, block)
+        assert new is None and message
+    new, message = W.with_value(weights, 0, 0, 0, -1e300)
+    assert new is None and "too large" in message
+
+
 def test_shapes_must_match_the_model():
     weights = seed_shaped_weights()
     assert W.same_shapes(weights, [w * 2 for w in weights]) == ""

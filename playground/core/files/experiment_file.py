@@ -29,6 +29,7 @@ import errno
 import io
 import json
 import os
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -72,7 +73,9 @@ class PersistError(Exception):
 
 def _write_problem(path: Path, error: OSError) -> str:
     folder = path.parent
-    if isinstance(error, FileNotFoundError):
+    if isinstance(error, FileNotFoundError) and folder.is_dir():
+        reason = f"no new files can be made in {folder}"  # /proc, a folder removed meanwhile
+    elif isinstance(error, FileNotFoundError):
         reason = f"the folder {folder} does not exist"
     elif isinstance(error, NotADirectoryError):
         reason = f"{folder} is not a folder"
@@ -116,6 +119,23 @@ def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
+
+
+def check_destination(path: str | os.PathLike) -> None:
+    """`PersistError` when no file can be saved at `path` (no name, a folder, a folder that
+    does not exist or takes no new files): checked before work that would be lost."""
+    if not str(path).strip():
+        raise PersistError("Could not save: give a file name.")
+    path = Path(path).absolute()
+    if path.is_dir():
+        raise PersistError(_write_problem(path, IsADirectoryError()))
+    try:  # make (and drop) a file there, as the save will: the one sure test
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                        suffix=".tmp")
+    except OSError as error:
+        raise PersistError(_write_problem(path, error)) from error
+    os.close(handle)
+    os.unlink(temp)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -209,7 +229,20 @@ def save_run(path: str | os.PathLike, experiment: Experiment, model,
     data = history if isinstance(history, HistoryData) else HistoryData.of(history)
     path = Path(path)
     runs_part = runs_json(runs, path.name)
-    with tempfile.TemporaryDirectory(prefix="playground-save-") as folder:
+    try:
+        _save_parts(path, experiment, model, data, epoch, runs_part)
+    except OSError as error:  # the temporary folder: the target's own errors are PersistErrors
+        reason = "the disk is full" if error.errno == errno.ENOSPC else \
+            (error.strerror or str(error))
+        raise PersistError(f"Could not save {path.name}: {reason} (while writing the model in "
+                           f"the temporary folder {tempfile.gettempdir()}).") from error
+    return path
+
+
+def _save_parts(path: Path, experiment: Experiment, model, data: HistoryData, epoch: int,
+                runs_part: bytes) -> None:
+    with tempfile.TemporaryDirectory(prefix="playground-save-",
+                                     ignore_cleanup_errors=True) as folder:
         model_path = Path(folder) / "model.keras"
         model.save(model_path)
         document = {"format": FORMAT, "app": "Neural Playground", "app_version": __version__,
@@ -222,7 +255,6 @@ def save_run(path: str | os.PathLike, experiment: Experiment, model,
                 archive.writestr("history.npz", data.to_bytes())
                 archive.writestr("meta.json", json.dumps(meta, indent=2, allow_nan=False))
                 archive.writestr("runs.json", runs_part)
-    return path
 
 
 def export_model(path: str | os.PathLike, model) -> Path:
@@ -261,8 +293,42 @@ def _damaged(name: str, detail: str) -> PersistError:
     return PersistError(f"{name}: the file is truncated or damaged ({detail}).")
 
 
+def check_readable(path: str | os.PathLike) -> None:
+    """`PersistError` unless `path` is a regular file (or a link to one): a folder, a pipe or
+    a device (a link to /dev/zero) would hang a read or never end it."""
+    path = Path(path)
+    name = path.name
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise PersistError(f"{name}: no such file ({path}).") from None
+    except PermissionError:
+        raise PersistError(f"{name}: no permission to read it.") from None
+    except OSError as error:
+        raise PersistError(f"{name}: {error.strerror or error}.") from None
+    if stat.S_ISDIR(mode):
+        raise PersistError(f"{name} is a folder, not a file.")
+    if not stat.S_ISREG(mode):
+        raise PersistError(f"{name} is not a regular file (a pipe, a device or a socket); "
+                           "open a file.")
+
+
+def _json(raw: bytes, where: str) -> Any:
+    """Parse JSON bytes; `ValueError` with what is wrong, after `where`'s name."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{where} is not UTF-8 text (byte {error.start:,}); save it as "
+                         "UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ValueError(f"{where} is nested too deeply to read") from None
+
+
 def _open_archive(path: Path) -> zipfile.ZipFile:
     name = path.name
+    check_readable(path)
     try:
         with open(path, "rb") as handle:
             head = handle.read(4)
@@ -299,9 +365,9 @@ def _read_part(archive: zipfile.ZipFile, part: str, name: str, limit: int | None
 def _read_json(archive: zipfile.ZipFile, part: str, name: str) -> dict:
     raw = _read_part(archive, part, name, _MAX_JSON_BYTES)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _damaged(name, f"{part} is not valid JSON: {error}") from None
+        data = _json(raw, part)
+    except ValueError as error:
+        raise _damaged(name, str(error)) from None
     if not isinstance(data, dict):
         raise _not_ours(name, f"{part} is not a JSON object")
     return data
@@ -325,9 +391,9 @@ def _runs(archive: zipfile.ZipFile, name: str) -> RunList:
         return RunList()
     raw = _read_part(archive, "runs.json", name, RUNS_JSON_BYTES)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise _damaged(name, f"runs.json is not valid JSON: {error}") from None
+        data = _json(raw, "runs.json")
+    except ValueError as error:
+        raise _damaged(name, str(error)) from None
     if not isinstance(data, dict):
         raise _damaged(name, "runs.json is not a JSON object")
     _check_format(data, "runs.json", name, RUNS_FORMAT)
@@ -380,14 +446,16 @@ def read_experiment(path: str | os.PathLike) -> Experiment:
     """Just the experiment: from an experiment file, or from a JSON file of its settings."""
     path = Path(path)
     if path.suffix.lower() == ".json":
+        check_readable(path)
+        if path.stat().st_size > _MAX_JSON_BYTES:
+            raise PersistError(f"{path.name} is {path.stat().st_size:,} bytes: too large for a "
+                               "file of experiment settings.")
         try:
-            text = path.read_text(encoding="utf-8")
+            data = _json(path.read_bytes(), path.name)
         except OSError as error:
             raise PersistError(f"{path.name}: {error.strerror or error}.") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise PersistError(f"{path.name} is not valid JSON: {error}.") from None
+        except ValueError as error:
+            raise PersistError(f"{error}.") from None
         if not isinstance(data, dict):
             raise PersistError(f"{path.name}: expected a JSON object of experiment settings.")
         return _experiment(data, path.name)
@@ -428,5 +496,8 @@ def save_from_cli(path: str | os.PathLike, trainer, history: RunHistory) -> int:
     except PersistError as error:
         print(f"playground: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # the temporary file is gone; the old file was never touched
+        print(f"playground: interrupted: {Path(path).name} was not saved.", file=sys.stderr)
+        return 130
     print(f"saved {path} (open it with: python -m playground {path})", file=sys.stderr)
     return 0

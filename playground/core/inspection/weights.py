@@ -16,6 +16,9 @@ import numpy as np
 
 #: Numbers in pasted text are separated by commas, semicolons, tabs, spaces or brackets.
 _SEPARATORS = re.compile(r"[,;\s\[\]()]+")
+#: The largest weight the model can hold: it keeps its weights in float32, where 1e300
+#: would become inf and every output NaN.
+LARGEST_WEIGHT = float(np.finfo(np.float32).max)
 
 
 def parse_value(text: str) -> tuple[float | None, str]:
@@ -30,6 +33,19 @@ def parse_value(text: str) -> tuple[float | None, str]:
     if not math.isfinite(value):
         return None, "must be a finite number"
     return value, ""
+
+
+def _too_large(value: float) -> str:
+    return (f"{value:g} is too large for a weight: the model keeps float32 numbers, at most "
+            f"±{LARGEST_WEIGHT:.1e} in size")
+
+
+def parse_weight(text: str) -> tuple[float | None, str]:
+    """One typed weight -> (value, "") or (None, why not): a finite number float32 holds."""
+    value, message = parse_value(text)
+    if not message and abs(value) > LARGEST_WEIGHT:
+        return None, _too_large(value)
+    return value, message
 
 
 def parse_block(text: str) -> tuple[np.ndarray | None, str]:
@@ -106,6 +122,8 @@ def with_block(weights: Sequence[np.ndarray], layer: int, row: int, column: int,
                       "(kernel rows and the bias row)")
     if not np.all(np.isfinite(block)):
         return None, "must be finite numbers"
+    if np.any(np.abs(block) > LARGEST_WEIGHT):
+        return None, _too_large(float(block.flat[np.argmax(np.abs(block))]))
     table[row:row + block.shape[0], column:column + block.shape[1]] = block
     result = [np.array(w, np.float32, copy=True) for w in weights]
     kernel = result[2 * layer]

@@ -101,7 +101,7 @@ class WeightTableModel(QAbstractTableModel):
     def setData(self, index, value, role=Qt.EditRole):  # noqa: N802
         if role != Qt.EditRole or not index.isValid():
             return False
-        number, message = W.parse_value(str(value))
+        number, message = W.parse_weight(str(value))
         if message:
             self.rejected.emit(f"{self.describe(index.row(), index.column()).split(':')[0]}: "
                                f"{message}; the old value is kept.")
