@@ -324,8 +324,11 @@ def test_image_runs_without_a_split_call_it_the_test_loss():
     train_loss, val = overfit_curves()
     history = history_of(train_loss, np.full(101, 0.95), val, np.full(101, 0.88),
                          outputs=np.full((4, 10), 0.1))
+    history.held_out = "test"  # as the trainer's reports say: the test images, every epoch
     found = hints.check_overfitting(FASHION_QUICK, history)
     assert found is not None and "test loss" in found.text
+    history.held_out = "validation"
+    assert "validation loss" in hints.check_overfitting(FASHION_QUICK, history).text
 
 
 def test_no_overfitting_while_validation_loss_falls_or_without_validation():
@@ -405,11 +408,3 @@ def test_a_regression_run_gets_no_classification_hints():
                               epochs_per_second=0.0, status="finished"))
     assert hints.linearly_separable_data(data) is None  # a regression has no classes to split
     assert hints_for(sine, history, data) == []
-
-
-def test_the_held_out_name_is_what_the_run_reports():
-    class Reported:
-        held_out = "validation"
-
-    assert hints.held_out_name(FASHION_QUICK, Reported()) == "validation"
-    assert hints.held_out_name(FASHION_QUICK) == "test"  # the image trainer's old rule

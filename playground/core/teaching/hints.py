@@ -265,7 +265,7 @@ def check_overfitting(experiment: Experiment, history: RunHistory, dataset=None)
     if not loss[-1] < loss[best]:
         return None
     best_epoch = max(int(history.epochs[best]), 1)
-    held = held_out_name(experiment, history)
+    held = held_out_name(history)
     layers = tuple(layer if layer.dropout else Layer(layer.units, layer.activation, FIX_DROPOUT)
                    for layer in experiment.layers)
     fix = experiment.replace(epochs=best_epoch, layers=layers)
@@ -420,18 +420,9 @@ def linearly_separable_data(dataset) -> bool | None:
 # Helpers
 
 
-def held_out_name(experiment: Experiment, history: RunHistory | None = None) -> str:
-    """What the held-out curve measures, as the trainer's reports say ("validation" or "test").
-
-    SHIM until every history carries `held_out`: image runs with no split used the test images.
-    """
-    said = getattr(history, "held_out", "") if history is not None else ""
-    if said:
-        return said
-    spec = datasets.find(experiment.dataset)
-    if spec is not None and spec.images and experiment.validation_split == 0:
-        return "test"
-    return "validation"
+def held_out_name(history: RunHistory) -> str:
+    """What the held-out curve measures, as the trainer's reports say ("validation" or "test")."""
+    return history.held_out or "validation"
 
 
 def describe_changes(before: Experiment, after: Experiment) -> str:

@@ -127,7 +127,8 @@ def record_run(name: str, experiment: Experiment, history: RunHistory, dataset=N
                held_out: str | None = None) -> RunRecord:
     """A record of `history` (up to epoch `upto`, default all of it). `dataset` (the run's
     `Dataset`) lets test numbers be measured from the weights; `held_out` is what the run's
-    held-out curve measured ("validation" or "test", as the trainer's reports say)."""
+    held-out curve measured ("validation" or "test"; default: what the history's reports
+    said)."""
     epochs = np.asarray(history.epochs)
     # After "Reset weights" a history may count from 0 again: keep the latest stretch only.
     drops = np.flatnonzero(np.diff(epochs) < 0)
@@ -138,8 +139,7 @@ def record_run(name: str, experiment: Experiment, history: RunHistory, dataset=N
     names = ("loss",) + metrics.metric_names(experiment.task)
     columns = {key: _column(history, key, start, count)
                for key in names + tuple(f"val_{n}" for n in names)}
-    said = held_out or getattr(history, "held_out", "")
-    test_from_val = (said or _held_out(experiment)) == "test"
+    test_from_val = (held_out or history.held_out) == "test"
     curves: dict[str, np.ndarray] = {"epoch": epochs[:count].astype(np.float64)}
     final: dict[str, float | None] = {key: None for key in final_names(experiment.task)}
     for key in names:
@@ -365,14 +365,6 @@ def format_metric(value: float | None) -> str:
     if not math.isfinite(value):
         return "nan"
     return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.4g}"
-
-
-def _held_out(experiment: Experiment) -> str:
-    """SHIM until every caller passes the trainer's `Report.held_out`: the image trainer with
-    no validation split measures the test set each epoch; the others a validation split."""
-    spec = datasets.find(experiment.dataset)
-    return "test" if spec is not None and spec.images and not experiment.validation_split \
-        else "validation"
 
 
 def _part(name: str) -> int:
