@@ -94,10 +94,3 @@ def split_validation(x: np.ndarray, labels: np.ndarray, fraction: float):
     cut = int(len(x) * (1.0 - fraction)) if fraction > 0 else len(x)
     return x[:cut], labels[:cut], x[cut:], labels[cut:]
 
-
-def __getattr__(name: str):
-    # `predicted_classes` moved to core.inspection.metrics (issue 11); old imports still work.
-    if name == "predicted_classes":
-        from playground.core.inspection.metrics import predicted_classes
-        return predicted_classes
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
