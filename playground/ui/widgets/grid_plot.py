@@ -30,7 +30,7 @@ class GridAxis(pg.AxisItem):
         self.background = pg.mkColor(background)
         self._opaque: dict[tuple, QPen] = {}  # (rgba, width) of a translucent pen -> its mix
 
-    def generateDrawSpecs(self, p):
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph's name)
         specs = super().generateDrawSpecs(p)
         if specs is None:
             return None
