@@ -14,7 +14,8 @@ from playground.core.inspection.forward import forward
 from playground.core.model.build import build_model
 from playground.core.training.trainer import Report
 from playground.ui.session import Session
-from playground.ui.views.boundary import DecisionBoundaryView, threshold_segments
+from playground.core.inspection.planes import threshold_segments
+from playground.ui.views.boundary import DecisionBoundaryView
 from tests.ui.gui import open_window
 from tests.ui.gui import train as click_train
 
