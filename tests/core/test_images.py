@@ -349,3 +349,19 @@ def test_small_tables_get_the_epoch_schedule_with_nothing_held_out():
     reports = list(trainer.run())
     assert {r.held_out for r in reports} == {""}  # XOR has no test set: never "test"
     assert {r.epoch_metrics for r in reports} == {"full pass"}
+
+
+@pytest.mark.needs_datasets
+def test_a_small_image_subset_trains_by_epochs_and_still_measures_its_test_images():
+    experiment = seed_001(layers=(Layer(32, "relu"),), train_size=500, test_size=100, epochs=2)
+    trainer = Trainer(experiment)
+    assert trainer.schedule == EPOCHS  # 500 images through 784-32-10: a cheap epoch
+    reports = list(trainer.run())
+    assert {r.held_out for r in reports} == {"test"}
+    assert {r.epoch_metrics for r in reports} == {"full pass"}
+    data = trainer.dataset
+    measured = trainer.scores(data.x_test, data.labels_test)
+    assert reports[-1].val_loss[-1] == pytest.approx(measured["loss"], rel=1e-5)
+    assert reports[-1].val_accuracy[-1] == pytest.approx(measured["accuracy"])
+    np.testing.assert_allclose(reports[-1].outputs[-1], trainer.predict(data.x_test[:64]),
+                               rtol=1e-5, atol=1e-6)  # the probe rows are test images

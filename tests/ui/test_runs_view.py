@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from playground.core.experiment import Experiment, Layer
 from playground.core.teaching.examples import AND_SINGLE, XOR_HIDDEN
 from playground.core.training.runs import RunList
-from playground.ui.views.runs import COLUMNS, RunsView, install_runs
+from playground.ui.views.runs import RunsView, install_runs
 from tests.ui.gui import train
 
 
@@ -81,7 +82,7 @@ def test_a_paused_run_that_is_stopped_is_kept_as_it_was_paused(qtbot, window, ru
 
 
 def test_ticked_runs_are_overlaid_renamed_and_removed(qtbot, window, runs):
-    curves = window.views["TrainingCurves"]
+    curves = window.views["curves"]
     for experiment in (XOR_HIDDEN.replace(epochs=20, validation_split=0.25),
                        AND_SINGLE):
         set_experiment(qtbot, window, experiment)
@@ -90,7 +91,7 @@ def test_ticked_runs_are_overlaid_renamed_and_removed(qtbot, window, runs):
     before = len(curves.loss_plot.getPlotItem().listDataItems())
 
     # tick the first run, as a click on its box would
-    runs.table.item(0, COLUMNS.index("Show")).setCheckState(Qt.Checked)
+    runs.table.item(0, runs.columns.index("Show")).setCheckState(Qt.Checked)
     assert runs.runs[0].shown
     assert runs.overlay_names == ["Run 1", "Run 1 (validation)"] * 2  # loss, then accuracy
     assert runs.legend_names == ["Run 1", "Run 1"]
@@ -103,7 +104,7 @@ def test_ticked_runs_are_overlaid_renamed_and_removed(qtbot, window, runs):
     assert "Run 1" in legend_labels
 
     # rename by editing the name cell; the legend follows
-    runs.table.item(0, COLUMNS.index("Name")).setText("with hidden layer")
+    runs.table.item(0, runs.columns.index("Name")).setText("with hidden layer")
     assert runs.runs[0].name == "with hidden layer"
     legend_labels = [label.text for _sample, label in curves.loss_plot.getPlotItem().legend.items]
     assert "with hidden layer" in legend_labels and "Run 1" not in legend_labels
@@ -178,5 +179,40 @@ def test_a_json_round_tripped_list_replaces_the_shown_one_with_its_ticks(qtbot, 
 def test_every_runs_control_has_a_tooltip(runs):
     for widget in (runs.table, runs.remove_button, runs.load_button, runs.copy_button):
         assert widget.toolTip(), widget.objectName()
-    for column in range(len(COLUMNS)):
+    for column in range(len(runs.columns)):
         assert runs.table.horizontalHeaderItem(column).toolTip()
+
+
+def test_a_regression_run_shows_mse_mae_and_r2_in_the_table_and_the_curves(qtbot, window,
+                                                                          runs):
+    sine = Experiment(dataset="sine", loss="mse", output_activation="linear",
+                      layers=(Layer(8, "tanh"),), optimizer="adam", learning_rate=0.02,
+                      batch_size=16, epochs=15, validation_split=0.2)
+    set_experiment(qtbot, window, sine)
+    assert train(qtbot, window) == "finished"
+    history = window.session.history
+    assert "Train R²" in runs.columns and "Val MSE" in runs.columns
+    assert "Train acc." not in runs.columns
+    assert runs.values("Train R²") == [f"{history.last('r2'):.4f}"]
+    assert runs.values("Val MAE") == [f"{history.last('val_mae'):.4f}"]
+    curves = window.views["curves"]
+    assert curves.metric == "r2" and curves.held_out_label == "validation"
+    np.testing.assert_array_equal(curves.curves["metric"].yData, history.metric("r2"))
+    low, high = curves.metric_plot.getPlotItem().getViewBox().viewRange()[1]
+    finite = history.metric("r2")[np.isfinite(history.metric("r2"))]
+    assert high >= 1.0 and low <= max(finite.min(), -1.0)  # the axis fits the curve
+    # a classification run next: both kinds of columns, accuracy back on 0..1
+    set_experiment(qtbot, window, AND_SINGLE)
+    assert train(qtbot, window) == "finished"
+    assert "Train acc." in runs.columns and "Train R²" in runs.columns
+    assert runs.values("Train acc.")[0] == "–" and runs.values("Train R²")[1] == "–"
+    assert curves.metric == "accuracy"
+    assert curves.metric_plot.getPlotItem().getViewBox().viewRange()[1][1] <= 1.1
+
+
+def test_the_held_out_curve_is_named_by_the_trainer_not_guessed(qtbot, window, runs):
+    set_experiment(qtbot, window, XOR_HIDDEN.replace(epochs=10))
+    assert train(qtbot, window) == "finished"
+    curves = window.views["curves"]
+    assert curves.held_out_label == ""  # XOR holds nothing out: no "test" curve
+    assert window.session.history.held_out == ""

@@ -7,9 +7,9 @@ reports for large data. A consumer pauses by not asking for the next item and st
 the generator (a part-done epoch is undone).
 
 Policies are decided here, once, and carried by every report (`held_out`, `epoch_metrics`):
-the held-out numbers measure the validation split when there is one; otherwise, only for the
-batch schedule and only where the data has a test set, the test set every epoch (seed 001's
-`validation_data=(x_test, y_test)`); otherwise nothing is held out (XOR).
+the held-out numbers measure the validation split when there is one; otherwise, where the data
+has a test set and the schedule is the batch one or the rows are images, the test set every
+epoch (seed 001's `validation_data=(x_test, y_test)`); otherwise nothing is held out (XOR).
 
 Why not `model.fit`: on four samples it spends ~50 ms per epoch building data iterators; the
 compiled loop runs thousands of epochs a second (benchmarks/bench_trainer.py).
@@ -88,11 +88,17 @@ class Trainer:
 
     @property
     def held_out(self) -> str:
-        """What the held-out numbers measure: "validation", "test" or "" (nothing)."""
+        """What the held-out numbers measure: "validation", "test" or "" (nothing).
+
+        The validation split when there is one. Otherwise the test set, every epoch, where the
+        data has one and either the schedule is the batch one (its training numbers are running
+        means: only a held-out set shows the model as it is) or the rows are images (seed 001
+        measures its test images every epoch; the gallery shows them); tables' test rows are
+        scored from the final weights instead (core.training.runs). Never "test" for XOR."""
         data = self.dataset
         if len(data.x_val):
             return "validation"
-        if self._schedule_kind == schedules.BATCHES and len(data.x_test):
+        if len(data.x_test) and (self._schedule_kind == schedules.BATCHES or data.is_images):
             return "test"
         return ""
 

@@ -17,15 +17,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.teaching.examples import milestone_name
-from playground.core.training.runs import FINAL_NAMES, RunList, RunRecord, model_key, record_run
+from playground.core.inspection.metrics import metric_label
+from playground.core.training.runs import RunList, RunRecord, final_heading, model_key, record_run
 
 #: One colour per run (the live curves use blue and orange, so these avoid them).
 PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#000000", "#ff9896")
 #: Reasons the worker goes idle that end a run worth keeping.
 RECORDED_ENDS = ("finished", "stopped", "diverged")
-COLUMNS = ("Show", "Name", "Epochs", "Train loss", "Train acc.", "Val loss", "Val acc.",
-           "Test loss", "Test acc.", "Ended", "Settings")
+#: The table's columns around the final numbers, which follow the runs' tasks (`RunList.columns`:
+#: "Train acc." for classification; "Train MSE", "Train R²" ... for regression).
+LEADING, TRAILING = ("Show", "Name", "Epochs"), ("Ended", "Settings")
 COLUMN_TIPS = {
     "Show": "Tick to draw this run's curves over the charts above (dashed: training; dotted: "
             "validation or test), in the colour shown here",
@@ -41,6 +43,22 @@ COLUMN_TIPS = {
     "Ended": "Finished, stopped by you, or diverged (the loss became NaN)",
     "Settings": "The settings that tell runs apart; 'Load settings' puts them all in the form",
 }
+PART_TIPS = {"train": "on the training rows", "val": "on the validation rows (held out of "
+             "training)", "test": "on the separate test rows (checked every epoch where the "
+             "run held out the test set; otherwise scored from the final weights)"}
+
+
+def column_heading(name: str) -> str:
+    """A final number's heading: "Train acc.", "Val loss", "Test R²"."""
+    heading = final_heading(name)
+    return heading[:1].upper() + heading[1:]
+
+
+def column_tip(name: str) -> str:
+    part, _, metric = name.partition("_") if name.startswith(("val_", "test_")) \
+        else ("train", "", name)
+    what = {"loss": "Loss", "accuracy": "Accuracy"}.get(metric) or metric_label(metric)
+    return f"{what} {PART_TIPS[part]} after the last epoch"
 NAME_COLUMN, SHOW_COLUMN = 1, 0
 
 
@@ -77,11 +95,10 @@ class RunsView(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555555;")
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = QTableWidget(0, 0)
         self.table.setObjectName("runs_table")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        for column, name in enumerate(COLUMNS):
-            self.table.horizontalHeaderItem(column).setToolTip(COLUMN_TIPS[name])
+        self.columns: tuple[str, ...] = ()
+        self._set_columns()
         self.table.setToolTip("Finished runs and their final numbers. Tick a run to overlay "
                               "its curves; double-click a name to rename it; select runs and "
                               "press Delete to remove them.")
@@ -129,7 +146,7 @@ class RunsView(QWidget):
 
     # ----- wiring -----
     def attach(self, curves_view) -> None:
-        """Overlay ticked runs on `curves_view`'s `loss_plot` and `accuracy_plot`."""
+        """Overlay ticked runs on `curves_view`'s `loss_plot` and `metric_plot`."""
         self._clear_overlay()
         self.curves_view = curves_view
         self._draw_overlay()
@@ -157,7 +174,7 @@ class RunsView(QWidget):
         if (self._run_number, history.last_epoch) in self._recorded:
             return None  # already kept (a milestone, or stopped twice at the same epoch)
         record = record_run(self.runs.next_name(), experiment, history, self.session.dataset,
-                            status=status)
+                            status=status, held_out=history.held_out or None)
         self._recorded.add((self._run_number, history.last_epoch))
         return self.add(record)
 
@@ -197,7 +214,8 @@ class RunsView(QWidget):
             self._recorded.add(key)
             # What a training of exactly `epoch` epochs from the same start gives: finished.
             self.add(record_run(milestone_name(epoch), self.session.experiment, history,
-                                self.session.dataset, status="finished", upto=epoch))
+                                self.session.dataset, status="finished", upto=epoch,
+                                held_out=history.held_out or None))
 
     # ----- commands -----
     def selected_uids(self) -> list[int]:
@@ -241,8 +259,25 @@ class RunsView(QWidget):
         return text
 
     # ----- the table -----
+    def _set_columns(self) -> None:
+        """Headings for the runs' final numbers (they follow the tasks of the runs kept)."""
+        names = self.runs.columns()
+        headings = LEADING + tuple(column_heading(n) for n in names) + TRAILING
+        if headings == self.columns:
+            return
+        self.columns = headings
+        self.table.setColumnCount(len(headings))
+        self.table.setHorizontalHeaderLabels(headings)
+        tips = {column_heading(n): column_tip(n) for n in names}
+        for column, heading in enumerate(headings):
+            self.table.horizontalHeaderItem(column).setToolTip(
+                COLUMN_TIPS.get(heading) or tips[heading])
+
     def _fill_table(self) -> None:
         self._filling = True
+        self._set_columns()
+        names = self.runs.columns()
+        columns = self.columns
         rows = self.runs.comparison_rows()
         self.table.setRowCount(len(rows))
         for r, (record, row) in enumerate(zip(self.runs, rows)):
@@ -255,15 +290,15 @@ class RunsView(QWidget):
             name = QTableWidgetItem(record.name)
             name.setToolTip(COLUMN_TIPS["Name"])
             self.table.setItem(r, NAME_COLUMN, name)
-            cells = [row["epochs"]] + [row[n] for n in FINAL_NAMES] + [row["ended"],
-                                                                       row["settings"]]
+            cells = [row["epochs"]] + [row[n] for n in names] + [row["ended"],
+                                                                 row["settings"]]
             for c, text in enumerate(cells, start=2):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                if c < len(COLUMNS) - 2:
+                if c < len(columns) - 2:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(record.summary if c == len(COLUMNS) - 1
-                                else COLUMN_TIPS[COLUMNS[c]])
+                item.setToolTip(record.summary if c == len(columns) - 1
+                                else self.table.horizontalHeaderItem(c).toolTip())
                 self.table.setItem(r, c, item)
         self._filling = False
         self._update_buttons()
@@ -287,7 +322,7 @@ class RunsView(QWidget):
 
     def values(self, column: str) -> list[str]:
         """The texts of one column, top to bottom (for tests)."""
-        c = COLUMNS.index(column)
+        c = self.columns.index(column)
         return [self.table.item(r, c).text() for r in range(self.table.rowCount())]
 
     # ----- the overlay -----
@@ -310,7 +345,7 @@ class RunsView(QWidget):
             epochs = record.curves.get("epoch")
             if epochs is None:
                 continue
-            for plot, metric in ((view.loss_plot, "loss"), (view.accuracy_plot, "accuracy")):
+            for plot, metric in ((view.loss_plot, "loss"), (view.metric_plot, view.metric)):
                 held_prefix = "test_" if held == "test" else "val_"
                 for prefix, style, suffix in (("", Qt.DashLine, ""),
                                               (held_prefix, Qt.DotLine, f" ({held})")):
@@ -345,16 +380,16 @@ def _swatch(colour: str) -> QIcon:
 
 def install_runs(window) -> RunsView:
     """Record finished runs of `window` and overlay them on its curves (idempotent)."""
-    view = window.views.get("RunsView")
+    view = window.views.get("runs")
     if view is None:  # not listed in VIEWS: add the tab here
         view = RunsView(window.session)
-        window.views["RunsView"] = view
+        window.views["runs"] = view
         window.tabs.addTab(view, view.title)
         view.experiment_requested.connect(window.apply_to_form)
     if getattr(view, "_installed_in", None) is window:
         return view
     view._installed_in = window
-    curves = window.views.get("TrainingCurves")
+    curves = window.views.get("curves")
     if curves is not None:
         view.attach(curves)
     window.training_idle.connect(view.on_training_idle)

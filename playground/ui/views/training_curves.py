@@ -1,16 +1,33 @@
-"""Loss and accuracy per epoch, training and held-out (validation, or test for images without a
-validation split), created once and fed with setData."""
+"""Loss and the task's metric per epoch, training and held out, created once and fed with setData.
+
+The second chart shows the run's headline metric: accuracy on a fixed 0..1 axis for
+classification; R² for regression, on an axis that spans the curve (down to -1 at most: below
+that a model is far worse than a flat line, and the rest of the curve would be squeezed flat).
+The held-out curve is named from the trainer's policy in its reports ("validation" or "test").
+"""
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from playground.core.inspection.metrics import metric_label
 from playground.ui.widgets.grid_plot import grid_plot
 from playground.ui.widgets.live_range import LiveRange
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
 VAL_PEN = pg.mkPen("#ff7f0e", width=2)
+#: The lowest R² the metric chart reaches down to.
+R2_FLOOR = -1.0
+TITLES = {"accuracy": "Accuracy", "r2": "R² (1: a perfect fit; 0: no better than the mean)"}
+
+
+def headline_metric(names) -> str:
+    """The metric the second chart shows, of a run's `metric_names`."""
+    for name in ("accuracy", "r2"):
+        if name in names:
+            return name
+    return names[0] if names else "accuracy"
 
 
 class TrainingCurves(QWidget):
@@ -22,29 +39,32 @@ class TrainingCurves(QWidget):
         self.session = session
         self.setObjectName("training_curves")
         self.loss_plot = grid_plot(title="Loss")
-        self.accuracy_plot = grid_plot(title="Accuracy")
+        self.metric_plot = grid_plot(title="Accuracy")
+        self.accuracy_plot = self.metric_plot  # its name before the metric followed the task
+        #: The history metric the second chart shows ("accuracy", "r2").
+        self.metric = "accuracy"
         self.curves = {}
         self.legends = {}
-        for plot, metric in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
+        for plot, key in ((self.loss_plot, "loss"), (self.metric_plot, "metric")):
             plot.setLabel("bottom", "epoch")
             legend = plot.addLegend(offset=(-10, 10))
             item = plot.getPlotItem()
             item.setDownsampling(auto=True, mode="peak")
             item.setClipToView(True)
-            self.curves[metric] = plot.plot(pen=TRAIN_PEN, name="training")
-            # The validation curve joins the legend only when there is validation data.
-            self.curves["val_" + metric] = plot.plot(pen=VAL_PEN)
-            self.legends["val_" + metric] = legend
-        self.accuracy_plot.setYRange(0, 1.02)
-        self.accuracy_plot.getPlotItem().setLimits(yMin=-0.05, yMax=1.1)
-        self.accuracy_plot.setXLink(self.loss_plot)
-        self.accuracy_plot.getPlotItem().getViewBox().disableAutoRange(axis="x")
+            self.curves[key] = plot.plot(pen=TRAIN_PEN, name="training")
+            # The held-out curve joins the legend only when there is held-out data.
+            self.curves["val_" + key] = plot.plot(pen=VAL_PEN)
+            self.legends["val_" + key] = legend
+        self._metric_range: tuple[float, float] | None = None
+        self._show_metric("accuracy")
+        self.metric_plot.setXLink(self.loss_plot)
+        self.metric_plot.getPlotItem().getViewBox().disableAutoRange(axis="x")
         self.loss_range = LiveRange(self.loss_plot, grow_y=True,  # x for both (linked)
-                                    linked=(self.accuracy_plot,))
+                                    linked=(self.metric_plot,))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
-        layout.addWidget(self.accuracy_plot)
+        layout.addWidget(self.metric_plot)
         session.run_started.connect(self.clear)
         session.history_changed.connect(self.refresh)
 
@@ -54,20 +74,65 @@ class TrainingCurves(QWidget):
             curve.setData([], [])
         for name, legend in self.legends.items():
             legend.removeItem(self.curves[name])
+        self._r2_seen = (0, np.inf)
+        self._metric_range = None
 
     def refresh(self) -> None:
         history = self.session.history
+        metric = headline_metric(history.metric_names)
+        if metric != self.metric:
+            self._show_metric(metric)
         epochs = history.epochs
-        for name, curve in self.curves.items():
-            values = history.metric(name)
-            if name.startswith("val_"):
+        names = {"loss": "loss", "val_loss": "val_loss", "metric": metric,
+                 "val_metric": "val_" + metric}
+        for key, curve in self.curves.items():
+            values = history.metric(names[key])
+            if key.startswith("val_"):
                 if not np.isfinite(values).any():
                     curve.setData([], [])
                     continue
-                legend = self.legends[name]
+                legend = self.legends[key]
                 if not any(sample.item is curve for sample, _ in legend.items):
-                    held_out = self.session.dataset.held_out if self.session.dataset else ""
-                    legend.addItem(curve, held_out or "validation")
+                    legend.addItem(curve, history.held_out or "validation")
             # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
             curve.setData(epochs, values, connect="finite")
+        if metric == "r2":
+            self._fit_r2(history)
         self.loss_range.update(self.session.target_epoch)
+
+    @property
+    def held_out_label(self) -> str:
+        """The held-out curve's name in the legend ("" while none is shown)."""
+        legend = self.legends["val_loss"]
+        return next((label.text for sample, label in legend.items
+                     if sample.item is self.curves["val_loss"]), "")
+
+    # ----- the metric chart's axis -----
+    def _show_metric(self, metric: str) -> None:
+        self.metric = metric
+        item = self.metric_plot.getPlotItem()
+        item.setTitle(TITLES.get(metric, metric_label(metric)))
+        self._metric_range = None
+        self._r2_seen = (0, np.inf)  # (epochs looked at, lowest R² among them)
+        if metric == "accuracy":
+            item.setLimits(yMin=-0.05, yMax=1.1)
+            self.metric_plot.setYRange(0, 1.02)
+        else:
+            item.setLimits(yMin=None, yMax=None)
+
+    def _fit_r2(self, history) -> None:
+        seen, low = self._r2_seen
+        if len(history) < seen:  # a new history: look again from the start
+            seen, low = 0, np.inf
+        for name in ("r2", "val_r2"):  # only the epochs not seen yet: runs can be long
+            values = history.metric(name)[seen:]
+            values = values[np.isfinite(values)]
+            if len(values):
+                low = min(low, float(values.min()))
+        self._r2_seen = (len(history), low)
+        if not np.isfinite(low):
+            return
+        wanted = (min(max(low, R2_FLOOR), 0.0) - 0.05, 1.05)
+        if wanted != self._metric_range:
+            self._metric_range = wanted
+            self.metric_plot.setYRange(*wanted, padding=0)
