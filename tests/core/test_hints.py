@@ -13,7 +13,8 @@ from playground.core.teaching import hints
 from playground.core.teaching.examples import (AND_SINGLE, FASHION_QUICK, MNIST_MLP, MNIST_RAW,
                                       SUM_THRESHOLD, XOR_HIDDEN, XOR_SINGLE)
 from playground.core.experiment import Experiment, Layer
-from playground.core.teaching.hints import Hint, hints_for, linearly_separable
+from playground.core.inspection.separability import linearly_separable
+from playground.core.teaching.hints import Hint, hints_for
 from playground.core.training.history import RunHistory
 from playground.core.training.trainer import Report, train
 
