@@ -8,7 +8,6 @@ import zipfile
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 
 from playground.core.experiment import Experiment
 from playground.core.data.sum_threshold import PRESETS

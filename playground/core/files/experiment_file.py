@@ -16,30 +16,30 @@ Reading checks every part and raises `PersistError` with a message for the user 
 the problem ("not a Neural Playground file", "the file is truncated or damaged",
 "experiment.json: layers[0].units: must be at least 1"). Every write goes to a temporary file
 in the target folder and is renamed into place only once complete, so a failed save never
-harms the file that was there.
+harms the file that was there; only regular files are read (`core.files.access`).
 
 Reading the parts needs no TensorFlow (the GUI thread can check a file before anything else
-happens); turning the model back into a trainer does, and lives in `model_files`, for the
+happens); turning the model back into a trainer does, and lives in `keras_models`, for the
 thread that owns the model.
 """
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import json
 import os
-import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from playground import __version__
 from playground.core.experiment import Experiment, ExperimentError
+from playground.core.files.access import (  # noqa: F401 - PersistError and writes re-exported
+    PersistError, atomic_path, check_destination, check_readable, write_bytes, write_text)
 from playground.core.training.history import RunHistory
 from playground.core.training.runs import FORMAT as RUNS_FORMAT
 from playground.core.training.runs import RunList, record_run
@@ -59,93 +59,6 @@ _RUNS_CURVE_POINTS = (None, 500, 100, 0)
 #: are 2.7 MB a snapshot; the latest weights are always kept, and they are also in the model).
 WEIGHT_SNAPSHOT_BYTES = 32 << 20
 _MAX_JSON_BYTES = 4 << 20
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-class PersistError(Exception):
-    """A file could not be read or written; `str()` is a message for the user."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Atomic writes
-
-
-def _write_problem(path: Path, error: OSError) -> str:
-    folder = path.parent
-    if isinstance(error, FileNotFoundError) and folder.is_dir():
-        reason = f"no new files can be made in {folder}"  # /proc, a folder removed meanwhile
-    elif isinstance(error, FileNotFoundError):
-        reason = f"the folder {folder} does not exist"
-    elif isinstance(error, NotADirectoryError):
-        reason = f"{folder} is not a folder"
-    elif isinstance(error, IsADirectoryError):
-        reason = f"{path} is a folder"
-    elif isinstance(error, PermissionError):
-        reason = f"no permission to write in {folder}"
-    elif error.errno == errno.ENOSPC:
-        reason = "the disk is full"
-    elif error.errno == errno.EROFS:
-        reason = f"{folder} is on a read-only disk"
-    else:
-        reason = error.strerror or str(error)
-    return f"Could not save {path.name}: {reason}."
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path beside `path`; once the block succeeds it replaces `path`.
-
-    On any failure the temporary file is removed and `path` is left as it was; `OSError`s
-    become `PersistError`s naming the folder and the reason.
-    """
-    path = Path(path).absolute()
-    try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                        suffix=suffix or ".tmp")
-        os.close(handle)
-    except OSError as error:
-        raise PersistError(_write_problem(path, error)) from error
-    temp = Path(temp)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_UMASK)
-        yield temp
-        with open(temp, "rb+") as written:  # on disk before the rename makes it visible
-            os.fsync(written.fileno())
-        os.replace(temp, path)
-    except OSError as error:
-        raise PersistError(_write_problem(path, error)) from error
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-
-
-def check_destination(path: str | os.PathLike) -> None:
-    """`PersistError` when no file can be saved at `path` (no name, a folder, a folder that
-    does not exist or takes no new files): checked before work that would be lost."""
-    if not str(path).strip():
-        raise PersistError("Could not save: give a file name.")
-    path = Path(path).absolute()
-    if path.is_dir():
-        raise PersistError(_write_problem(path, IsADirectoryError()))
-    try:  # make (and drop) a file there, as the save will: the one sure test
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                        suffix=".tmp")
-    except OSError as error:
-        raise PersistError(_write_problem(path, error)) from error
-    os.close(handle)
-    os.unlink(temp)
-
-
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    with atomic_path(path) as temp:
-        temp.write_bytes(data)
-    return Path(path)
-
-
-def write_text(path: str | os.PathLike, text: str) -> Path:
-    return write_bytes(path, text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,26 +204,6 @@ def _not_ours(name: str, detail: str) -> PersistError:
 
 def _damaged(name: str, detail: str) -> PersistError:
     return PersistError(f"{name}: the file is truncated or damaged ({detail}).")
-
-
-def check_readable(path: str | os.PathLike) -> None:
-    """`PersistError` unless `path` is a regular file (or a link to one): a folder, a pipe or
-    a device (a link to /dev/zero) would hang a read or never end it."""
-    path = Path(path)
-    name = path.name
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise PersistError(f"{name}: no such file ({path}).") from None
-    except PermissionError:
-        raise PersistError(f"{name}: no permission to read it.") from None
-    except OSError as error:
-        raise PersistError(f"{name}: {error.strerror or error}.") from None
-    if stat.S_ISDIR(mode):
-        raise PersistError(f"{name} is a folder, not a file.")
-    if not stat.S_ISREG(mode):
-        raise PersistError(f"{name} is not a regular file (a pipe, a device or a socket); "
-                           "open a file.")
 
 
 def _json(raw: bytes, where: str) -> Any:
