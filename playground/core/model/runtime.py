@@ -16,6 +16,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import threading
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no C++ info/warning lines on stderr
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -25,6 +26,8 @@ START_UP_NOISE = ("All log messages before absl::InitializeLog() is called",
                   "oneDNN custom operations are on")
 
 _loaded = None
+#: One import at a time: two threads swapping fd 2 could leave it on a closed file.
+_loading = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -56,7 +59,11 @@ def _start_up_noise_dropped():
 def load():
     """Return (tf, keras), importing and configuring them on first call."""
     global _loaded
-    if _loaded is None:
+    if _loaded is not None:
+        return _loaded
+    with _loading:
+        if _loaded is not None:
+            return _loaded
         with _start_up_noise_dropped():
             import tensorflow as tf
             import keras
