@@ -289,8 +289,10 @@ class MainWindow(QMainWindow):
             # A save cut short would be lost (and a thread destroyed mid-write aborts the
             # process): the window stays, says so, and closes once the file is written.
             event.ignore()
-            self.close_pending = True
-            self._set_message(CLOSE_AFTER_SAVE)
+            self.close_after_save()
+            return
+        if not self.file_actions.unsaved.allows_close():  # Save / Discard / Cancel
+            event.ignore()
             return
         self.close_pending = False
         self.closing.emit()  # while the window still has its size and layout
@@ -298,6 +300,11 @@ class MainWindow(QMainWindow):
         self.hide()
         self.run.shutdown()
         super().closeEvent(event)
+
+    def close_after_save(self) -> None:
+        """Close once the file being written is (not if writing it fails)."""
+        self.close_pending = True
+        self._set_message(CLOSE_AFTER_SAVE)
 
     def _on_saved(self, _path: str, message: str) -> None:
         if self.close_pending:

@@ -66,11 +66,13 @@ class RunStatus(QWidget):
         self.progress.setRange(0, max(target, 1))
         self.progress.setValue(min(epoch, self.progress.maximum()))
         self.progress.setUpdatesEnabled(True)
-        text = f"loss {history.last('loss'):.4f}   accuracy {history.last('accuracy'):.3f}"
+        names = history.metric_names  # the task's: accuracy, or mse, mae, r2
+        text = f"loss {history.last('loss'):.4f}" + "".join(
+            f"   {name} {history.last(name):.3f}" for name in names)
         if history.has_validation:
-            held_out = "test" if self.session.dataset.held_out == "test" else "val"
-            text += (f"   {held_out} loss {history.last('val_loss'):.4f}   "
-                     f"{held_out} accuracy {history.last('val_accuracy'):.3f}")
+            held_out = "test" if history.held_out == "test" else "val"  # as the trainer says
+            text += f"   {held_out} loss {history.last('val_loss'):.4f}" + "".join(
+                f"   {held_out} {name} {history.last('val_' + name):.3f}" for name in names)
         self.metrics_label.setText(text)
         speed = history.epochs_per_second
         self.speed_label.setText(f"{speed:,.0f} epochs/s" if speed else "")

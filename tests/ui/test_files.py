@@ -121,8 +121,6 @@ def test_runs_are_saved_and_open_in_a_new_window(qtbot, tmp_path):
     opens the file and shows the file's runs instead, with their numbers, and names on."""
     from PySide6.QtCore import Qt
 
-    from playground.ui.views.runs import COLUMNS
-
     window = open_window(qtbot, FAST)
     actions = install_file_actions(window)
     runs = window.views["runs"]
@@ -130,8 +128,8 @@ def test_runs_are_saved_and_open_in_a_new_window(qtbot, tmp_path):
     window.form.set_experiment(FAST.replace(seed=7, epochs=30))  # another model
     assert train(qtbot, window) == "finished"
     assert runs.values("Name") == ["Run 1", "Run 2"]
-    runs.table.item(0, COLUMNS.index("Name")).setText("adam, seed 0")  # as a double-click
-    runs.table.item(1, COLUMNS.index("Show")).setCheckState(Qt.Checked)
+    runs.table.item(0, runs.columns.index("Name")).setText("adam, seed 0")  # a double-click
+    runs.table.item(1, runs.columns.index("Show")).setCheckState(Qt.Checked)
     saved_rows = runs_table(window)
     assert saved_rows[0][:3] == ("adam, seed 0", "60", runs.values("Train loss")[0])
     assert saved_rows[1][:2] == ("Run 2", "30")
@@ -276,7 +274,7 @@ def test_bad_files_leave_the_window_as_it_was(qtbot, window, tmp_path, trained_f
     cases = {truncated: "truncated or damaged", foreign: "not a Neural Playground file",
              bad_runs: "bad-runs.playground: the file is truncated or damaged (runs.json is "
                        "not valid JSON",
-             fake_model: "cannot be read as a Keras model",
+             fake_model: "is not a Keras model file",
              tmp_path / "gone.playground": "no such file"}
     for bad, expected in cases.items():
         message = run(qtbot, actions, actions.open_path, bad)

@@ -207,3 +207,61 @@ def test_closing_during_a_save_waits_for_it_and_leaves_no_temporary_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.playground"]
     assert persist.read_run(path).history.last_epoch == 10
     assert not [m for m in qt_messages if "QThread" in m]
+
+
+# ----- closing with unsaved work --------------------------------------------------------------
+
+def answer_when_asked(qtbot, window, button) -> list[str]:
+    """Click `button` in the Save / Discard / Cancel question as soon as it shows."""
+    from PySide6.QtCore import QTimer
+
+    asked = []
+
+    def click():
+        box = window.file_actions.unsaved.box
+        if box is None:
+            QTimer.singleShot(10, click)
+            return
+        asked.append(box.text())
+        box.button(button).click()
+    QTimer.singleShot(0, click)
+    return asked
+
+
+def test_closing_with_a_trained_model_asks_and_cancel_keeps_everything(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.file_actions.unsaved.enabled = True  # as the app sets it
+    window.form.texts["epochs"].setText("15")
+    assert train(qtbot, window) == "finished"
+    asked = answer_when_asked(qtbot, window, QMessageBox.Cancel)
+    window.close()
+    assert asked and "Save the trained model" in asked[0]
+    assert window.isVisible() and window.session.history.last_epoch == 15
+    assert window.train_action.isEnabled()
+    asked = answer_when_asked(qtbot, window, QMessageBox.Discard)
+    window.close()
+    assert asked and not window.isVisible()
+
+
+def test_save_on_close_writes_the_file_then_closes(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    unsaved = window.file_actions.unsaved
+    unsaved.enabled = True
+    path = tmp_path / "kept.playground"
+    assert not unsaved.pending()  # an untrained model: nothing to lose, nothing asked
+    window.form.texts["epochs"].setText("10")
+    assert train(qtbot, window) == "finished"
+    saved_file(qtbot, window, path)
+    assert not unsaved.pending()  # all in the file
+    window.form.texts["epochs"].setText("25")
+    assert train(qtbot, window) == "finished"
+    assert unsaved.pending()
+    asked = answer_when_asked(qtbot, window, QMessageBox.Save)
+    with qtbot.waitSignal(window.closing, timeout=30_000):
+        window.close()
+    assert asked
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert persist.read_run(path).history.last_epoch == 25
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.playground"]

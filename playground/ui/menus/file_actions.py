@@ -27,6 +27,7 @@ from playground.core.training.runs import RunList
 from playground.ui.menus import exports
 from playground.ui.app import app_icon
 from playground.ui.menus.about import AboutDialog
+from playground.ui.menus.unsaved import UnsavedWork
 from playground.ui.settings import RememberedSettings
 
 EXPERIMENT_FILTER = "Neural Playground experiments (*.playground)"
@@ -76,6 +77,8 @@ class FileActions(QObject):
             if QApplication.instance() is not None:
                 QApplication.instance().setWindowIcon(icon)
         self._build_menus()
+        #: Asks Save / Discard / Cancel before the window closes with unsaved work.
+        self.unsaved = UnsavedWork(window, self)
 
     # ----- menus -----
     def _build_menus(self) -> None:
@@ -108,8 +111,8 @@ class FileActions(QObject):
         self.reset_action = action("Reset to &Defaults", self.reset_to_defaults,
                                    tip="The default experiment and window layout")
         self.quit_action = action("&Quit", w.close, QKeySequence.Quit,
-                                  "Stop any run and close the app; the experiment and layout "
-                                  "come back next time")
+                                  "Stop any run and close the app (asking to save a trained "
+                                  "model first); the experiment and layout come back next time")
         self.about_action = action("&About Neural Playground", self.show_about,
                                    tip="Versions of the app and the libraries under it, and "
                                        "where it keeps its files")
@@ -142,6 +145,7 @@ class FileActions(QObject):
     def start(self, args: list[str] | None = None) -> None:
         """For the app (not tests): restore the last session, then open FILE if given."""
         QGuiApplication.setDesktopFileName(desktop.APP_ID)  # matches the desktop entry
+        self.unsaved.enabled = True
         self.restore_settings()
         if args:
             self.open_path(args[0])
@@ -151,8 +155,9 @@ class FileActions(QObject):
         self.memory.restore()
 
     def reset_to_defaults(self) -> None:
-        """The default experiment in the form, and the window's first layout."""
+        """The default experiment in the form, and the window's first layout (untitled)."""
         self.memory.reset()
+        self.untitled()
 
     # ----- recent files -----
     def recent_files(self) -> list[str]:
