@@ -49,6 +49,8 @@ TRANSITIONS: dict[RunState, frozenset[RunState]] = {
 QUIET = frozenset({S.IDLE, S.PAUSED})
 #: A run is under way (Stop acts on it within a report).
 RUNNING = frozenset({S.TRAINING, S.PAUSING, S.STOPPING})
+#: How a run (not a build, a rewind or a file) ends.
+RUN_ENDS = frozenset({"finished", "stopped", "paused", "diverged", "step"})
 
 
 class IllegalTransition(RuntimeError):
@@ -98,6 +100,7 @@ class RunController(QObject):
         self._after_save = S.IDLE  # where SAVING goes back to
         self._resume_target = 0    # the epoch a paused run was going to
         self._step_in_pause = False  # a Step of a paused run: it stays paused after
+        self._fresh_asked = 0  # the latest `fresh`: an earlier one still waiting gives way
         self._when_idle: list[Callable[[str], None]] = []
         worker = self.workers.worker
         for command, slot in ((self._load, worker.load), (self._build, worker.build),
@@ -139,7 +142,7 @@ class RunController(QObject):
 
     @property
     def is_running(self) -> bool:
-        return self.state in RUNNING or (self.state is S.FINISHING and self._ending != "")
+        return self.state in RUNNING or (self.state is S.FINISHING and self._ending in RUN_ENDS)
 
     @property
     def can_stop(self) -> bool:
@@ -217,19 +220,24 @@ class RunController(QObject):
 
     def fresh(self, experiment: Experiment, then: Callable[[], None] | None = None) -> None:
         """A model for `experiment` at epoch 0, after stopping whatever runs; then `then()`
-        once it is in place (not if building it failed)."""
+        once it is in place (not if building it failed, nor if another `fresh` came after)."""
+        self._fresh_asked += 1
+        asked = self._fresh_asked
+
+        def latest(job):
+            return lambda reason: job(reason) if asked == self._fresh_asked else None
         if self.state is S.LOADING:  # the first model is fresh: built once TensorFlow is in
             self._go(S.PREPARING)
             self._build.emit(experiment)
         elif self.state not in QUIET:
             self.stop()
-            self.when_idle(lambda _reason: self.fresh(experiment, then))
+            self.when_idle(latest(lambda _reason: self.fresh(experiment, then)))
             return
         else:
             self.stop()  # a paused run ends at once
             self.reset(experiment)
         if then is not None:
-            self.when_idle(lambda reason: then() if reason == "reset" else None)
+            self.when_idle(latest(lambda reason: then() if reason == "reset" else None))
 
     def preview(self, experiment: Experiment | None) -> None:
         """Show a new dataset or network shape at once (untrained) when nothing runs; a change

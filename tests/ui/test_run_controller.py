@@ -127,6 +127,22 @@ def test_save_after_a_new_learning_rate_writes_the_rate_the_weights_train_with_n
     assert saved.experiment.learning_rate == 0.1 and saved.history.last_epoch == 20
 
 
+def test_two_examples_chosen_in_a_row_end_with_the_second_trained(qtbot, window):
+    from playground.core.teaching import examples as teaching
+
+    controller = install_examples(window, start_page=False)
+    ends = []
+    window.training_idle.connect(ends.append)
+    controller.load("xor-hidden-layer")  # 1,000 epochs: still training when the next comes
+    controller.load("and-single-neuron")
+    second = teaching.get("and-single-neuron").experiment
+    qtbot.waitUntil(lambda: "finished" in ends and window.state is S.IDLE, timeout=60_000)
+    qtbot.wait(300)  # nothing of the first example comes after
+    assert window.session.experiment == second and window.form.experiment == second
+    assert window.session.history.last_epoch == second.epochs
+    assert ends.count("finished") == 1
+
+
 # ----- files ----------------------------------------------------------------------------------
 
 def test_opening_a_file_never_shows_training_nor_enables_pause_and_stop(qtbot, tmp_path):
