@@ -17,6 +17,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from playground.core.inspection.forward import ACTIVATION_FUNCTIONS
+from playground.core.inspection.metrics import loss_value
 
 #: Rows per slice of `probability_chunks` (~30 ms for the 512-512 MLP on one core).
 CHUNK_ROWS = 1000
@@ -24,8 +25,6 @@ CHUNK_ROWS = 1000
 HARD_ANSWER = 1.0 - 1e-6
 #: Share of hard answers from which the gallery says the softmax is saturated.
 SATURATED_SHARE = 0.05
-#: Keras clips probabilities into [EPSILON, 1 - EPSILON] before taking the log.
-EPSILON = 1e-7
 #: Orders the gallery offers: key -> label.
 ORDERS = {
     "index": "Test set order",
@@ -76,10 +75,7 @@ def predictions(weights, activations, x, labels) -> "Predictions":
 
 def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
     """Mean categorical cross-entropy from probabilities, clipped as Keras does then."""
-    if len(labels) == 0:
-        return float("nan")
-    picked = np.asarray(probs, np.float64)[np.arange(len(labels)), labels]
-    return float(-np.log(np.clip(picked, EPSILON, 1.0 - EPSILON)).mean())
+    return loss_value(probs, labels, "sparse_categorical_crossentropy", "sparse", 0)
 
 
 def cross_entropy_from_logits(logits: np.ndarray, labels: np.ndarray) -> float:
