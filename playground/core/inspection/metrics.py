@@ -14,14 +14,16 @@ import numpy as np
 from playground.core.data.dataset import encode_targets
 from playground.core.experiment import LOSSES
 from playground.core.inspection.forward import activations_of, forward
+from playground.core.losses import CLASSIFICATION, REGRESSION
 
-CLASSIFICATION, REGRESSION = "classification", "regression"
+__all__ = ["CLASSIFICATION", "REGRESSION", "accuracy", "class_label", "classify", "evaluate",
+           "is_multiclass", "loss_value", "metric_label", "metric_names", "output_heading",
+           "predicted_classes", "regression_scores", "scores", "shown_output",
+           "threshold_range"]
 #: Keras's clipping of probabilities inside cross-entropy losses.
 EPSILON = 1e-7
 #: Huber's switch from squared to absolute error (Keras's default delta).
 HUBER_DELTA = 1.0
-#: Metrics where a larger value is better (the others are errors: smaller is better).
-HIGHER_IS_BETTER = ("accuracy", "r2")
 
 
 def metric_names(task: str) -> tuple[str, ...]:
