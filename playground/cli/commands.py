@@ -23,12 +23,16 @@ from playground.core.experiment import (ACTIVATIONS, FIELDS, LAYER_FIELDS, LOSSE
 
 USAGE = """usage: playground [FILE]
        playground train [--dataset NAME] [--hidden 8,4] [--lr 0.5] ... [--json] [--save FILE]
+       playground sweep [train's flags] --vary FIELD=V1|V2 [--seeds N] [--json]
+       playground lr-find [train's flags] [--json]
        playground export-code FILE
        playground install-desktop-entry [--uninstall]
 
 With no command, open the Neural Playground window (FILE: a .playground experiment or a
 .keras / .h5 model to open).
   train                  train an experiment without the window; see `playground train --help`
+  sweep                  train over a grid of settings and seeds; see `playground sweep --help`
+  lr-find                the learning-rate range test: the loss as the rate grows, a suggestion
   export-code            print a plain Keras + NumPy script that runs the experiment in FILE
                          (a .playground file or a JSON file of settings)
   install-desktop-entry  add the app to the Linux application menu (--uninstall removes it)"""
@@ -110,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "as they were at these epochs")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--tensorboard", metavar="DIR", help="write the run's per-epoch "
+                        "metrics and weight histograms as TensorBoard logs in DIR "
+                        "(tensorboard --logdir DIR)")
     parser.add_argument("--save", metavar="FILE", help="write the trained experiment (settings, "
                         "model, history) to FILE, e.g. run.playground; open it in the window "
                         "with `playground FILE`")
@@ -217,6 +224,9 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
             check_destination(args.save)
         except PersistError as error:
             raise UsageError(f"--save: {error}") from None
+    if args.tensorboard is not None:  # likewise: the logs' folder and package, checked first
+        from playground.cli.sweep_commands import check_tensorboard
+        check_tensorboard(args)
     return experiment, args
 
 
@@ -302,6 +312,10 @@ def train(experiment: Experiment, args) -> int:
         final = run_summary.final_metrics(history, test, data.task)
         print(f"\n{run_summary.metrics_text(final)}  ({history.last_epoch} epochs in "
               f"{seconds:.2f} s)")
+    if getattr(args, "tensorboard", None) and len(history):  # checked before training
+        from playground.core.files.tensorboard import export_history
+        from playground.core.training.runs import settings_summary
+        export_history(args.tensorboard, settings_summary(experiment), history, experiment)
     if args.save and len(history):
         from playground.core.files.experiment_file import save_from_cli
         code = save_from_cli(args.save, trainer, history)
@@ -322,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "train":
             experiment, args = parse_train_args(argv[1:])
             return train(experiment, args)
+        if argv and argv[0] in ("sweep", "lr-find"):
+            from playground.cli import sweep_commands
+            return (sweep_commands.sweep if argv[0] == "sweep" else
+                    sweep_commands.lr_find)(argv[1:])
         if argv and argv[0] == "export-code":
             if len(argv) != 2:
                 raise UsageError("export-code takes one FILE (a .playground file or a JSON "
