@@ -1,4 +1,4 @@
-"""Seconds per epoch: `ImageTrainer` against plain `model.fit`, seed 001's MNIST MLP.
+"""Seconds per epoch: the app's `Trainer` against plain `model.fit`, seed 001's MNIST MLP.
 
 784-512-512-10 relu, dropout 0.2, RMSprop, categorical cross-entropy, batch 128, all 60,000
 training images, validation on the 10,000 test images every epoch (as seed 001 does, and as the
@@ -48,7 +48,7 @@ def peak_mb() -> float:
 def child(way: str, epochs: int) -> dict:
     from playground.core.data import registry as datasets
     from playground.core.data.dataset import encode_targets
-    from playground.core.training.image_trainer import BatchProgress, ImageTrainer
+    from playground.core.training.trainer import BatchProgress, Trainer
     from playground.core.model.build import build_model
     from playground.core.model.runtime import load
 
@@ -85,7 +85,7 @@ def child(way: str, epochs: int) -> dict:
                             validation_data=(data.x_test, y_test), callbacks=[Timer()])
         accuracy = history.history["val_accuracy"][-1]
     else:
-        trainer = ImageTrainer(experiment, data, model)
+        trainer = Trainer(experiment, data, model)  # MNIST: the batch schedule
         t0 = c0 = None
         for item in trainer.run():
             if isinstance(item, BatchProgress):
@@ -119,7 +119,7 @@ def main() -> None:
                         help="repeat each pair, alternating fit and trainer")
     parser.add_argument("--ways", default="fit,trainer",
                         help="comma-separated: fit (numpy arrays, as seed 001), fit-tfdata "
-                             "(a prebuilt tf.data pipeline), trainer (ImageTrainer)")
+                             "(a prebuilt tf.data pipeline), trainer (the app's Trainer)")
     parser.add_argument("--child", choices=WAYS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
