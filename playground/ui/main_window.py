@@ -18,6 +18,7 @@ from playground.ui.hints_bar import install_hints
 from playground.ui.menus.data_files import DataFilesDialog
 from playground.ui.menus.examples import install_examples
 from playground.ui.menus.file_actions import install_file_actions
+from playground.ui.menus.research_menu import install_research_tools
 from playground.ui.run_controller import RunController, RunState
 from playground.ui.session import Session
 from playground.ui.status_bar import RunStatus
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         install_hints(self)
         install_runs(self)
         install_file_actions(self)
+        install_research_tools(self)  # Run ▸ Sweep…, Find learning rate; File ▸ Export Runs
         # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
         # window that is never painted (hidden) starts loading after a second anyway.

@@ -1,0 +1,85 @@
+"""Run ▸ Sweep…, Run ▸ Find learning rate and File ▸ Export Runs for TensorBoard in the real
+window: a 2×2 sweep of tiny XOR runs lands in the Runs list, its heatmap and table show mean ±
+spread, and clicking a cell loads that setting into the form."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.core.experiment import Experiment
+
+
+def _menu_texts(window, title):
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == title:
+            return [a.text().replace("&", "") for a in action.menu().actions()]
+    return []
+
+
+def test_a_two_by_two_sweep_lands_in_runs_and_a_cell_loads_its_settings(window, qtbot):
+    assert "Sweep…" in _menu_texts(window, "Run")
+    assert "Find learning rate" in _menu_texts(window, "Run")
+    assert "Export Runs for TensorBoard…" in _menu_texts(window, "File")
+    window.form.set_experiment(Experiment(epochs=3))
+    dialog = window.research_tools.show_sweep()
+    dialog.values[0].clear()
+    qtbot.keyClicks(dialog.values[0], "0.1|2")
+    dialog.fields[1].setCurrentText("hidden")
+    dialog.values[1].clear()
+    qtbot.keyClicks(dialog.values[1], "2|4,4")
+    dialog.seeds.setValue(1)
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.thread is None, timeout=120_000)
+    assert dialog.status.text().startswith("Done: 4 runs")
+    runs = window.views["runs"].runs
+    assert [r.name for r in runs] == [
+        "Sweep 1: lr 0.1 · hidden 2 · seed 0", "Sweep 1: lr 0.1 · hidden 4,4 · seed 0",
+        "Sweep 1: lr 2 · hidden 2 · seed 0", "Sweep 1: lr 2 · hidden 4,4 · seed 0"]
+    table = dialog.view.table
+    assert table.rowCount() == 4
+    assert table.horizontalHeaderItem(2).text() == "accuracy (mean ± spread)"
+    # The heatmap shows a cell per setting, labelled with its mean.
+    assert dialog.view.image.isVisible() and dialog.view.image.image.shape == (2, 2)
+    assert dialog.view.heatmap_row(1.5, 0.5) == 2  # lr 2, hidden 2
+    # Sorted by the metric, the rows still load their own settings.
+    table.sortItems(2, Qt.DescendingOrder)
+    row = next(r for r in range(4) if table.item(r, 0).text() == "2"
+               and table.item(r, 1).text() == "4,4")
+    rect = table.visualItemRect(table.item(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+    loaded = window.form.experiment
+    assert loaded.learning_rate == 2 and [layer.units for layer in loaded.layers] == [4, 4]
+    assert runs[3].shown  # its curves are drawn over the charts
+
+
+def test_a_bad_value_is_named_beside_the_settings_and_nothing_runs(window, qtbot):
+    dialog = window.research_tools.show_sweep()
+    dialog.values[0].setText("0.1|-1")
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    assert dialog.error.text() == "learning_rate=-1: must be greater than 0"
+    assert dialog.thread is None and len(window.views["runs"].runs) == 0
+
+
+def test_learning_rate_finder_plots_and_puts_its_suggestion_in_the_form(window, qtbot):
+    dialog = window.research_tools.show_lr_finder()
+    qtbot.waitUntil(lambda: dialog.use_button.isEnabled() or dialog.thread is None,
+                    timeout=120_000)
+    result = dialog.result
+    assert result is not None and math.isfinite(result.suggested)
+    assert dialog.plot.getPlotItem().ctrl.logXCheck.isChecked()  # a log axis
+    qtbot.mouseClick(dialog.use_button, Qt.LeftButton)
+    assert window.form.experiment.learning_rate == pytest.approx(result.suggested, rel=1e-2)
+
+
+def test_export_runs_for_tensorboard_writes_a_folder_per_run(window, qtbot, tmp_path):
+    from tests.ui.gui import train
+    window.form.set_experiment(Experiment(epochs=3))
+    train(qtbot, window)
+    assert len(window.views["runs"].runs) == 1
+    with qtbot.waitSignal(window.research_tools.exported, timeout=60_000) as done:
+        assert window.research_tools.export(str(tmp_path))
+    assert done.args == [str(tmp_path), ""]
+    assert [p.name for p in tmp_path.iterdir()] == ["Run 1"]
+    assert "tensorboard --logdir" in window.message_label.text()
