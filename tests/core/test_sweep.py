@@ -99,9 +99,9 @@ def test_run_sweep_trains_each_point_in_turn_and_yields_a_record_per_run():
     assert results[0].history.last_epoch == 5
 
 
-def test_cli_sweep_json_has_one_object_per_run(capsys):
+def test_cli_sweep_json_has_one_object_per_run(capsys, tmp_path):
     code = cli.main(["sweep", "--epochs", "3", "--vary", "hidden=2|4,2", "--seeds", "2",
-                     "--json", "--quiet"])
+                     "--json", "--quiet", "--tensorboard", str(tmp_path)])
     out, err = capsys.readouterr()
     assert code == 0, err
     data = json.loads(out)
@@ -109,6 +109,9 @@ def test_cli_sweep_json_has_one_object_per_run(capsys):
         [([2], 0), ([2], 1), ([4, 2], 0), ([4, 2], 1)]
     assert all(set(r["final"]) >= {"loss", "accuracy"} for r in data["runs"])
     assert len(data["summary"]) == 2 and data["summary"][1]["runs"] == 2
+    # --tensorboard: a folder per run, named after it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "hidden 2 · seed 0", "hidden 2 · seed 1", "hidden 4,2 · seed 0", "hidden 4,2 · seed 1"]
 
 
 @pytest.mark.parametrize("flags, message", [

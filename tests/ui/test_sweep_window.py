@@ -83,3 +83,20 @@ def test_export_runs_for_tensorboard_writes_a_folder_per_run(window, qtbot, tmp_
     assert done.args == [str(tmp_path), ""]
     assert [p.name for p in tmp_path.iterdir()] == ["Run 1"]
     assert "tensorboard --logdir" in window.message_label.text()
+
+
+def test_pause_holds_the_sweep_and_cancel_ends_it_without_another_run(qtbot):
+    from playground.core.training.sweep import Sweep, parse_axis
+    from playground.ui.menus.sweep_dialog import SweepThread
+    points = Sweep(Experiment(epochs=2), (parse_axis("learning_rate=0.1|1"),)).points()
+    thread = SweepThread(points, None)
+    results = []
+    thread.result.connect(results.append)
+    thread.pause(True)  # held before its first report reaches the window
+    with qtbot.waitSignal(thread.ended, timeout=60_000) as ended:
+        thread.start()
+        qtbot.wait(50)
+        assert results == []
+        thread.cancel()
+    thread.wait()
+    assert ended.args == ["cancelled"] and results == []
