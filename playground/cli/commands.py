@@ -25,6 +25,7 @@ USAGE = """usage: playground [FILE]
        playground train [--dataset NAME] [--hidden 8,4] [--lr 0.5] ... [--json] [--save FILE]
        playground sweep [train's flags] --vary FIELD=V1|V2 [--seeds N] [--json]
        playground lr-find [train's flags] [--json]
+       playground backprop FILE --input "1,0" [--target 1] [--json]
        playground export-code FILE
        playground install-desktop-entry [--uninstall]
 
@@ -33,6 +34,8 @@ With no command, open the Neural Playground window (FILE: a .playground experime
   train                  train an experiment without the window; see `playground train --help`
   sweep                  train over a grid of settings and seeds; see `playground sweep --help`
   lr-find                the learning-rate range test: the loss as the rate grows, a suggestion
+  backprop               the backward pass of one input row through a saved experiment's
+                         network: loss, each layer's delta and gradients, one SGD step
   export-code            print a plain Keras + NumPy script that runs the experiment in FILE
                          (a .playground file or a JSON file of settings)
   install-desktop-entry  add the app to the Linux application menu (--uninstall removes it)"""
@@ -340,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
             from playground.cli import sweep_commands
             return (sweep_commands.sweep if argv[0] == "sweep" else
                     sweep_commands.lr_find)(argv[1:])
+        if argv and argv[0] == "backprop":
+            from playground.cli.backprop_command import backprop
+            return backprop(argv[1:])
         if argv and argv[0] == "export-code":
             if len(argv) != 2:
                 raise UsageError("export-code takes one FILE (a .playground file or a JSON "
