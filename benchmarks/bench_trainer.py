@@ -42,20 +42,21 @@ def bench_trainer(experiment) -> dict:
     built = time.perf_counter()
     trainer = Trainer(experiment)
     started = time.perf_counter()
-    stamps = []  # (epochs done, time) after each report
+    stamps = []  # (epochs done, time, process CPU time) after each report
     report = None
     report_accuracies = []
     for report in trainer.run():
-        stamps.append((report.last_epoch, time.perf_counter()))
+        stamps.append((report.last_epoch, time.perf_counter(), time.process_time()))
         report_accuracies.extend(report.accuracy)
     total = stamps[-1][1] - started
     # Steady state: from the end of the first training chunk (which traces the function).
-    first_epochs, first_time = stamps[1]
+    first_epochs, first_time, first_cpu = stamps[1]
     steady_epochs = stamps[-1][0] - first_epochs
     steady = stamps[-1][1] - first_time
     return {"epochs": report.last_epoch, "seconds": total, "build_seconds": started - built,
             "rate": report.last_epoch / total, "steady_epochs": steady_epochs,
             "steady_seconds": steady, "steady_rate": steady_epochs / steady if steady else 0.0,
+            "steady_cpu_rate": steady_epochs / max(stamps[-1][2] - first_cpu, 1e-9),
             "first_chunk_seconds": first_time - started, "chunks": len(stamps) - 1,
             "accuracy": float(report.accuracy[-1]), "accuracies": np.array(report_accuracies)}
 
@@ -97,7 +98,7 @@ def numpy_train(weights, x, y, epochs: int, lr: float, seed: int, measure: bool)
     losses = np.empty(epochs)
     accuracies = np.empty(epochs)
     outputs = np.empty((epochs, rows, 1))
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     for epoch in range(epochs):
         for i in rng.permutation(rows):
             xi, yi = x[i:i + 1], y[i:i + 1]
@@ -116,8 +117,9 @@ def numpy_train(weights, x, y, epochs: int, lr: float, seed: int, measure: bool)
             accuracies[epoch] = np.mean((p > 0.5) == (y > 0.5))
             outputs[epoch] = p
     seconds = time.perf_counter() - started
+    cpu_rate = epochs / max(time.process_time() - started_cpu, 1e-9)
     p = 1.0 / (1.0 + np.exp(-(np.tanh(x @ w1 + b1) @ w2 + b2)))
-    return {"epochs": epochs, "seconds": seconds, "rate": epochs / seconds,
+    return {"epochs": epochs, "seconds": seconds, "rate": epochs / seconds, "cpu_rate": cpu_rate,
             "accuracy": float(np.mean((p > 0.5) == (y > 0.5)))}
 
 
@@ -218,6 +220,11 @@ def main() -> None:
           f"{'ok' if numpy_over <= TARGET_NUMPY_OVER_TRAINER else 'MISSED'}")
     print(f"  (numpy training only / trainer = {numpy_bare['rate'] / trainer['steady_rate']:.2f};"
           f" trainer 1st run incl. tracing / fit = {first['rate'] / fit['rate']:.1f})")
+    cpu_numpy = max(run["cpu_rate"] for run in [numpy_same])
+    print(f"  per CPU second (robust on a busy machine): trainer "
+          f"{max(r['steady_cpu_rate'] for r in trainer_runs):,.0f}, with XLA "
+          f"{max(r['steady_cpu_rate'] for r in xla_runs):,.0f}, NumPy same work "
+          f"{cpu_numpy:,.0f} epochs")
     print(f"  numpy / trainer with XLA (PLAYGROUND_XLA=1) = "
           f"{numpy_same['rate'] / xla['steady_rate']:.2f}; its first chunk compiles for "
           f"{xla_first['first_chunk_seconds']:.1f} s (without XLA: "

@@ -484,3 +484,22 @@ def test_a_dropped_trainer_leaves_no_traced_graph_behind():
         list(trainer.run())
     del trainer
     assert graphs() <= before
+
+
+def test_stop_ends_a_paused_run_and_undoes_its_part_done_epoch():
+    from playground.core.training.reports import BatchProgress
+    from playground.core.training.schedules import BATCHES
+
+    experiment = Experiment(dataset="sum-threshold", samples=400, layers=(), batch_size=10,
+                            epochs=2)
+    trainer = Trainer(experiment, schedule=BATCHES)
+    stream = trainer.run(target_seconds=0)  # one batch a chunk: progress after every batch
+    untrained = next(stream)
+    assert isinstance(next(stream), BatchProgress)  # paused inside epoch 1
+    trainer.stop()
+    assert trainer.epoch == 0
+    for before, now in zip(untrained.weights, trainer.model.get_weights()):
+        np.testing.assert_array_equal(before, now)
+    trainer.stop()  # nothing paused: nothing happens
+    reports = [r for r in trainer.run() if isinstance(r, Report)]
+    assert [r.last_epoch for r in reports] == [1, 2]  # no second epoch-0 report

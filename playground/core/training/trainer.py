@@ -143,6 +143,10 @@ class Trainer:
         self._active = weakref.ref(generator)
         return generator
 
+    def stop(self) -> None:
+        """End a paused run now (a part-done epoch is undone); nothing when none is paused."""
+        self._stop_active()
+
     def reset(self) -> None:
         """Back to the untrained model of this seed (weights and dropout seeds), with a fresh
         optimizer and shuffle: the next run repeats a fresh trainer's run exactly."""
