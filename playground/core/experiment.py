@@ -13,7 +13,7 @@ from typing import Any
 
 from playground.core.data import registry as datasets  # Qt- and TF-free; imports no experiment
 from playground.core.errors import ExperimentError, FieldError
-from playground.core.layers import ACTIVATIONS, Layer
+from playground.core.layers import ACTIVATIONS, KIND_FIELDS, KINDS, PADDINGS, Layer, stack_shapes
 from playground.core.losses import (CLASSIFICATION, LOSSES, LossSpec, fitting_outputs,
                                     encoding as target_encoding)
 
@@ -122,10 +122,18 @@ class Experiment:
         if len(self.layers) > MAX_HIDDEN_LAYERS:
             errors.append(FieldError("layers", f"at most {MAX_HIDDEN_LAYERS} hidden layers"))
         for i, layer in enumerate(self.layers):
-            for name in ("units", "activation", "dropout"):
+            for name in ("kind", *KIND_FIELDS.get(layer.kind, ())):
                 message = LAYER_FIELDS[name].check(getattr(layer, name))
                 if message:
                     errors.append(FieldError(f"layers[{i}].{name}", message))
+        spec = datasets.find(self.dataset)
+        if spec is not None and not any(e.field.startswith("layers") for e in errors):
+            # Image rows are 28×28 pictures stored flat; the stack must fit them (issue 17).
+            _, problem = stack_shapes(self.layers, max(self.inputs, 1),
+                                      (28, 28) if spec.images else (), output_units=1)
+            if problem:
+                errors.append(FieldError(f"layers[{problem.index}].{problem.field}",
+                                         problem.message))
         loss = LOSSES.get(self.loss)
         outputs = fitting_outputs(self.loss, self.task)
         spec = datasets.find(self.dataset)
@@ -156,7 +164,7 @@ class Experiment:
     # ----- JSON -----
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data["layers"] = [dataclasses.asdict(layer) for layer in self.layers]
+        data["layers"] = [layer.to_dict() for layer in self.layers]
         return {"version": SCHEMA_VERSION, **data}
 
     @classmethod
@@ -196,10 +204,16 @@ def _layers_from_json(raw: Any, errors: list[FieldError]) -> tuple[Layer, ...] |
         if not isinstance(item, dict):
             errors.append(FieldError(f"layers[{i}]", "expected an object with units"))
             continue
+        kind = item.get("kind", "dense")  # files from before layer kinds hold Dense layers
+        if kind not in KINDS:
+            errors.append(FieldError(f"layers[{i}].kind", f"'{kind}' is not one of "
+                                     f"{', '.join(KINDS)}"))
+            continue
         values = {}
         for key, value in item.items():
-            if key not in LAYER_FIELDS:
-                errors.append(FieldError(f"layers[{i}].{key}", "unknown setting"))
+            if key not in LAYER_FIELDS or key not in ("kind", *KIND_FIELDS[kind]):
+                errors.append(FieldError(f"layers[{i}].{key}", "unknown setting" if key not in
+                                         LAYER_FIELDS else f"not a setting of a {kind} layer"))
                 continue
             value, message = LAYER_FIELDS[key].coerce(value)
             if message:
@@ -310,6 +324,11 @@ LAYER_FIELDS: dict[str, FieldSpec] = {
     "units": FieldSpec("Units", int, low=1, high=MAX_UNITS),
     "activation": FieldSpec("Activation", str, choices=ACTIVATIONS),
     "dropout": FieldSpec("Dropout", float, low=0, high=1, high_open=True),
+    "kind": FieldSpec("Kind", str, choices=KINDS),
+    "filters": FieldSpec("Filters", int, low=1, high=1024),
+    "kernel_size": FieldSpec("Kernel size", int, low=1, high=28),
+    "padding": FieldSpec("Padding", str, choices=PADDINGS),
+    "pool_size": FieldSpec("Pool size", int, low=1, high=28),
 }
 
 assert set(FIELDS) == {f.name for f in dataclasses.fields(Experiment)} - {"layers"}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from playground.core.data.dataset import Dataset
 from playground.core.experiment import LOSSES, Experiment
+from playground.core.layers import CHANNELS, Layer, is_spatial
 from playground.core.model.runtime import load
 
 
@@ -63,16 +64,36 @@ def build_model(experiment: Experiment, dataset: Dataset):
     keras.utils.set_random_seed(experiment.seed)
     model = keras.Sequential(name="playground")
     model.add(keras.Input(shape=(dataset.n_inputs,), name="inputs"))
+    if is_spatial(experiment.layers):  # rows stay flat in the data; a conv stack sees pictures
+        model.add(keras.layers.Reshape((*dataset.image_shape, CHANNELS), name="image"))
     for i, layer in enumerate(experiment.layers, start=1):
-        model.add(keras.layers.Dense(layer.units, activation=layer.activation, name=f"hidden_{i}"))
-        if layer.dropout > 0:
-            model.add(keras.layers.Dropout(layer.dropout, name=f"dropout_{i}"))
+        for keras_layer in keras_layers(layer, i):
+            model.add(keras_layer)
     model.add(keras.layers.Dense(dataset.output_units, activation=experiment.output,
                                  name="output"))
     model.compile(optimizer=make_optimizer(experiment),
                   loss=LOSSES[experiment.loss].keras_name,
                   metrics=_keras_metrics(experiment))
     return model
+
+
+def keras_layers(layer: Layer, i: int) -> list:
+    """The Keras layers for the experiment's layer number `i` (from 1), named so a saved model
+    reads back layer by layer."""
+    _, keras = load()
+    if layer.kind == "conv":
+        return [keras.layers.Conv2D(layer.filters, layer.kernel_size, activation=layer.activation,
+                                    padding=layer.padding, name=f"conv_{i}")]
+    if layer.kind == "pool":
+        return [keras.layers.MaxPooling2D(layer.pool_size, name=f"pool_{i}")]
+    if layer.kind == "flatten":
+        return [keras.layers.Flatten(name=f"flatten_{i}")]
+    if layer.kind == "dropout":
+        return [keras.layers.Dropout(layer.dropout, name=f"dropout_{i}")]
+    dense = [keras.layers.Dense(layer.units, activation=layer.activation, name=f"hidden_{i}")]
+    if layer.dropout > 0:
+        dense.append(keras.layers.Dropout(layer.dropout, name=f"dropout_{i}"))
+    return dense
 
 
 def _keras_metrics(experiment: Experiment) -> list:
@@ -86,5 +107,6 @@ def _keras_metrics(experiment: Experiment) -> list:
 
 
 def dense_layers(model) -> list:
-    """The model's Dense layers in order (Dropout and the like carry no weights)."""
+    """The model's layers with weights in order (Dense and Conv2D; Dropout, pooling and the
+    like carry none)."""
     return [layer for layer in model.layers if layer.get_weights()]
