@@ -83,9 +83,12 @@ class SweepDialog(QDialog):
             box.setObjectName(f"sweep_field_{i}")
             box.addItems(([] if i == 0 else [NONE]) + ["learning_rate", "hidden"] + names)
             box.setCurrentText(first if i == 0 else NONE)
+            box.setToolTip("The setting to vary; every other setting is the form's")
             values = QLineEdit(SUGGESTED["learning_rate"] if i == 0 else "")
             values.setObjectName(f"sweep_values_{i}")
             values.setPlaceholderText("values, e.g. 0.01|0.1|1 (hidden: 4|8,4)")
+            values.setToolTip("Its values, separated by |; hidden layers as 4 or 8,4 "
+                              "(none: no hidden layer)")
             box.currentTextChanged.connect(lambda text, v=values: v.setText(SUGGESTED.get(text,
                                                                                           "")))
             row = QHBoxLayout()
@@ -96,6 +99,8 @@ class SweepDialog(QDialog):
             self.values.append(values)
         self.seeds = QSpinBox(minimum=1, maximum=100, value=2)
         self.seeds.setObjectName("sweep_seeds")
+        self.seeds.setToolTip("Runs per setting, with seeds from the form's seed up: the "
+                              "spread over them shows how much is luck")
         form.addRow("Seeds:", self.seeds)
         self.error = QLabel("")
         self.error.setObjectName("sweep_error")
@@ -104,6 +109,9 @@ class SweepDialog(QDialog):
         self.start_button = QPushButton("Start")
         self.pause_button = QPushButton("Pause")
         self.cancel_button = QPushButton("Cancel")
+        self.start_button.setToolTip("Train every setting × seed, one run after another")
+        self.pause_button.setToolTip("Hold the sweep between reports; Resume goes on")
+        self.cancel_button.setToolTip("Stop the sweep; finished runs stay in the Runs list")
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button.clicked.connect(self.cancel)
