@@ -287,3 +287,21 @@ def test_cli_refuses_bad_tables_with_exit_code_2(flowers, tmp_path, capsys):
     assert capsys.readouterr().err == "error: --csv: gone.csv: no such file\n"
     assert main(["train", "--csv", str(flowers), "--task", "guess"]) == 2
     assert "--task" in capsys.readouterr().err
+
+
+def test_a_saved_experiment_keeps_its_table_and_opens_without_the_file(flowers, tmp_path,
+                                                                       monkeypatch, capsys):
+    from playground.cli.commands import main
+    from playground.core.files.experiment_file import read_run
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    saved = tmp_path / "run.playground"
+    assert main(["train", "--csv", str(flowers), "--epochs", "2", "--quiet",
+                 "--save", str(saved)]) == 0
+    capsys.readouterr()
+    original = flowers.read_bytes()
+    flowers.unlink()  # as on another computer
+    experiment = read_run(saved).experiment
+    assert experiment.csv != str(flowers) and experiment.csv.endswith("flowers.csv")
+    assert open(experiment.csv, "rb").read() == original
+    assert datasets.load(experiment).class_names == ("setosa", "versicolor", "virginica")

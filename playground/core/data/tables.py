@@ -9,7 +9,6 @@ names in the file. The file is read once and cached: the form validates on every
 """
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 from dataclasses import dataclass
@@ -17,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.core.data.dataset import Dataset, split_validation
-from playground.core.data.table_reader import (MISSING_MARKS, ReadOptions, Table, TableError,
-                                               read_table)
+from playground.core.data.table_reader import ReadOptions, Table, TableError, read_table
 from playground.core.errors import FieldError
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
@@ -336,68 +334,7 @@ def describe(experiment, dataset) -> str:
 
 
 def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
-    """The data as lines of a plain-Keras script: the same file read the same way, the same
-    rows dropped, shuffled and split (this module's split, copied) and standardised."""
-    from playground.core.data.table_reader import sniff
+    """The data as lines of a plain-Keras script (see `table_files.script`)."""
+    from playground.core.data import table_files
 
-    rows = prepared(experiment)
-    layout, _preview = sniff(experiment.csv, read_options(experiment))
-    header = "0" if layout.header else "None"
-    names = "" if layout.header else f", names={list(layout.columns)!r}"
-    lines = [
-        "import pandas as pd",
-        "",
-        f"CSV_FILE = {os.path.abspath(experiment.csv)!r}",
-        f"INPUTS, TARGET = {list(rows.inputs)!r}, {rows.target!r}",
-        f"DECIMAL = {layout.decimal!r}",
-        "# Every cell as text first: the app's numbers, missing marks and unreadable cells.",
-        f"table = pd.read_csv(CSV_FILE, sep={layout.delimiter!r}, encoding={layout.encoding!r}, "
-        f"header={header}{names}, dtype=str, keep_default_na=False)",
-        f"MISSING = {[''] + MISSING_MARKS!r}",
-        "",
-        "",
-        "def numbers(column):",
-        '    """Cells as numbers; missing or unreadable cells become NaN."""',
-        "    text = column.str.strip()",
-        '    if DECIMAL == ",":',
-        '        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)',
-        "    return pd.to_numeric(text.where(~text.isin(MISSING)), errors=\"coerce\")",
-        "",
-        "",
-        "x = np.stack([numbers(table[name]).to_numpy(\"float32\") for name in INPUTS], axis=1)",
-    ]
-    if rows.task == REGRESSION:
-        lines += ["labels = numbers(table[TARGET]).to_numpy(\"float32\")",
-                  "keep = ~np.isnan(x).any(axis=1) & ~np.isnan(labels)"]
-    else:
-        numeric = rows.target not in table_of(experiment).texts
-        source = ('numbers(table[TARGET]).map(lambda v: f"{v:g}")' if numeric
-                  else "table[TARGET].str.strip()")
-        lines += [f"CLASS_NAMES = {list(rows.class_names)!r}",
-                  f"target = {source}",
-                  "labels = target.map({name: i for i, name in enumerate(CLASS_NAMES)})"
-                  ".fillna(-1).to_numpy(\"int64\")",
-                  "keep = ~np.isnan(x).any(axis=1) & (labels >= 0)"]
-    lines += [
-        "x, labels = x[keep], labels[keep]  # rows with a missing or unreadable cell dropped",
-        "", "",
-    ]
-    lines += inspect.getsource(split_rows).rstrip().splitlines() + ["", ""]
-    lines += [
-        f"rest, test = split_rows(labels, {rows.task == CLASSIFICATION}, "
-        f"{experiment.test_fraction!r}, SEED)",
-        "x, labels, x_test, labels_test = x[rest], labels[rest], x[test], labels[test]",
-    ]
-    if experiment.standardize:
-        split = experiment.validation_split
-        cut = f"int(len(x) * (1 - {split!r}))" if split > 0 else "len(x)"
-        lines += [
-            "# Inputs standardised with the training rows' mean and spread (not the",
-            "# validation or test rows': they stand for data the network has not seen).",
-            f"train = x[:{cut}].astype(\"float64\")",
-            "mean, spread = train.mean(axis=0), train.std(axis=0)",
-            "spread[spread == 0] = 1.0",
-            "x = ((x - mean) / spread).astype(\"float32\")",
-            "x_test = ((x_test - mean) / spread).astype(\"float32\")",
-        ]
-    return lines, len(rows.inputs), rows.class_names
+    return table_files.script(experiment)
