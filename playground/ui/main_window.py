@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
         self.data_files = DataFilesDialog(self)
         self.run.missing_data.connect(self.data_files.show_missing)
         self.data_files.files_ready.connect(self._on_data_files_ready)
-        self._wire_views()
+        # Views talk to the session only: `model.predict` goes to the run controller, changes
+        # to the form (a preset, a new data seed, a run's settings) come here.
+        self.session.experiment_requested.connect(self.apply_to_form)
 
         self._preview_timer = QTimer(self, singleShot=True, interval=300, timeout=self._preview)
         self.form.changed.connect(self._on_form_changed)
@@ -190,17 +192,6 @@ class MainWindow(QMainWindow):
             for item in view.scene().items():
                 if isinstance(item, pg.AxisItem):
                     item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-
-    def _wire_views(self) -> None:
-        """Views ask the session for `model.predict` and for changes to the form; the session's
-        requests reach the run controller (its constructor) and the form (here)."""
-        s, views = self.session, self.views
-        for key in ("forward", "images"):
-            views[key].predict_requested.connect(s.predict)
-            s.predicted.connect(views[key].show_predicted)
-        for key in ("data", "images", "runs"):
-            views[key].experiment_requested.connect(s.request_experiment)
-        s.experiment_requested.connect(self.apply_to_form)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         if watched is self and event.type() == QEvent.Paint:

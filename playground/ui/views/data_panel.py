@@ -4,8 +4,8 @@ The score follows the task: accuracy for classes, MSE and R² for a regression. 
 validation numbers come from the run's reports (the same numbers as the curves); test numbers
 are measured here on the separate test rows from the latest weights with NumPy
 (`metrics.evaluate`), classes cut at the session's threshold — sign agreement for ±1 outputs.
-The preset and "new data" buttons do not touch the run: they ask the main window to fill the
-form (`experiment_requested`, a dict of Experiment fields), and the form's preview follows.
+The preset and "new data" buttons do not touch the run: they ask the session to fill the form
+(`Session.request_experiment`, a dict of Experiment fields), and the form's preview follows.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import html
 import math
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -29,9 +29,6 @@ PARTS = ("Training", "Validation", "Test")
 class DataPanel(QWidget):
     title = "Data"
     area = "bottom"
-
-    #: Fill the form with these Experiment fields (a preset, a new seed).
-    experiment_requested = Signal(object)
 
     def __init__(self, session, parent=None):
         super().__init__(parent)
@@ -53,7 +50,7 @@ class DataPanel(QWidget):
             button = QPushButton(label)
             button.setToolTip(_describe(changes))
             button.clicked.connect(lambda _=False, changes=changes:
-                                   self.experiment_requested.emit(dict(changes)))
+                                   self.session.request_experiment(changes))
             row.addWidget(button)
             self.preset_buttons[label] = button
         self.regenerate_button = QPushButton("New data (next seed)")
@@ -116,7 +113,7 @@ class DataPanel(QWidget):
     def regenerate(self) -> None:
         experiment = self.session.experiment
         if experiment is not None:
-            self.experiment_requested.emit({"seed": experiment.seed + 1})
+            self.session.request_experiment({"seed": experiment.seed + 1})
 
     # ----- display -----
     def _on_run_started(self) -> None:

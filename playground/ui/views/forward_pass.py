@@ -3,7 +3,7 @@
 Pick a data row or type an input like "0.3, 0.1"; every layer's arithmetic is written out with
 four decimals from the latest weights (NumPy, `core.forward.forward_steps`), down to the output,
 and beside it the value the real `model.predict` returns for the same input. `model.predict`
-is asked of the worker thread (`predict_requested`), so it runs only when no training does;
+is asked of the session (`Session.predict`: the worker thread answers when no training runs);
 while a run goes on, the view shows "waiting" and asks again when the model is free.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextBrowser,
                                QVBoxLayout, QWidget)
 
@@ -47,12 +47,10 @@ class ForwardPassView(QWidget):
     title = "Forward pass"
     area = "bottom"
 
-    #: Ask the worker for `model.predict(rows)`: (rows, token).
-    predict_requested = Signal(object, object)
-
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
+        session.predicted.connect(self.show_predicted)
         self.setObjectName("forward_pass")
         self.x: np.ndarray | None = None      # the input shown
         self.steps = []                        # its forward_steps
@@ -272,10 +270,10 @@ class ForwardPassView(QWidget):
             return  # a request is still open (the worker answers when training stops)
         token = object()
         self._asked = (token, weights, self.x.copy(), True)
-        self.predict_requested.emit(self.x[None].astype(np.float32), token)
+        self.session.predict(self.x[None].astype(np.float32), token)
 
     def show_predicted(self, rows, outputs, token) -> None:
-        """The worker's answer to `predict_requested`."""
+        """The answer to `Session.predict` (every view's: the token says whose)."""
         if self._asked is None or token is not self._asked[0]:
             return  # another view's question, or an old one
         _, weights, x, _ = self._asked

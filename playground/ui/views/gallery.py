@@ -5,14 +5,14 @@ The answers come from `core.image_eval`, a NumPy forward pass from the latest we
 carried — never from the live model. It runs on demand: when the tab is shown and new weights
 have arrived, at most every few seconds while training, a slice of 1,000 images per event-loop
 turn so the window stays responsive. The two preset buttons fill the form with seed 001's and
-seed 003's settings (`experiment_requested`, a dict of Experiment fields).
+seed 003's settings (`Session.request_experiment`, a dict of Experiment fields).
 """
 from __future__ import annotations
 
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
@@ -60,11 +60,6 @@ class ImagesView(QWidget):
     title = "Test images"
     area = "bottom"
 
-    #: Fill the form with these Experiment fields (a preset, "normalise pixels").
-    experiment_requested = Signal(object)
-    #: Ask the worker for `model.predict(rows)`: (rows, token) (the probability panel's).
-    predict_requested = Signal(object, object)
-
     def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -100,7 +95,7 @@ class ImagesView(QWidget):
             button = QPushButton(label)
             button.setToolTip(PRESET_TIPS[label] + " Fills the form; then click Train.")
             button.clicked.connect(lambda _=False, changes=changes:
-                                   self.experiment_requested.emit(dict(changes)))
+                                   self.session.request_experiment(changes))
             presets.addWidget(button)
             self.preset_buttons[label] = button
         self.summary = QLabel()
@@ -117,7 +112,7 @@ class ImagesView(QWidget):
         self.normalise_button = QPushButton("Normalise pixels (÷255)")
         self.normalise_button.setToolTip("Turn on Normalise pixels in the form; then Train again")
         self.normalise_button.clicked.connect(
-            lambda: self.experiment_requested.emit({"normalize": True}))
+            lambda: self.session.request_experiment({"normalize": True}))
         self.note_row = QWidget()
         row = QHBoxLayout(self.note_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -179,7 +174,9 @@ class ImagesView(QWidget):
         left.addLayout(pages)
 
         self.panel = ProbabilityPanel(self.session)
-        self.panel.predict_requested.connect(self.predict_requested)
+        # The panel's `model.predict` questions go through the session (the token says whose).
+        self.panel.predict_requested.connect(self.session.predict)
+        self.session.predicted.connect(self.panel.show_predicted)
         self.confusion = ConfusionView()
         self.confusion.cell_chosen.connect(self.show_cell)
         self.confusion.true_class_chosen.connect(lambda c: self.show_cell(c, None))
@@ -450,8 +447,4 @@ class ImagesView(QWidget):
         self.grid.set_selected(self.selected)
         self.side.setCurrentWidget(self.panel)
         self.panel.show_image(self.selected)
-
-    def show_predicted(self, rows, outputs, token) -> None:
-        """The worker's answer to `predict_requested` (for the probability panel)."""
-        self.panel.show_predicted(rows, outputs, token)
 

@@ -70,8 +70,6 @@ class RunsView(QWidget):
     title = "Runs"
     area = "bottom"
 
-    #: Fill the form with these Experiment fields (the main window connects it).
-    experiment_requested = Signal(object)
     #: The list changed (a run added, renamed, removed, ticked): e.g. mark the file modified.
     runs_changed = Signal()
 
@@ -250,8 +248,8 @@ class RunsView(QWidget):
         if not uids:
             return
         experiment = self.runs.get(uids[0]).experiment
-        self.experiment_requested.emit({name: getattr(experiment, name)
-                                        for name in experiment.__dataclass_fields__})
+        self.session.request_experiment({name: getattr(experiment, name)
+                                         for name in experiment.__dataclass_fields__})
 
     def copy_table(self) -> str:
         text = self.runs.comparison_text("\t")
@@ -385,7 +383,6 @@ def install_runs(window) -> RunsView:
         view = RunsView(window.session)
         window.views["runs"] = view
         window.tabs.addTab(view, view.title)
-        view.experiment_requested.connect(window.apply_to_form)
     if getattr(view, "_installed_in", None) is window:
         return view
     view._installed_in = window
