@@ -214,3 +214,22 @@ def optimizer_step(model, experiment, gradients: Sequence[np.ndarray]) -> list[n
     optimizer.apply_gradients([(tf.constant(np.asarray(g, np.float32)), v)
                                for g, v in zip(gradients, copies)])
     return [v.numpy() for v in copies]
+
+
+def keras_copy(experiment, weights):
+    """A Keras model of `experiment`'s Dense layers holding `weights` (no dropout: inference).
+
+    Views ask Keras on a copy: the live model belongs to the training thread. No random seed is
+    set (`build_model` would reset the global ones mid-run); the weights are overwritten anyway.
+    """
+    from playground.core.model.runtime import load
+    from playground.core.inspection.forward import activations_of
+
+    _, keras = load()
+    pairs = _pairs(weights)
+    model = keras.Sequential(name="backward_copy")
+    model.add(keras.Input(shape=(pairs[0][0].shape[0],)))
+    for (kernel, _), activation in zip(pairs, activations_of(experiment)):
+        model.add(keras.layers.Dense(kernel.shape[1], activation=activation))
+    model.set_weights([np.asarray(w, np.float32) for w in weights])
+    return model

@@ -2,6 +2,7 @@
 `View(session)` with a `title` and an `area` ("top": beside the curves; "bottom": a tab under
 them). Examples and menus name a view by its key (`window.views["outputs"]`). Adding a view is
 one module plus one line here."""
+from playground.ui.views.backward_pass import BackwardPassView
 from playground.ui.views.boundary import DecisionBoundaryView
 from playground.ui.views.data_panel import DataPanel
 from playground.ui.views.draw import DrawView
@@ -18,6 +19,7 @@ VIEWS = {
     "outputs": OutputsView,
     "weights": WeightsView,
     "forward": ForwardPassView,
+    "backward": BackwardPassView,
     "data": DataPanel,
     "images": ImagesView,
     "draw": DrawView,

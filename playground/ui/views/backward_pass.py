@@ -1,0 +1,309 @@
+"""The backward pass by hand: why the weights move, for one row, as numbers.
+
+Pick a data row (or type an input and its target): the loss, ∂L/∂output, each layer's
+δ = (W_nextᵀ δ_next) ⊙ f′(z), and every weight's gradient ∂L/∂W = a δᵀ (∂L/∂b = δ) to four
+decimals, computed in NumPy from the latest weights (`core.inspection.backward`), beside the
+gradient Keras computes for the same row (GradientTape on a copy of the model: the live one
+belongs to the training thread) and the difference. Then the step: W − η∇W for SGD, or for
+another optimizer its own first step (applied to a copy). **Apply this step** gives the new
+weights to the model through the run controller, so every view follows.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QTextBrowser, QVBoxLayout, QWidget)
+
+from playground.core.experiment import OPTIMIZERS
+from playground.core.inspection import weights as W
+from playground.core.inspection.backward import (backward_of, keras_copy, keras_gradients,
+                                                 optimizer_step)
+from playground.ui.session import StreamedRedraw
+
+#: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
+TOLERANCE = 1e-5
+ROWS_PER_PART = 50
+#: Parameters listed per layer before "… and N more".
+MAX_PARAMETERS = 60
+#: Keras's gradients and an optimizer's step cost milliseconds: during a run, redraw at most
+#: this often.
+MIN_REDRAW_SECONDS = 0.25
+
+
+def _f(value: float) -> str:
+    return W.format_value(float(value))
+
+
+class BackwardPassView(QWidget):
+    title = "Backward pass"
+    area = "bottom"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("backward_pass")
+        self.result = None          # BackwardPass of the row shown
+        self.keras = None           # (loss, gradients) from Keras, or None
+        self.step: list[np.ndarray] | None = None  # the weights after the step shown
+        self._label = None          # the picked row's label
+        self._copy = None           # (shapes, activations, Keras copy of the model)
+        self._stale = False
+
+        self.input = QLineEdit(objectName="backward_input", placeholderText="e.g. 1, 0")
+        self.target = QLineEdit(objectName="backward_target", placeholderText="class or value")
+        self.target.setMaximumWidth(110)
+        self.target.setToolTip("The row's target: its class (0, 1, …) or, for a regression, "
+                               "its value")
+        self.rows = QComboBox(objectName="backward_rows")
+        self.rows.setMinimumContentsLength(24)
+        self.error = QLabel(objectName="backward_error")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        self.summary = QLabel(objectName="backward_result", wordWrap=True,
+                              textFormat=Qt.RichText)
+        self.step_note = QLabel(objectName="backward_step_note", wordWrap=True)
+        self.apply_button = QPushButton("Apply this step", objectName="backward_apply")
+        self.apply_button.setToolTip("Give the model the weights after this step: every view "
+                                     "follows (pause or stop training first)")
+        self.apply_button.clicked.connect(self.apply_step)
+        self.text = QTextBrowser(objectName="backward_text")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Input x ="))
+        top.addWidget(self.input, 2)
+        top.addWidget(QLabel("target"))
+        top.addWidget(self.target)
+        top.addWidget(QLabel("or a data row:"))
+        top.addWidget(self.rows, 2)
+        step = QHBoxLayout()
+        step.addWidget(self.step_note, 1)
+        step.addWidget(self.apply_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.summary)
+        layout.addLayout(step)
+        layout.addWidget(self.text, 1)
+
+        self.input.textEdited.connect(self._on_typed)
+        self.target.textEdited.connect(self._on_typed)
+        self.input.returnPressed.connect(self.refresh)
+        self.rows.activated.connect(self._on_row_picked)
+        session.run_started.connect(self._on_run_started)
+        self._streamed = StreamedRedraw(session, self.refresh, parent=self,
+                                        pause=lambda: MIN_REDRAW_SECONDS)
+
+    # ----- choosing the row -----
+    def pick_row(self, index: int) -> None:
+        """Show the backward pass of data row `index` of the picker (1 = the first row)."""
+        self.rows.setCurrentIndex(index)
+        self._on_row_picked(index)
+
+    def _on_typed(self, *_args) -> None:
+        self.rows.setCurrentIndex(0)
+        self._redraw_now()
+
+    def _on_row_picked(self, index: int) -> None:
+        item = self.rows.itemData(index)
+        if item is None:
+            return
+        row, label = item
+        self.input.setText(", ".join(W.exact_text(v) for v in row))
+        self.target.setText(f"{label:g}" if isinstance(label, float) else str(label))
+        self._redraw_now()
+
+    def _on_run_started(self) -> None:
+        dataset = self.session.dataset
+        self.rows.clear()
+        self.rows.addItem("Pick a row of the data…", None)
+        self._copy = None
+        if dataset is None:
+            return
+        parts = (("training", dataset.x_train, dataset.labels_train),
+                 ("validation", dataset.x_val, dataset.labels_val),
+                 ("test", dataset.x_test, dataset.labels_test))
+        for part, xs, labels in parts:
+            for i in range(min(len(xs), ROWS_PER_PART)):
+                values = (", ".join(W.format_value(v) for v in xs[i]) if dataset.n_inputs <= 6
+                          else f"{dataset.n_inputs} values")
+                label = float(labels[i]) if dataset.is_regression else int(labels[i])
+                name = f"target {label:.4g}" if dataset.is_regression \
+                    else dataset.class_names[label]
+                self.rows.addItem(f"{part} {i + 1}: {values} ({name})", (np.array(xs[i]), label))
+        current, _ = W.parse_row(self.input.text(), dataset.n_inputs)
+        if (current is None or not self.target.text().strip()) and self.rows.count() > 1:
+            self.pick_row(1)
+            return
+        self._redraw_now()
+
+    def _parsed(self, weights):
+        """(row, label) from the boxes, or None after showing what is wrong."""
+        dataset = self.session.dataset
+        x, message = W.parse_row(self.input.text(), int(np.shape(weights[0])[0]))
+        where = "Input"
+        label = None
+        if x is not None:
+            where = "Target"
+            label, message = _parse_target(self.target.text(), dataset.is_regression,
+                                           max(int(np.shape(weights[-1])[0]), 2))
+        self.error.setText(f"{where}: {message}" if message else "")
+        self.error.setVisible(bool(message))
+        return None if message else (x.astype(np.float32).astype(np.float64), label)
+
+    # ----- drawing -----
+    def _redraw_now(self) -> None:
+        self._stale = True
+        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        weights = self.session.history.latest_weights
+        experiment = self.session.experiment
+        if not weights or experiment is None or self.session.dataset is None:
+            return
+        parsed = self._parsed(weights)
+        if parsed is None:
+            return
+        row, label = parsed
+        self.result = backward_of(experiment, weights, row, label)
+        model = self._keras_copy(experiment, weights)
+        self.keras = keras_gradients(model, experiment, row, label)
+        rate = float(experiment.learning_rate)
+        if experiment.optimizer == "sgd":
+            self.step = [np.asarray(w, np.float32) for w in self.result.sgd_step(rate)]
+            self.step_note.setText(_sgd_note(experiment))
+        else:
+            self.step = optimizer_step(model, experiment, self.result.gradients())
+            name = OPTIMIZERS[experiment.optimizer]
+            self.step_note.setText(
+                f"{name}'s step is not W − η∇W: it scales each weight's step by its own "
+                f"history. Shown: {name}'s first step from a fresh state (η = {rate:g}), "
+                "applied to a copy of the weights.")
+        self._show(weights, label)
+
+    def _keras_copy(self, experiment, weights):
+        shapes = tuple(np.shape(w) for w in weights)
+        key = (shapes, tuple(self.session.activations), experiment.loss)
+        if self._copy is None or self._copy[0] != key:
+            self._copy = (key, keras_copy(experiment, weights))
+        model = self._copy[1]
+        model.set_weights([np.asarray(w, np.float32) for w in weights])
+        return model
+
+    def _show(self, weights, label) -> None:
+        result, (keras_loss, keras_grads) = self.result, self.keras
+        mine = result.gradients()
+        difference = max(float(np.max(np.abs(a - b))) for a, b in zip(mine, keras_grads))
+        difference = max(difference, abs(result.loss - keras_loss))
+        verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
+                   else "<span style='color:#b00020'>✗ differ</span>")
+        self.summary.setText(
+            f"Output y = <b>{_vector(result.output)}</b>, target {html.escape(str(label))} "
+            f"(as the loss sees it: {_vector(result.target)}). Loss L = <b>{_f(result.loss)}"
+            f"</b> (Keras: {keras_loss:.8f}); ∂L/∂y = {_vector(result.output_gradient)}. "
+            f"Gradients by hand and Keras's: {verdict} (largest difference {difference:.1e}).")
+        self.text.setHtml(self._layers_html(weights))
+
+    def _layers_html(self, weights) -> str:
+        dataset = self.session.dataset
+        names = W.unit_names(W.layer_sizes(weights), _feature_names(dataset, weights))
+        count = len(self.result.layers)
+        keras_grads = self.keras[1]
+        parts = ["<style>td, th { padding: 1px 8px; } .n { font-family: monospace; }</style>"]
+        for layer in reversed(self.result.layers):
+            k = layer.index
+            last = k == count - 1
+            kind = "Output layer" if last else f"Hidden layer {k + 1}"
+            how = ("δ = ∂L/∂y through the output" if last
+                   else "δ = (W_nextᵀ δ_next) ⊙ f′(z)")
+            parts.append(f"<p><b>{kind}</b> ({layer.activation}): {how}</p>")
+            parts.append("<table><tr><th align=left>neuron</th><th align=right>z</th>"
+                         "<th align=right>a = f(z)</th><th align=right>δ</th></tr>")
+            for j in range(len(layer.delta)):
+                parts.append(f"<tr><td>{html.escape(names[k + 1][j])}</td>"
+                             f"<td class='n' align=right>{_f(layer.pre_activation[j])}</td>"
+                             f"<td class='n' align=right>{_f(layer.outputs[j])}</td>"
+                             f"<td class='n' align=right><b>{_f(layer.delta[j])}</b></td></tr>")
+            parts.append("</table>")
+            parts.append(self._parameters_html(layer, names[k], names[k + 1],
+                                               keras_grads[2 * k], keras_grads[2 * k + 1],
+                                               self.step[2 * k], self.step[2 * k + 1]))
+        return "".join(parts)
+
+    def _parameters_html(self, layer, inputs, units, keras_kernel, keras_bias, new_kernel,
+                         new_bias) -> str:
+        rows = ["<table><tr><th align=left>weight</th><th align=right>a</th>"
+                "<th align=right>∂L/∂w = a·δ</th><th align=right>Keras</th>"
+                "<th align=right>difference</th><th align=right>w</th>"
+                "<th align=right>w after the step</th></tr>"]
+        cells = [(f"{inputs[i]} → {units[j]}", _f(layer.inputs[i]), layer.kernel_gradient[i, j],
+                  keras_kernel[i, j], layer.kernel[i, j], new_kernel[i, j])
+                 for i in range(layer.kernel.shape[0]) for j in range(layer.kernel.shape[1])]
+        cells += [(f"bias of {units[j]}", "1", layer.bias_gradient[j], keras_bias[j],
+                   layer.bias[j], new_bias[j]) for j in range(len(layer.bias))]
+        for name, a, mine, theirs, now, after in cells[:MAX_PARAMETERS]:
+            rows.append(f"<tr><td>{html.escape(name)}</td><td class='n' align=right>{a}</td>"
+                        f"<td class='n' align=right><b>{_f(mine)}</b></td>"
+                        f"<td class='n' align=right>{_f(theirs)}</td>"
+                        f"<td class='n' align=right>{abs(mine - theirs):.1e}</td>"
+                        f"<td class='n' align=right>{_f(now)}</td>"
+                        f"<td class='n' align=right>{_f(after)}</td></tr>")
+        if len(cells) > MAX_PARAMETERS:
+            rows.append(f"<tr><td colspan=7>… and {len(cells) - MAX_PARAMETERS} more</td></tr>")
+        return "".join(rows) + "</table>"
+
+    # ----- the step -----
+    def apply_step(self) -> str:
+        """Give the model the weights after the step shown; "" or why not (shown too)."""
+        if self.step is None:
+            return ""
+        why = self.session.set_weights([np.array(w, np.float32) for w in self.step])
+        self.error.setText(why)
+        self.error.setVisible(bool(why))
+        return why
+
+
+def _sgd_note(experiment) -> str:
+    rate = float(experiment.learning_rate)
+    text = (f"SGD's step on this row: w − η·∂L/∂w with η = {rate:g} (training averages the "
+            f"gradient over a batch of {experiment.batch_size}).")
+    if experiment.momentum:
+        text += (f" With momentum {experiment.momentum:g} training also adds part of the "
+                 "earlier steps; shown is the step from rest, which is exactly this.")
+    return text
+
+
+def _parse_target(text: str, regression: bool, classes: int):
+    """(label, "") or (None, why not): a class 0..classes-1, or any number for a regression."""
+    value, message = W.parse_value(text)
+    if message:
+        return None, message or "type the row's target"
+    if regression:
+        return float(value), ""
+    if value != int(value) or not 0 <= value < classes:
+        return None, f"a class is a whole number from 0 to {classes - 1}"
+    return int(value), ""
+
+
+def _vector(values) -> str:
+    values = list(np.asarray(values).reshape(-1))
+    shown = ", ".join(_f(v) for v in values[:12])
+    return shown if len(values) == 1 else f"[{shown}{', …' if len(values) > 12 else ''}]"
+
+
+def _feature_names(dataset, weights) -> tuple[str, ...]:
+    n = int(np.shape(weights[0])[0])
+    names = tuple(dataset.feature_names)
+    return names if len(names) == n else tuple(f"x{i}" for i in range(1, n + 1))

@@ -1,0 +1,89 @@
+"""The backward pass in the window: a row's gradients beside Keras's, and Apply this step."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from playground.core.experiment import Experiment, Layer
+from playground.core.inspection.backward import backward_of
+from tests.ui.gui import open_window, train
+
+XOR = Experiment(layers=(Layer(3, "tanh"),), epochs=30, learning_rate=0.5)
+
+
+@pytest.fixture
+def xor_window(qtbot):
+    window = open_window(qtbot, XOR)
+    assert train(qtbot, window) == "finished"
+    yield window
+    window.close()
+
+
+def show(qtbot, window, key):
+    view = window.views[key]
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible)
+    return view
+
+
+def test_a_rows_gradients_agree_with_keras_and_apply_moves_the_weights_by_the_step(
+        qtbot, xor_window):
+    window = xor_window
+    view = show(qtbot, window, "backward")
+    view.pick_row(2)  # training row 2 of XOR: (0, 1) -> 1
+    qtbot.waitUntil(lambda: view.result is not None and view.target.text() == "1")
+    before = [np.array(w, np.float64) for w in window.session.history.latest_weights]
+    expected = backward_of(XOR, before, [0.0, 1.0], 1)
+    np.testing.assert_allclose(view.result.gradients()[0], expected.gradients()[0], atol=1e-12)
+    summary = view.summary.text()
+    assert "agree" in summary and f"{expected.loss:.4f}" in summary
+    text = view.text.toPlainText()
+    assert "Hidden layer 1" in text and "Output layer" in text
+    assert f"{expected.layers[0].delta[1]:.4f}" in text  # a hidden δ, to four decimals
+    assert "w − η·∂L/∂w with η = 0.5" in view.step_note.text()
+
+    with qtbot.waitSignal(window.session.history_changed, timeout=10_000):
+        qtbot.mouseClick(view.apply_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=10_000)
+    after = window.session.history.latest_weights
+    for now, was, grad in zip(after, before, expected.gradients(), strict=True):
+        np.testing.assert_array_equal(now, np.float32(was - 0.5 * grad))  # exactly −η∇W
+    weights_view = show(qtbot, window, "weights")
+    qtbot.waitUntil(lambda: weights_view._shown_weights is after)
+    table = weights_view.panels[0].table.model()
+    shown = table.data(table.index(1, 0), Qt.DisplayRole)  # x2 -> h1: x2 = 1 moved it
+    assert shown == f"{after[0][1, 0]:.4f}" and after[0][1, 0] != np.float32(before[0][1, 0])
+
+
+def test_a_bad_target_is_named_and_a_typed_row_is_computed(qtbot, xor_window):
+    view = show(qtbot, xor_window, "backward")
+    qtbot.waitUntil(lambda: view.result is not None)
+    view.input.clear()
+    qtbot.keyClicks(view.input, "0.5, 0.5")
+    view.target.clear()
+    qtbot.keyClicks(view.target, "3")
+    assert view.error.isVisible() and "Target: a class is a whole number from 0 to 1" in \
+        view.error.text()
+    view.target.clear()
+    qtbot.keyClicks(view.target, "0")
+    assert not view.error.isVisible()
+    weights = xor_window.session.history.latest_weights
+    np.testing.assert_allclose(view.result.loss, backward_of(XOR, weights, [0.5, 0.5], 0).loss)
+
+
+def test_another_optimizer_says_its_step_differs(qtbot):
+    adam = XOR.replace(optimizer="adam", learning_rate=0.01, epochs=5)
+    window = open_window(qtbot, adam)
+    try:
+        assert train(qtbot, window) == "finished"
+        view = show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.result is not None)
+        assert "Adam's step is not W − η∇W" in view.step_note.text()
+        weights = window.session.history.latest_weights
+        # Adam's first step moves every weight with a gradient by about η, whatever its size.
+        moved = np.abs(view.step[0] - weights[0])
+        nonzero = np.abs(view.result.gradients()[0]) > 1e-6
+        np.testing.assert_allclose(moved[nonzero], 0.01, rtol=1e-2)
+    finally:
+        window.close()
