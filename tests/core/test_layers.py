@@ -121,3 +121,36 @@ def test_the_model_has_the_experiment_s_layers_and_summary_shapes(tiny_images):
     assert [w.shape for w in dense_layers(model)[0].get_weights()] == [(3, 3, 1, 2), (2,)]
     outputs = model.predict(tiny_images.x_train, verbose=0)
     assert outputs.shape == (6, 10) and np.allclose(outputs.sum(axis=1), 1, atol=1e-5)
+
+
+def test_numpy_follows_a_conv_network_as_keras_does(tiny_images):
+    from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
+    from playground.core.inspection.forward import activations_of, forward
+    from playground.core.model.build import build_model
+
+    layers = (conv(3, 3, "tanh", "same"), pool(3), conv(2, 2, "relu"), pool(2), flatten(),
+              dense(5, "sigmoid"))
+    experiment = Experiment(dataset="mnist", layers=layers, loss="sparse-categorical")
+    model = build_model(experiment, tiny_images)
+    weights = model.get_weights()
+    expected = model.predict(tiny_images.x_train, verbose=0)
+    outputs = forward(weights, activations_of(experiment), tiny_images.x_train)
+    assert np.allclose(outputs, expected, atol=1e-5)
+    maps = feature_maps(weights, activations_of(experiment), tiny_images.x_train[0])
+    assert [m.values.shape for m in maps] == [(28, 28, 3), (9, 9, 3), (8, 8, 2), (4, 4, 2)]
+    assert first_layer_pictures(weights).shape == (3, 3, 3)
+    # A dense network's list is still its Dense activations, as every dense inspector expects.
+    assert activations_of(Experiment(layers=(dense(3, "tanh"),))) == ["tanh", "sigmoid"]
+
+
+def test_the_trainer_trains_a_conv_network_and_reports_its_outputs(tiny_images):
+    from playground.core.training.trainer import Trainer
+
+    experiment = Experiment(dataset="mnist", layers=(conv(2, 3), pool(2), flatten()),
+                            loss="sparse-categorical", optimizer="adam", learning_rate=0.01,
+                            batch_size=3, epochs=2)
+    trainer = Trainer(experiment, dataset=tiny_images)
+    reports = list(trainer.run(2))
+    last = reports[-1]
+    assert last.epochs[-1] == 2 and np.all(np.isfinite(last.loss))
+    assert last.outputs.shape[-1] == 10  # probe rows: the TensorFlow side predicts them

@@ -38,12 +38,19 @@ ACTIVATION_FUNCTIONS = {
 
 
 def activations_of(experiment) -> list[str]:
-    """The activation of each Dense layer in order: the hidden layers', then the output's."""
-    return [layer.activation for layer in experiment.layers] + [experiment.output]
+    """The activation of each Dense layer in order: the hidden layers', then the output's.
+    A network with conv or pool layers gets steps instead (core/inspection/feature_maps.py)."""
+    from playground.core.inspection.feature_maps import steps_of
+
+    return steps_of(experiment)
 
 
 def forward(weights: Sequence[np.ndarray], activations: Sequence[str], x) -> np.ndarray:
     """Outputs for a batch of rows `x`; `weights` alternates kernel, bias as `get_weights()`."""
+    from playground.core.inspection.feature_maps import is_stepped, run_steps
+
+    if is_stepped(activations):  # conv and pool layers: NumPy follows them too
+        return run_steps(weights, activations, x)
     h = np.asarray(x, dtype=np.float64)
     for (kernel, bias), activation in zip(_pairs(weights), activations):
         h = ACTIVATION_FUNCTIONS[activation](h @ kernel + bias)
