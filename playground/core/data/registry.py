@@ -178,9 +178,17 @@ register(DatasetSpec("and", "AND", **_GATE))
 register(DatasetSpec("or", "OR", **_GATE))
 register(DatasetSpec("sum-threshold", "Sum above threshold", "playground.core.data.sum_threshold",
                      options=("inputs", "threshold", "samples", "test_samples"), **_TABLE))
+# The 2-D playground (core/data/planar.py): a test fraction of the samples is held out.
+_PLANE_OPTIONS = ("noise", "samples", "test_fraction", "standardize")
+for _key, _label in (("circle", "Circle"), ("xor-cloud", "XOR clouds"), ("moons", "Moons")):
+    register(DatasetSpec(_key, _label, _PLANAR, options=_PLANE_OPTIONS, **_TABLE))
 register(DatasetSpec("gaussians", "Gaussian blobs", _PLANAR, classes_field="classes",
-                     options=("classes", "noise", "samples", "test_samples"), **_TABLE))
-register(DatasetSpec("sine", "Noisy sine", _PLANAR, task=REGRESSION, n_classes=0,
-                     options=("noise", "samples", "test_samples"), **_TABLE))
+                     options=("classes",) + _PLANE_OPTIONS, **_TABLE))
+register(DatasetSpec("spiral", "Spiral", _PLANAR, classes_field="classes",
+                     options=("classes",) + _PLANE_OPTIONS, **_TABLE))
+for _key, _label in (("sine", "Noisy sine"), ("plane", "Tilted plane"),
+                     ("gaussian-hills", "Gaussian hills")):
+    register(DatasetSpec(_key, _label, _PLANAR, task=REGRESSION, n_classes=0,
+                         options=_PLANE_OPTIONS, **_TABLE))
 register(DatasetSpec("mnist", "MNIST digits", **_IMAGES))
 register(DatasetSpec("fashion-mnist", "Fashion-MNIST", **_IMAGES))
