@@ -86,8 +86,8 @@ def bench_view(app, repeats: int) -> None:
         session.start_run(experiment, dataset, dataset.x_train, dataset.labels_train)
         sizes = [2] + [layer.units for layer in layers] + [1]
         session.add_report(Report(
-            epochs=np.array([0]), loss=np.array([0.7]), accuracy=np.array([0.5]),
-            val_loss=None, val_accuracy=None, outputs=np.zeros((1, 4, 1)),
+            epochs=np.array([0]), loss=np.array([0.7]), metrics={"accuracy": np.array([0.5])},
+            val_loss=None, val_metrics=None, outputs=np.zeros((1, 4, 1)),
             weights=tuple(random_weights(sizes)), epochs_per_second=0.0))
         row = []
         for index in (1, 2):  # 100×100, 200×200
