@@ -108,6 +108,11 @@ class LearningRateDialog(QDialog):
         self.result = result
         self.raw.setData(result.learning_rates, result.raw_losses)
         self.curve.setData(result.learning_rates, result.losses)
+        self.progress.setValue(self.progress.maximum())
+        finite = result.losses[np.isfinite(result.losses)]
+        if finite.size:  # the loss before it explodes, not the explosion, fills the height
+            low, start = float(finite.min()), float(finite[0])
+            self.plot.setYRange(low - 0.05 * abs(low), max(start * 1.5, low + 1e-3))
         if math.isfinite(result.suggested):
             self.marker.setValue(np.log10(result.suggested))  # the axis is log10 of the rate
             self.marker.setVisible(True)
