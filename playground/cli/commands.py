@@ -20,6 +20,8 @@ import time
 from playground.core.data import registry as datasets
 from playground.core.experiment import (ACTIVATIONS, FIELDS, LAYER_FIELDS, LOSSES, Experiment,
                                         FieldError, Layer)
+from playground.core.layers import parse_layers
+from playground.core.model.presets import CNN_PRESETS, preset_fields
 
 USAGE = """usage: playground [FILE]
        playground train [--dataset NAME] [--hidden 8,4] [--lr 0.5] ... [--json] [--save FILE]
@@ -42,7 +44,9 @@ With no command, open the Neural Playground window (FILE: a .playground experime
 
 #: Flags whose name is not the field name with dashes.
 FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize"}
-LAYER_FLAGS = {"units": "--hidden", "activation": "--activation", "dropout": "--dropout"}
+LAYER_FLAGS = {"units": "--hidden", "activation": "--activation", "dropout": "--dropout",
+               "kind": "--layers", "filters": "--layers", "kernel_size": "--layers",
+               "padding": "--layers", "pool_size": "--layers"}
 NO_HIDDEN = ("", "none", "0", "-")
 PROGRESS_SECONDS = 0.5
 #: Fields whose default depends on the data's size (`datasets.follow`).
@@ -71,7 +75,8 @@ def error_text(errors: list[FieldError], layers: int = 1) -> str:
     parts = []
     for error in errors:
         match = re.match(r"layers\[(\d+)\]", error.field)
-        where = f"layer {int(match.group(1)) + 1}: " if match and layers > 1 else ""
+        where = f"layer {int(match.group(1)) + 1}: " if match and layers > 1 \
+            and not error.message.startswith("layer ") else ""
         parts.append(f"{flag_name(error.field)}: {where}{error.message}")
     return "; ".join(parts)
 
@@ -86,6 +91,13 @@ def _add_layer_flags(parser: argparse.ArgumentParser, defaults: Experiment) -> N
                              f"(default: {layer.activation})")
     parser.add_argument("--dropout", metavar="RATE", help="dropout after each hidden layer, "
                         f"one rate or a comma list (default: {layer.dropout:g})")
+    parser.add_argument("--layers", metavar="LAYERS", help="the layers before the output, "
+                        "comma-separated, instead of --hidden: 'conv 32 3 relu, pool 2, "
+                        "conv 64 3 relu, pool 2, flatten, dropout 0.5' (also 'dense N ACT', "
+                        "'conv N K ACT same'); conv and pool need image data")
+    parser.add_argument("--preset", choices=sorted(CNN_PRESETS), help="start from a preset: "
+                        + "; ".join(f"{key}: {label}" for key, (label, _, _)
+                                    in CNN_PRESETS.items()) + " (other flags change it)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,7 +162,9 @@ def _join_negative_values(argv: list[str]) -> list[str]:
 
 
 def _layers(args, errors: list[FieldError]) -> tuple[tuple[Layer, ...], int]:
-    """--hidden, --activation, --dropout -> (layers, how many layers were asked for)."""
+    """--hidden, --activation, --dropout (or --layers) -> (layers, how many layers)."""
+    if args.layers is not None:
+        return _kinds_of_layers(args, errors)
     if args.hidden is None:
         units = [layer.units for layer in Experiment().layers]
     elif args.hidden.strip().lower() in NO_HIDDEN:
@@ -183,6 +197,20 @@ def _layers(args, errors: list[FieldError]) -> tuple[tuple[Layer, ...], int]:
     return tuple(Layer(*row) for row in zip(*columns.values())), count
 
 
+def _kinds_of_layers(args, errors: list[FieldError]) -> tuple[tuple[Layer, ...], int]:
+    """--layers 'conv 32 3 relu, pool 2, flatten' -> (layers, count)."""
+    given = [flag for flag, value in (("--hidden", args.hidden), ("--activation",
+             args.activation), ("--dropout", args.dropout)) if value is not None]
+    if given:
+        errors.append(FieldError("layers.kind", f"give --layers or {', '.join(given)}, "
+                                 "not both"))
+        return (), 0
+    layers, problems = parse_layers(args.layers)
+    for i, message in problems:
+        errors.append(FieldError(f"layers[{i}].kind", message))
+    return layers, max(len(layers), 2)  # 2: messages name the layer
+
+
 def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     """Flags -> a validated Experiment, or `UsageError` with one line naming the flag(s)."""
     args = build_parser().parse_args(_join_negative_values(argv))
@@ -203,6 +231,12 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     layers, count = _layers(args, errors)
     if errors:
         raise UsageError(error_text(errors, count))
+    if args.preset:  # the preset's settings, under the flags given
+        preset = preset_fields(args.preset)
+        if args.layers is None and args.hidden is None:
+            layers = preset.pop("layers")
+        preset.pop("layers", None)
+        values = {**preset, **values}
     # Flags left out take the dataset's starting settings, as the form picks them when the
     # dataset changes: sum-threshold holds out 0.2 (Keras's validation_split in seed 002);
     # images get their natural loss, 5 epochs and batch 32, not XOR's 500 epochs of batch 1;
@@ -219,7 +253,8 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     experiment = Experiment(layers=layers, **values)
     errors = experiment.validate()
     if errors:
-        raise UsageError(error_text(errors, count))
+        raise UsageError(error_text(errors, count).replace("--hidden: layer", "--layers: layer")
+                         if args.layers is not None or args.preset else error_text(errors, count))
     args.snapshots = _snapshot_epochs(args.snapshot_epochs, experiment.epochs)
     if args.save is not None:  # before training: a run that cannot be saved is time lost
         from playground.core.files.experiment_file import PersistError, check_destination
