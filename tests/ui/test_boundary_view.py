@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment, Layer
@@ -132,19 +133,80 @@ def test_three_classes_colour_the_plane_by_predicted_class_with_borders(qtbot):
         assert view.grid[i, j] == int(np.argmax(expected))  # the predicted class
     assert not view.colour_bar.isVisible()
     assert "blob 3" in view.key.text() and "border between classes" in view.key.text()
-    wrong = predict(model, np.concatenate([dataset.x_train, dataset.x_val])).argmax(1) != \
-        np.concatenate([dataset.labels_train, dataset.labels_val])
+    seen = (dataset.x_train, dataset.x_val, dataset.x_test)  # test rows are shown too
+    wrong = predict(model, np.concatenate(seen)).argmax(1) != \
+        np.concatenate([dataset.labels_train, dataset.labels_val, dataset.labels_test])
     assert len(view.wrong.data) == int(wrong.sum())
 
 
-def test_a_one_input_regression_says_the_view_draws_two_input_data(qtbot):
+def test_a_sine_is_drawn_as_points_and_a_curve_reaching_past_the_data(qtbot):
     from playground.core.data import registry as datasets
-    experiment = Experiment(dataset="sine", loss="mse", validation_split=0.2, batch_size=32)
+    experiment = Experiment(dataset="sine", loss="mse", layers=(Layer(8, "tanh"),),
+                            validation_split=0.2, batch_size=32)
     dataset = datasets.load(experiment)
-    _, view = fake_session(qtbot, dataset, experiment, build_model(experiment, dataset))
-    assert view.stack.currentWidget() is view.note and not view.isHidden()
-    assert "2-input data" in view.note.text() and "regression" in view.note.text()
-    assert view.grid is None
+    model = build_model(experiment, dataset)
+    _, view = fake_session(qtbot, dataset, experiment, model)
+    fit = view.fit
+    assert view.stack.currentWidget() is fit and not view.isHidden()
+    qtbot.waitUntil(lambda: fit.curve_x is not None)
+    data_x = np.concatenate([dataset.x_train, dataset.x_val, dataset.x_test])[:, 0]
+    span = data_x.max() - data_x.min()
+    assert fit.curve_x[-1] - fit.curve_x[0] > 1.8 * span  # drawn well past the data
+    assert fit.curve_x[0] < data_x.min() and fit.curve_x[-1] > data_x.max()
+    np.testing.assert_allclose(fit.curve_y, predict(model, fit.curve_x[:, None])[:, 0],
+                               atol=1e-5)
+    assert len(fit.train_points.data) == len(dataset.x_train) + len(dataset.x_val)
+    assert len(fit.test_points.data) == len(dataset.x_test) and fit.test_points.isVisible()
+    assert "Fitted curve, epoch 0" in view.heading.text()
+    assert "test rows" in view.key.text()
+    view.show_test.click()  # hide the test points
+    assert not fit.test_points.isVisible()
+
+
+def test_a_two_input_regression_is_a_heatmap_of_the_predicted_value(qtbot):
+    from playground.core.data import registry as datasets
+    from playground.core.inspection.planes import plane_range
+    experiment = Experiment(dataset="gaussian-hills", loss="mse", layers=(Layer(8, "tanh"),),
+                            validation_split=0.2, batch_size=32)
+    dataset = datasets.load(experiment)
+    model = build_model(experiment, dataset)
+    _, view = fake_session(qtbot, dataset, experiment, model)
+    fit = view.fit
+    assert view.stack.currentWidget() is fit
+    qtbot.waitUntil(lambda: fit.grid is not None)
+    assert fit.grid.shape == (100, 100)
+    xs = np.linspace(*plane_range(dataset, 0), 100)
+    ys = np.linspace(*plane_range(dataset, 1), 100)
+    for i, j in [(0, 0), (40, 70), (99, 10)]:
+        assert fit.grid[i, j] == pytest.approx(predict(model, [[xs[i], ys[j]]])[0, 0], abs=1e-5)
+    # The points wear their target's colour: the highest target is the warmest mark.
+    brushes = fit.train_points.data["brush"]
+    targets = np.concatenate([dataset.labels_train, dataset.labels_val])
+    assert brushes[int(targets.argmax())].color().red() > \
+        brushes[int(targets.argmin())].color().red()
+
+
+def test_test_rows_are_hollow_marks_that_can_be_hidden_and_are_ringed_when_wrong(qtbot):
+    from playground.core.data import registry as datasets
+    experiment = Experiment(dataset="gaussians", classes=4, loss="sparse-categorical",
+                            layers=(Layer(3, "tanh"),), validation_split=0.2, batch_size=32,
+                            noise=0.4)
+    dataset = datasets.load(experiment)
+    model = build_model(experiment, dataset)
+    _, view = fake_session(qtbot, dataset, experiment, model)
+    qtbot.waitUntil(lambda: view.grid is not None)
+    assert len(view.test_marks.data) == len(dataset.x_test) > 0
+    assert view.test_marks.opts["brush"].style() == Qt.NoBrush  # hollow
+    assert view.points.opts["brush"].style() != Qt.NoBrush  # training rows are filled
+    assert "hollow: a test row" in view.key.text()
+    seen = np.concatenate([dataset.x_train, dataset.x_val, dataset.x_test])
+    labels = np.concatenate([dataset.labels_train, dataset.labels_val, dataset.labels_test])
+    wrong = predict(model, seen).argmax(1) != labels
+    assert len(view.wrong.data) == int(wrong.sum())
+    view.show_test.click()
+    assert not view.test_marks.isVisible()
+    n_train = len(dataset.x_train) + len(dataset.x_val)
+    assert len(view.wrong.data) == int(wrong[:n_train].sum())  # only shown rows are ringed
 
 
 # ----- in the window -------------------------------------------------------------------------

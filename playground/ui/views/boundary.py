@@ -4,7 +4,9 @@ and the training rows on top (seed 000: one neuron draws a straight line, and no
 It draws classes over data whose inputs form a plane (`Dataset.is_plane`; with more than two
 inputs, a slice). Two classes: the output's value, blue to orange, cut at the threshold. More
 classes (a softmax): the predicted class at each point in its colour, paler where the network
-is unsure, with the borders between classes. Images and regressions get a note instead.
+is unsure, with the borders between classes. Training rows are filled marks, test rows hollow
+(*Test points* hides them). A regression shows its fit instead (`regression.RegressionPlot`:
+a curve for one input, a heatmap for two); images get a note.
 
 The grid is one vectorised NumPy forward pass over the latest weight snapshot
 (`core.forward.decision_grid`), never a TensorFlow call. Redraws follow `history_changed` (at
@@ -27,6 +29,7 @@ from playground.core.inspection.metrics import class_label, is_multiclass, predi
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.note import placeholder_note
 from playground.ui.views.outputs import class_colours
+from playground.ui.views.regression import RegressionPlot
 
 #: Multiply-adds one redraw may cost; bigger networks get a coarser grid (~5 ms in NumPy).
 GRID_BUDGET = 1.5e7
@@ -78,6 +81,12 @@ class DecisionBoundaryView(QWidget):
         self.resolution.setCurrentIndex(1)
         self.resolution.setToolTip("How many points of the plane the network is evaluated at")
         self.resolution.currentIndexChanged.connect(self.refresh)
+        self.show_test = QCheckBox("Test points")
+        self.show_test.setObjectName("show_test_points")
+        self.show_test.setChecked(True)
+        self.show_test.setToolTip("Show the held-out test rows (hollow marks) beside the "
+                                  "training rows (filled)")
+        self.show_test.toggled.connect(self._test_shown)
         self.axis_row = QWidget()
         axes = QHBoxLayout(self.axis_row)
         axes.setContentsMargins(0, 0, 0, 0)
@@ -95,6 +104,7 @@ class DecisionBoundaryView(QWidget):
         bar.addWidget(self.heading)
         bar.addWidget(self.axis_row)
         bar.addStretch(1)
+        bar.addWidget(self.show_test)
         bar.addWidget(self.discretize)
         bar.addWidget(self.resolution)
         self.held = QWidget()  # values for the inputs not shown (more than two inputs)
@@ -114,6 +124,8 @@ class DecisionBoundaryView(QWidget):
         self.points = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1))
         self.wrong = pg.ScatterPlotItem(size=21, symbol="o", pen=WRONG_PEN, brush=None)
         self.plot.addItem(self.points)
+        self.test_marks = pg.ScatterPlotItem(size=12, brush=None)
+        self.plot.addItem(self.test_marks)
         self.plot.addItem(self.wrong)
         self.colour_bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
                                           colorMapMenu=False)
@@ -128,6 +140,8 @@ class DecisionBoundaryView(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
         self.stack.addWidget(self.note)
+        self.fit = RegressionPlot(self.session)
+        self.stack.addWidget(self.fit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -142,6 +156,9 @@ class DecisionBoundaryView(QWidget):
         reason = self.why_no_boundary()
         self.note.setText(reason)
         self.stack.setCurrentWidget(self.note if reason else self.plot)
+        self.show_test.setVisible(dataset is not None and len(dataset.x_test) > 0)
+        if self.fitting:
+            return self._start_fit()
         # Images have no plane to show at all: the curves beside get the room instead.
         self.setHidden(bool(reason) and dataset.is_images)
         multi = is_multiclass(s.encoding)
@@ -162,6 +179,8 @@ class DecisionBoundaryView(QWidget):
         colours = class_colours(dataset.n_classes)
         marks = [f'<span style="color:{c}; font-size:14pt">●</span>&nbsp;target '
                  f'{class_label(dataset, s.encoding, i)}' for i, c in enumerate(colours)]
+        if len(dataset.x_test):
+            marks.append('<span style="font-size:14pt">○</span>&nbsp;hollow: a test row')
         marks += ['<span style="color:#d00000; font-size:14pt">○</span>&nbsp;classified wrong',
                   "<b>—</b>&nbsp;" + ("border between classes" if multi else "threshold")]
         self.key.setText("&nbsp;&nbsp; ".join(marks))
@@ -171,9 +190,34 @@ class DecisionBoundaryView(QWidget):
         self.image.clear()
         self.contour.setData([], [])
         self.points.setData([])
+        self.test_marks.setData([])
         self.wrong.setData([])
         if not reason:
             self._place_axes()
+        self.refresh()
+
+    @property
+    def fitting(self) -> bool:
+        """A regression (not images): the view shows the fitted curve or value heatmap."""
+        dataset = self.session.dataset
+        return dataset is not None and dataset.is_regression and not dataset.is_images
+
+    def _start_fit(self) -> None:
+        self.stack.setCurrentWidget(self.fit)
+        self.colour_bar.setVisible(False)
+        for widget in (self.discretize, self.resolution, self.axis_row, self.held):
+            widget.setVisible(False)
+        self.heading.setVisible(True)
+        self.heading.setText("Fitted curve" if self.fit.one_input else "Predicted value")
+        self.grid = None
+        self.fit.start()
+        self.key.setText(
+            '<span style="color:#1f77b4; font-size:14pt">●</span>&nbsp;training rows&nbsp;&nbsp; '
+            '<span style="color:#ff7f0e; font-size:14pt">○</span>&nbsp;test rows&nbsp;&nbsp; '
+            + ('<span style="color:#d62728"><b>—</b></span>&nbsp;the network\'s output, drawn '
+               'past the data' if self.fit.one_input else
+               "colour: the value, blue (low) to orange (high); marks coloured by target"))
+        self.key.setVisible(True)
         self.refresh()
 
     def why_no_boundary(self) -> str:
@@ -187,11 +231,12 @@ class DecisionBoundaryView(QWidget):
             return (f"A decision boundary is drawn over a plane of inputs. This dataset has "
                     f"{dataset.n_inputs:,} inputs ({shape} pixels) and "
                     f"{dataset.n_classes} classes: see the Outputs tab for its answers.")
+        if dataset.is_regression and dataset.n_inputs <= 2:
+            return ""  # the fit is drawn instead (RegressionPlot)
         if dataset.is_regression:
-            return (f"This view draws classes over 2-input data. This dataset is a regression "
-                    f"with {dataset.n_inputs} input{'s' if dataset.n_inputs != 1 else ''}: "
-                    "its answer is a number, not a class. The Outputs tab shows the output "
-                    "for each input.")
+            return (f"This view draws a regression's fit over one or two inputs. This "
+                    f"dataset has {dataset.n_inputs} inputs: the Outputs tab shows the output "
+                    "for each row.")
         if not dataset.is_plane:
             return ("This dataset has only one input, so the inputs form a line, not a plane: "
                     "the boundary is a single point on that line. The Outputs tab shows the "
@@ -246,6 +291,11 @@ class DecisionBoundaryView(QWidget):
             return
         started = time.perf_counter()
         self._stale = False
+        if self.fitting:
+            self.heading.setText(self.fit.refresh())
+            self._last_draw_at = time.perf_counter()
+            self.last_draw_seconds = self._last_draw_at - started
+            return
         dataset, (ax, ay) = s.dataset, self.axes
         x_range, y_range = plane_range(dataset, ax), plane_range(dataset, ay)
         resolution = self._resolution(weights)
@@ -263,9 +313,12 @@ class DecisionBoundaryView(QWidget):
             self._draw_output(outputs[..., 0], threshold)
         self.image.setRect(QRectF(x_range[0] - dx / 2, y_range[0] - dy / 2,
                                   x_range[1] - x_range[0] + dx, y_range[1] - y_range[0] + dy))
-        x = self._rows
+        x, labels = self._rows, self._labels
+        if self.show_test.isChecked():  # ring wrong test rows too
+            x = np.concatenate([x, self._test_rows])
+            labels = np.concatenate([labels, s.dataset.labels_test])
         wrong = predicted_classes(forward(weights, s.activations, x), s.encoding,
-                                  threshold) != self._labels
+                                  threshold) != labels
         self.wrong.setData(x[wrong, ax], x[wrong, ay])
         note = "" if resolution == self.resolution.currentData() else \
             f" ({resolution}×{resolution}: a large network)"
@@ -314,6 +367,11 @@ class DecisionBoundaryView(QWidget):
         size = 12 if len(self._rows) <= 32 else 8 if len(self._rows) <= 500 else 5
         self.points.setData(self._rows[:, ax], self._rows[:, ay], size=size,
                             brush=[brushes[int(v)] for v in self._labels])
+        self._test_rows = dataset.x_test
+        pens = [pg.mkPen(colour, width=2) for colour in class_colours(dataset.n_classes)]
+        self.test_marks.setData(dataset.x_test[:, ax], dataset.x_test[:, ay], size=size,
+                                pen=[pens[int(v)] for v in dataset.labels_test])
+        self.test_marks.setVisible(self.show_test.isChecked())
         self.wrong.setSize(size + 9)
         self.plot.setLabel("bottom", dataset.feature_names[ax])
         self.plot.setLabel("left", dataset.feature_names[ay])
@@ -356,6 +414,11 @@ class DecisionBoundaryView(QWidget):
             spin.setEnabled(shown)
             spin.label.setEnabled(shown)
         self._place_axes()
+        self.refresh()
+
+    def _test_shown(self, shown: bool) -> None:
+        self.test_marks.setVisible(shown)
+        self.fit.set_test_shown(shown)
         self.refresh()
 
     def _held_changed(self) -> None:
