@@ -15,6 +15,7 @@ import math
 import sys
 import time
 
+from playground.core.data.downloads import MissingFilesError
 from playground.cli.commands import UsageError, _Parser, build_parser, parse_train_args
 
 def _sweep_parser() -> argparse.ArgumentParser:
@@ -98,6 +99,9 @@ def sweep(argv: list[str]) -> int:
                 from playground.core.files.tensorboard import export_history
                 export_history(args.tensorboard, item.record.name, item.history,
                                item.point.experiment)
+    except MissingFilesError as error:  # the image files are not here: one line, as train says
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"playground: interrupted after {len(results)} of {len(points)} runs",
               file=sys.stderr)
@@ -161,8 +165,15 @@ def lr_find(argv: list[str]) -> int:
             print(f"step {done}/{total}", file=sys.stderr, flush=True)
         return True
 
-    result = lr_finder.find(experiment, values["start"], values["end"], values["steps"],
-                            on_step=progress)
+    try:
+        result = lr_finder.find(experiment, values["start"], values["end"], values["steps"],
+                                on_step=progress)
+    except MissingFilesError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("playground: interrupted (Ctrl+C)", file=sys.stderr)
+        return 130
     if args.json:
         print(json.dumps({"learning_rates": [float(f"{v:.6g}") for v in result.learning_rates],
                           "losses": [_number(v) for v in result.losses],

@@ -125,3 +125,11 @@ def test_cli_sweep_bad_flags_are_one_line_exit_2(capsys, flags, message):
     assert cli.main(["sweep", *flags]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["sweep", "--vary", "lr=0.1|1"], ["lr-find"]])
+def test_cli_without_the_image_files_says_so_in_one_line(capsys, monkeypatch, tmp_path, command):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no mnist.npz there
+    assert cli.main([*command, "--dataset", "mnist", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: The mnist data files are missing") and err.count("\n") == 1
