@@ -201,13 +201,14 @@ def metrics_text(final: dict) -> str:
 
 
 def weights_list(model) -> list[dict[str, Any]]:
-    """Per layer with weights: {name, kernel, bias} as nested lists."""
+    """Per layer with weights, in order: {name, kind, kernel, bias} as nested lists (a Conv2D
+    kernel has shape (k, k, in, out), a Dense one (in, out))."""
     layers = []
     for layer in model.layers:
         weights = layer.get_weights()
         if not weights:
             continue
-        entry = {"name": layer.name, "kernel": clean(weights[0])}
+        entry = {"name": layer.name, "kind": type(layer).__name__, "kernel": clean(weights[0])}
         entry["bias"] = clean(weights[1]) if len(weights) > 1 else None
         layers.append(entry)
     return layers
@@ -245,5 +246,9 @@ def summary(experiment: Experiment, dataset: Dataset, history: RunHistory, x: np
              "outputs": probe_rows(experiment, dataset, x, labels, outputs, with_inputs=False)}
             for epoch, outputs in zip(epochs, stacked)],
         "weights": weights_list(model),
+        # One list per Dense kernel (input to output): the norm of the full-pass loss's
+        # gradient after each recorded epoch (the small-data schedule records every epoch).
+        "gradient_norm_epochs": [int(e) for e in history.gradient_norms()[0]],
+        "gradient_norms": [clean(column) for column in history.gradient_norms()[1]],
         "train_seconds": round(train_seconds, 4),
     })
