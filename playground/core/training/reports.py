@@ -49,6 +49,9 @@ class Report:
     epoch_metrics: str = FULL_PASS
     #: Why the run diverged, in words (empty otherwise).
     reason: str = ""
+    #: Norm of the full-pass loss's gradient for each Dense kernel (input to output) after each
+    #: epoch: shape (epochs, layers); None where not recorded (the batch schedule, epoch 0).
+    gradient_norms: np.ndarray | None = None
 
     @property
     def accuracy(self) -> np.ndarray | None:
@@ -66,7 +69,8 @@ class Report:
     @property
     def message(self) -> str:
         if self.status == "diverged":
-            return (f"Training stopped at epoch {self.last_epoch}: {self.reason}. "
+            reason = self.reason or f"the loss became {self.loss[-1]}"
+            return (f"Training stopped at epoch {self.last_epoch}: {reason}. "
                     "Try a smaller learning rate.")
         return ""
 
