@@ -314,7 +314,11 @@ def read_table(path, options: ReadOptions = ReadOptions(),
             reader = pd.read_csv(
                 raw, sep=layout.delimiter, decimal=layout.decimal, encoding=layout.encoding,
                 header=0 if layout.header else None, names=list(layout.columns),
-                dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c",
+                # pandas parses numbers in C; text columns stay text even where a chunk of
+                # them looks numeric ("1", not 1.0).
+                dtype={c: str for c in layout.columns if c not in numeric},
+                keep_default_na=False, na_values=[""] + MISSING_MARKS,
+                skip_blank_lines=False, engine="c",
                 chunksize=CHUNK_ROWS, quotechar='"')
             for chunk in reader:
                 if cancelled and cancelled():
@@ -340,10 +344,15 @@ def read_table(path, options: ReadOptions = ReadOptions(),
 
 
 def _column_chunk(cells: pd.Series, numeric: bool, decimal: str):
-    missing = ~_filled(cells)
+    if numeric and pd.api.types.is_numeric_dtype(cells):  # pandas parsed every cell
+        values = cells.to_numpy(np.float32)
+        missing = np.isnan(values)
+        return values, np.zeros(len(values), bool), missing
+    text = cells.fillna("").astype(str)
+    missing = ~_filled(text)
     if not numeric:
-        return cells.str.strip().where(~missing), missing.to_numpy()
-    values = pd.to_numeric(_decimal_point(cells, decimal), errors="coerce")
+        return text.str.strip().where(~missing), missing.to_numpy()
+    values = pd.to_numeric(_decimal_point(text, decimal), errors="coerce")
     unreadable = values.isna() & ~missing
     return values.to_numpy(np.float32), unreadable.to_numpy(), missing.to_numpy()
 

@@ -272,12 +272,16 @@ def _split(experiment, rows: Prepared):
 
 
 def train_rows(experiment) -> int:
+    """The rows `build` trains on, counted without shuffling (the form asks on every
+    keystroke, and a million rows take a while to shuffle)."""
     try:
-        rest, _test = _split(experiment, prepared(experiment))
+        rows = prepared(experiment)
     except TableError:
         return 0
+    groups = np.bincount(rows.labels) if rows.task == CLASSIFICATION else [len(rows.labels)]
+    rest = sum(int(n) - int(round(int(n) * experiment.test_fraction)) for n in groups if n)
     split = experiment.validation_split
-    return int(len(rest) * (1.0 - split)) if split > 0 else len(rest)
+    return int(rest * (1.0 - split)) if split > 0 else rest
 
 
 def standardisation(x_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -35,8 +35,8 @@ _POLL_MS = 50
 class _Read:
     """One background read of the whole file: progress, Cancel, and its result."""
 
-    def __init__(self, path: str, options: ReadOptions):
-        self.path, self.options = path, options
+    def __init__(self, path: str, options: ReadOptions, experiment: Experiment):
+        self.path, self.options, self.experiment = path, options, experiment
         self.progress = 0.0
         self.cancelled = False
         self.result: table_reader.Table | TableError | Cancelled | None = None
@@ -45,9 +45,15 @@ class _Read:
 
     def _run(self) -> None:
         try:
-            self.result = table_reader.read_table(
+            table = table_reader.read_table(
                 self.path, self.options, progress=self._progress,
                 cancelled=lambda: self.cancelled)
+            tables.remember(self.path, self.options, table)
+            try:  # the rows of the columns as first chosen, here rather than in the GUI
+                tables.prepared(self.experiment)
+            except TableError:
+                pass  # the dialog says why, once it asks in the GUI thread
+            self.result = table  # last: the dialog goes on once this is set
         except (TableError, Cancelled) as error:
             self.result = error
         except Exception as error:  # noqa: BLE001 - shown in the dialog, never a traceback
@@ -192,7 +198,7 @@ class OpenDataDialog(QDialog):
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_read.show()
-        self._read = _Read(self.path, self.options())
+        self._read = _Read(self.path, self.options(), self._candidate())
         self._poll.start()
 
     def _check_read(self) -> None:
@@ -212,7 +218,6 @@ class OpenDataDialog(QDialog):
         elif isinstance(read.result, TableError):
             self._show_error(str(read.result))
         else:
-            tables.remember(self.path, read.options, read.result)
             self._evaluate()
 
     def _cancel(self) -> None:
@@ -292,16 +297,8 @@ class OpenDataDialog(QDialog):
         if not self.chosen_inputs():
             self._show_error("Tick at least one input column.")
             return
-        options = self.options()
         base = self.window_.form.experiment or Experiment()
-        experiment = base.replace(
-            dataset="csv", csv=self.path, target=self.target.currentData(),
-            input_columns=",".join(self.chosen_inputs()), table_task=self.task.currentData(),
-            test_fraction=round(self.test_fraction.value(), 4),
-            standardize=self.standardize.isChecked(), missing=self.missing.currentData(),
-            csv_delimiter=_DELIMITER_FIELD.get(options.delimiter, ""),
-            csv_decimal=options.decimal, csv_encoding=options.encoding,
-            csv_header=options.header)
+        experiment = self._candidate()
         experiment = experiment.replace(**datasets.follow("csv", experiment.loss,
                                                           base.dataset, experiment))
         rows = datasets.get("csv").train_rows(experiment)
@@ -315,6 +312,19 @@ class OpenDataDialog(QDialog):
         self.message.setStyleSheet("")
         self.message.setText(_summary(experiment))
         self.import_button.setEnabled(True)
+
+    def _candidate(self) -> Experiment:
+        """The form's experiment on this table with the dialog's choices."""
+        options = self.options()
+        base = self.window_.form.experiment or Experiment()
+        return base.replace(
+            dataset="csv", csv=self.path, target=self.target.currentData(),
+            input_columns=",".join(self.chosen_inputs()), table_task=self.task.currentData(),
+            test_fraction=round(self.test_fraction.value(), 4),
+            standardize=self.standardize.isChecked(), missing=self.missing.currentData(),
+            csv_delimiter=_DELIMITER_FIELD.get(options.delimiter, ""),
+            csv_decimal=options.decimal, csv_encoding=options.encoding,
+            csv_header=options.header)
 
     def _import(self) -> None:
         if self.experiment is None:
