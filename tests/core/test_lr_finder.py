@@ -42,11 +42,10 @@ def test_the_range_test_stops_when_the_loss_explodes_and_suggests_before_it():
     assert result.suggested < result.learning_rates[-1]
 
 
-def test_gaussians_trained_at_the_suggestion_reach_good_test_accuracy():
-    # The issue asks this of a circle dataset, which awaits issue 14; Gaussian blobs stand in.
+def test_circle_trained_at_the_suggestion_reaches_good_test_accuracy():
     from playground.cli.commands import parse_train_args
-    experiment, _ = parse_train_args(["--dataset", "gaussians", "--epochs", "60"])
-    result = lr_finder.find(experiment, steps=60)
+    experiment, _ = parse_train_args(["--dataset", "circle"])
+    result = lr_finder.find(experiment)
     assert 1e-3 < result.suggested < 10
     trainer, _ = train(experiment.replace(learning_rate=result.suggested))
     data = trainer.dataset

@@ -133,3 +133,9 @@ def test_cli_without_the_image_files_says_so_in_one_line(capsys, monkeypatch, tm
     assert cli.main([*command, "--dataset", "mnist", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: The mnist data files are missing") and err.count("\n") == 1
+
+
+def test_a_layer_list_does_not_replace_a_convolution_stack():
+    conv = Layer(8, "relu", kind="conv")  # not a dense layer: `hidden` would drop it
+    with pytest.raises(SweepError, match="convolution or pooling layers"):
+        Sweep(Experiment(dataset="mnist", layers=(conv,)), (parse_axis("hidden=4"),)).points()

@@ -109,6 +109,9 @@ def apply(experiment: Experiment, settings: dict[str, Any]) -> Experiment:
     experiment = experiment.replace(**plain)
     layers = experiment.layers
     if "hidden" in settings:
+        if any(getattr(layer, "kind", "dense") != "dense" for layer in layers):
+            raise SweepError("hidden: the network has convolution or pooling layers; a "
+                             "layer list sweeps dense networks only")
         like = layers[0] if layers else Layer()
         layers = tuple(Layer(units, like.activation, like.dropout)
                        for units in settings["hidden"])
