@@ -98,8 +98,11 @@ def _prefix(key: str) -> str:
 
 
 def weight_labels(experiment) -> list[str]:
-    """"dense_1/kernel", "dense_1/bias", … "output/bias": the Dense layers' weights in order."""
-    names = [f"dense_{i + 1}" for i in range(len(experiment.layers))] + ["output"]
+    """"dense_1/kernel", "conv_2/bias", … "output/bias": the weighted layers' arrays in order
+    (pooling, flatten and dropout layers have none)."""
+    names = [f"{getattr(layer, 'kind', 'dense')}_{i + 1}"
+             for i, layer in enumerate(experiment.layers)
+             if getattr(layer, "kind", "dense") in ("dense", "conv")] + ["output"]
     return [f"{layer}/{part}" for layer in names for part in ("kernel", "bias")]
 
 
