@@ -504,3 +504,15 @@ def test_a_regression_run_round_trips_with_its_metrics(tmp_path):
     assert_same_history(restored, history)
     assert persist.history_csv(restored).splitlines()[0] == (
         "epoch,loss,mse,mae,r2,val_loss,val_mse,val_mae,val_r2")
+
+
+def test_a_file_from_before_metrics_followed_the_task_still_opens(saved_file, tmp_path):
+    """Files written before: meta.json without the list of metrics or the held-out policy."""
+    meta = json.loads(zipfile.ZipFile(saved_file).read("meta.json"))
+    for name in ("metrics", "held_out", "epoch_metrics"):
+        meta.pop(name)
+    old = rewrite(saved_file, tmp_path / "old.playground",
+                  {"meta.json": json.dumps(meta).encode()})
+    history = persist.read_run(old).history
+    assert history.metric_names == ("accuracy",)
+    assert history.held_out == "" and history.last("accuracy") == 1.0

@@ -90,6 +90,9 @@ class RunHistory:
         self.held_out = ""
         self.epoch_metrics = ""
         self._has_validation = False
+        #: Epochs with gradient norms, and one column per Dense kernel (input to output).
+        self._norm_epochs = _Growable()
+        self._norms: list[_Growable] = []
 
     def __len__(self) -> int:
         return len(self._epochs.view())
@@ -155,6 +158,12 @@ class RunHistory:
         for epoch, outputs in zip(report.epochs, report.outputs):
             self._outputs.add(int(epoch), outputs)
         self._weights.add(report.last_epoch, report.weights)
+        if report.gradient_norms is not None and len(report.gradient_norms):
+            norms = np.asarray(report.gradient_norms).reshape(len(report.epochs), -1)
+            self._norms = self._norms or [_Growable() for _ in range(norms.shape[1])]
+            self._norm_epochs.extend(report.epochs)
+            for column, values in zip(self._norms, norms.T):
+                column.extend(values)
         self.latest_outputs = report.outputs[-1]
         self.latest_weights = report.weights
         self.status = report.status
@@ -163,6 +172,10 @@ class RunHistory:
         self.epoch_metrics = report.epoch_metrics
         if report.epochs_per_second:
             self.epochs_per_second = report.epochs_per_second
+
+    def gradient_norms(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(recorded epochs, one array of gradient norms per Dense kernel, input to output)."""
+        return self._norm_epochs.view(), [column.view() for column in self._norms]
 
     # ----- recorded history -----
     @property
@@ -247,7 +260,9 @@ class RunHistory:
     def from_arrays(cls, arrays: dict[str, np.ndarray], facts: dict[str, Any]) -> "RunHistory":
         """The history `to_arrays` described; ValueError saying what disagrees otherwise.
         Facts without "metrics" (files from before) mean the classification columns."""
-        columns = facts.get("metrics", METRICS)
+        columns = facts.get("metrics")
+        if columns is None:  # written before metrics followed the task: accuracy's columns
+            columns = [name for name in METRICS if name in arrays or not name.startswith("val_")]
         problem = _problem(arrays, facts, columns)
         if problem:
             raise ValueError(problem)
