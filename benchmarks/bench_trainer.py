@@ -34,6 +34,8 @@ import numpy as np
 TARGET_TRAINER_OVER_FIT = 150
 #: The small-data schedule should be at least as fast as NumPy doing the same per-epoch work.
 TARGET_NUMPY_OVER_TRAINER = 1
+#: Recording the gradient norm per layer after every epoch may cost at most this share.
+TARGET_GRADIENT_NORM_COST = 0.30
 
 
 def bench_trainer(experiment) -> dict:
@@ -161,6 +163,10 @@ def main() -> None:
     xla_runs = [bench_trainer(experiment) for _ in range(repeat)]
     del os.environ["PLAYGROUND_XLA"]
     xla_first, xla = xla_runs[0], best(xla_runs, "steady_rate")
+    from playground.core.training import schedules  # issue 16: gradient norms' cost
+    schedules.RECORD_GRADIENT_NORMS = False
+    bare_runs = [bench_trainer(experiment) for _ in range(repeat)]
+    schedules.RECORD_GRADIENT_NORMS = True
     fit = bench_fit(experiment, dataset, args.fit_epochs)
     numpy_same, numpy_bare = (
         best([numpy_train(initial, x, y, args.epochs, experiment.learning_rate,
@@ -229,6 +235,12 @@ def main() -> None:
           f"{numpy_same['rate'] / xla['steady_rate']:.2f}; its first chunk compiles for "
           f"{xla_first['first_chunk_seconds']:.1f} s (without XLA: "
           f"{first['first_chunk_seconds']:.2f} s)")
+    bare = best(bare_runs, "steady_rate")
+    cost = 1 - trainer["steady_rate"] / bare["steady_rate"]
+    print(f"  recording gradient norms per layer after every epoch costs {cost:.0%} of the "
+          f"epochs/s ({bare['steady_rate']:,.0f} without, {trainer['steady_rate']:,.0f} with)  "
+          f"target <= {TARGET_GRADIENT_NORM_COST:.0%}   "
+          f"{'OK' if cost <= TARGET_GRADIENT_NORM_COST else 'MISSED'}")
 
 
 if __name__ == "__main__":

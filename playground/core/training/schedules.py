@@ -24,6 +24,7 @@ import time
 import numpy as np
 
 from playground.core.data import images
+from playground.core.model.build import dense_layers
 from playground.core.model.runtime import load
 from playground.core.training.reports import (FULL_PASS, RUNNING_MEAN, BatchProgress,
                                               divergence, with_status)
@@ -53,6 +54,9 @@ def use_xla() -> bool:
     return os.environ.get("PLAYGROUND_XLA", "0") == "1"
 #: Longest chunk of epochs, so Stop and Pause act quickly even when an epoch is very cheap.
 MAX_CHUNK_EPOCHS = 5000
+#: The epoch schedule also records, after each epoch, the norm of the full-pass loss's gradient
+#: for each Dense kernel (one backward pass over the training rows; cost: bench_trainer).
+RECORD_GRADIENT_NORMS = True
 #: Seconds a chunk of batches should take: progress at most ~10 times a second.
 CHUNK_SECONDS = 0.1
 
@@ -104,6 +108,9 @@ class EpochSchedule:
         variables = model.trainable_variables
         nan = tf.constant(np.nan, tf.float32)
         no_sums = tf.fill([width], nan)
+        # The norm of the full-pass loss's gradient for each Dense kernel (issue 16).
+        kernels = [layer.kernel for layer in dense_layers(model)]
+        record_norms = RECORD_GRADIENT_NORMS
         # A few batches an epoch are unrolled into the graph (Python range): ~1.6x faster on
         # XOR than a tf.range loop; many batches stay a graph loop, so tracing stays short.
         batch_steps = range(batches) if batches <= UNROLL_BATCHES else tf.range(batches)
@@ -118,8 +125,11 @@ class EpochSchedule:
                     loss = loss_fn(yb, model(xb, training=True))
                 grads = tape.gradient(loss, variables)
                 optimizer.apply_gradients(zip(grads, variables))
-            out = tf.cast(model(x, training=False), tf.float32)
-            loss, sums = tf.cast(loss_fn(y, out), tf.float32), measures.sums(tf, y, out)
+            with tf.GradientTape(watch_accessed_variables=record_norms) as tape:
+                out = tf.cast(model(x, training=False), tf.float32)
+                loss, sums = tf.cast(loss_fn(y, out), tf.float32), measures.sums(tf, y, out)
+            norms = (tf.stack([tf.norm(g) for g in tape.gradient(loss, kernels)]) if record_norms
+                     else tf.fill([len(kernels)], nan))
             if has_val:
                 val_out = tf.cast(model(x_val, training=False), tf.float32)
                 val_loss = tf.cast(loss_fn(y_val, val_out), tf.float32)
@@ -130,7 +140,7 @@ class EpochSchedule:
                 val_loss, val_sums, probe = nan, no_sums, out[:probe_rows]
             if separate_probe is not None:
                 probe = tf.cast(model(separate_probe, training=False), tf.float32)
-            return loss, sums, val_loss, val_sums, probe
+            return loss, sums, val_loss, val_sums, probe, norms
 
         def compiled(jit: bool):
             # With XLA one epoch is compiled into fused code, not run op by op (use_xla).
@@ -143,8 +153,10 @@ class EpochSchedule:
                 val_losses = tf.TensorArray(tf.float32, size=n)
                 val_sums = tf.TensorArray(tf.float32, size=n, element_shape=[width])
                 outputs = tf.TensorArray(tf.float32, size=n)
+                norms = tf.TensorArray(tf.float32, size=n, element_shape=[len(kernels)])
                 for e in tf.range(n):
-                    loss, part, val_loss, val_part, probe = epoch()
+                    loss, part, val_loss, val_part, probe, norm = epoch()
+                    norms = norms.write(e, norm)
                     losses = losses.write(e, loss)
                     sums = sums.write(e, part)
                     val_losses = val_losses.write(e, val_loss)
@@ -152,7 +164,8 @@ class EpochSchedule:
                     outputs = outputs.write(e, probe)
                 # The weights come back with the metrics: one call, no per-variable reads.
                 return (losses.stack(), sums.stack(), val_losses.stack(), val_sums.stack(),
-                        outputs.stack(), [tf.identity(w) for w in model.weights])
+                        outputs.stack(), [tf.identity(w) for w in model.weights],
+                        norms.stack())
 
             # Trace now (~0.5 s of Python) rather than at the first Train, when a window would
             # be animating: tracing holds the GIL and would stall the GUI thread.
@@ -197,6 +210,7 @@ class EpochSchedule:
         t = self.trainer
         loss, sums, val_loss, val_sums, outputs = (r.numpy() for r in result[:5])
         weights = tuple(w.numpy() for w in result[5])
+        norms = result[6].numpy() if RECORD_GRADIENT_NORMS else None
         reason = ""
         t.note_reference(loss[0])
         diverged = divergence(loss, t.reference_loss)
@@ -204,6 +218,7 @@ class EpochSchedule:
             n, reason = diverged[0] + 1, diverged[1]
             loss, sums, val_loss, val_sums, outputs = (a[:n] for a in
                                                        (loss, sums, val_loss, val_sums, outputs))
+            norms = norms[:n] if norms is not None else None
         metrics = t.measures.finish(sums, len(t.dataset.x_train), t.spreads["train"])
         val_metrics = None
         if t.held_out:
@@ -214,7 +229,8 @@ class EpochSchedule:
         return t.make_report(np.arange(first, t.epoch + 1), loss, metrics,
                              val_loss if t.held_out else None, val_metrics, outputs, weights,
                              n / seconds if seconds > 0 else 0.0,
-                             "diverged" if diverged else "running", reason)
+                             "diverged" if diverged else "running", reason,
+                             gradient_norms=norms)
 
 
 class BatchSchedule:

@@ -247,14 +247,15 @@ class Trainer:
             self.reference_loss = float(loss)
 
     def make_report(self, epochs, loss, metrics, val_loss, val_metrics, outputs, weights,
-                    speed: float, status: str, reason: str = "") -> Report:
+                    speed: float, status: str, reason: str = "", gradient_norms=None) -> Report:
         return Report(
             epochs=frozen(np.asarray(epochs, np.int64)), loss=frozen(loss),
             metrics=frozen_metrics(metrics),
             val_loss=frozen(val_loss) if val_loss is not None else None,
             val_metrics=frozen_metrics(val_metrics), outputs=frozen(outputs),
             weights=tuple(frozen(w) for w in weights), epochs_per_second=speed, status=status,
-            held_out=self.held_out, epoch_metrics=self.epoch_metrics, reason=reason)
+            held_out=self.held_out, epoch_metrics=self.epoch_metrics, reason=reason,
+            gradient_norms=frozen(gradient_norms) if gradient_norms is not None else None)
 
     # ----- internals -----
     def _schedule_name(self) -> str:
