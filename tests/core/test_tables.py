@@ -305,3 +305,15 @@ def test_a_saved_experiment_keeps_its_table_and_opens_without_the_file(flowers, 
     assert experiment.csv != str(flowers) and experiment.csv.endswith("flowers.csv")
     assert open(experiment.csv, "rb").read() == original
     assert datasets.load(experiment).class_names == ("setosa", "versicolor", "virginica")
+
+
+def test_pandas_loads_only_when_a_table_is_opened():
+    # pandas takes a second or more to import: the window and the command line start without it.
+    import subprocess
+    import sys
+
+    code = ("import sys, playground.ui.main_window, playground.cli.commands, "
+            "playground.core.files.experiment_file; print('pandas' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""}, check=True)
+    assert result.stdout.strip() == "False"

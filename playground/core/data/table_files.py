@@ -1,9 +1,9 @@
 """Your own table outside the app: kept in experiment files, and read by the exported script.
 
 An experiment file keeps a copy of the table's CSV (`file_parts`), so the experiment opens on
-another computer: `restore` copies it out when the file it names is gone or differs. The
-exported Keras script (`script`) reads the same file with the same choices: the same cells
-missing, the same rows dropped, shuffled, split and standardised.
+another computer: `restore` copies it out when the file it names is gone or differs (neither
+needs pandas). The exported Keras script (`script`) reads the same file with the same choices:
+the same cells missing, the same rows dropped, shuffled, split and standardised.
 """
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ import inspect
 import os
 import zipfile
 from pathlib import Path
-
-from playground.core.data.table_reader import MISSING_MARKS, sniff
-from playground.core.data.tables import (CLASSIFICATION, REGRESSION, prepared, read_options,
-                                         split_rows, table_of)
 
 
 def file_parts(experiment) -> dict[str, bytes]:
@@ -66,6 +62,11 @@ def restore(document: dict, archive) -> dict:
 def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
     """The data as lines of a plain-Keras script: the same file read the same way, the same
     rows dropped, shuffled and split (this module's split, copied) and standardised."""
+    # Here, not at the top: experiment files import this module, and pandas takes a second.
+    from playground.core.data.table_reader import MISSING_MARKS, sniff
+    from playground.core.data.tables import (CLASSIFICATION, REGRESSION, prepared,
+                                             read_options, split_rows, table_of)
+
     rows = prepared(experiment)
     layout, _preview = sniff(experiment.csv, read_options(experiment))
     header = "0" if layout.header else "None"
