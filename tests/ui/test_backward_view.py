@@ -42,6 +42,12 @@ def test_a_rows_gradients_agree_with_keras_and_apply_moves_the_weights_by_the_st
     assert "Hidden layer 1" in text and "Output layer" in text
     assert f"{expected.layers[0].delta[1]:.4f}" in text  # a hidden δ, to four decimals
     assert "w − η·∂L/∂w with η = 0.5" in view.step_note.text()
+    # The chart beside: one curve per layer, one point per epoch, the trainer's numbers.
+    epochs, norms = window.session.history.gradient_norms()
+    assert len(view.norm_curves) == 2 and list(epochs) == list(range(1, 31))
+    xs, ys = view.norm_curves[1].getData()  # log10 of the values: the axis is logarithmic
+    np.testing.assert_array_equal(xs, epochs)
+    np.testing.assert_allclose(10 ** ys, norms[1], rtol=1e-9)
 
     with qtbot.waitSignal(window.session.history_changed, timeout=10_000):
         qtbot.mouseClick(view.apply_button, Qt.LeftButton)

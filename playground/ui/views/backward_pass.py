@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTextBrowser, QVBoxLayout, QWidget)
@@ -31,6 +32,9 @@ MAX_PARAMETERS = 60
 #: Keras's gradients and an optimizer's step cost milliseconds: during a run, redraw at most
 #: this often.
 MIN_REDRAW_SECONDS = 0.25
+#: One colour per layer in the gradient-norm chart (input side first).
+LAYER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                 "#7f7f7f", "#bcbd22", "#17becf", "#000000")
 
 
 def _f(value: float) -> str:
@@ -70,6 +74,18 @@ class BackwardPassView(QWidget):
                                      "follows (pause or stop training first)")
         self.apply_button.clicked.connect(self.apply_step)
         self.text = QTextBrowser(objectName="backward_text")
+        self.norms_plot = pg.PlotWidget(background="w")
+        self.norms_plot.setObjectName("backward_gradient_norms")
+        self.norms_plot.setLogMode(x=False, y=True)
+        self.norms_plot.setLabel("left", "|∂L/∂W| per layer (log)")
+        self.norms_plot.setLabel("bottom", "epoch")
+        self.norms_plot.setMinimumHeight(120)
+        self.norms_plot.setToolTip("The size of each layer's gradient on the whole training set "
+                                   "after each epoch: a layer whose curve sinks far below the "
+                                   "others learns slowly (vanishing gradients); one that shoots "
+                                   "up, too fast (exploding)")
+        self._norm_legend = self.norms_plot.addLegend(offset=(-10, 10))
+        self.norm_curves: list = []
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input x ="))
@@ -87,7 +103,8 @@ class BackwardPassView(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.summary)
         layout.addLayout(step)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.text, 3)
+        layout.addWidget(self.norms_plot, 1)
 
         self.input.textEdited.connect(self._on_typed)
         self.target.textEdited.connect(self._on_typed)
@@ -173,6 +190,7 @@ class BackwardPassView(QWidget):
         experiment = self.session.experiment
         if not weights or experiment is None or self.session.dataset is None:
             return
+        self._show_norms()
         parsed = self._parsed(weights)
         if parsed is None:
             return
@@ -263,6 +281,20 @@ class BackwardPassView(QWidget):
         if len(cells) > MAX_PARAMETERS:
             rows.append(f"<tr><td colspan=7>… and {len(cells) - MAX_PARAMETERS} more</td></tr>")
         return "".join(rows) + "</table>"
+
+    def _show_norms(self) -> None:
+        """One curve per layer: the gradient norm after each recorded epoch."""
+        epochs, columns = self.session.history.gradient_norms()
+        if len(columns) != len(self.norm_curves):
+            self.norms_plot.clear()
+            self._norm_legend.clear()
+            count = len(columns)
+            self.norm_curves = [self.norms_plot.plot(
+                pen=pg.mkPen(LAYER_COLOURS[i % len(LAYER_COLOURS)], width=2),
+                name="output" if i == count - 1 else f"hidden {i + 1}") for i in range(count)]
+        for curve, values in zip(self.norm_curves, columns):
+            # A zero gradient (a dead layer) has no logarithm: drawn at the chart's floor.
+            curve.setData(epochs, np.maximum(values, 1e-12))
 
     # ----- the step -----
     def apply_step(self) -> str:
