@@ -29,7 +29,7 @@ def test_keys_are_unique_and_every_example_is_valid():
 
 
 def test_every_seed_has_examples():
-    assert {e.seed for e in EXAMPLES} == {"000", "001", "002", "003"}
+    assert {e.seed for e in EXAMPLES} == {"000", "001", "002", "003", "2-D"}
 
 
 def test_get_names_the_choices_when_unknown():

@@ -31,6 +31,7 @@ SEED_QUESTIONS = {
     "001": "“How do I get class probabilities from a prediction?” MNIST digits",
     "002": "Weights and the forward pass by hand: sum above a threshold",
     "003": "1, 5 or 500 epochs? Fashion-MNIST and over-fitting",
+    "2-D": "The 2-D playground: circles, spirals, noise and curves",
 }
 
 
