@@ -37,7 +37,7 @@ class TrainingWorker(QObject):
     #: Something went wrong; a message for the user (the traceback goes to stderr only).
     failed = Signal(str)
     #: A dataset's files are not in Keras's cache (`MissingFilesError`): its key. `failed`
-    #: follows with the message naming the files.
+    #: came just before, with the message naming the files.
     missing_data = Signal(str)
     #: Weights set by hand reached the model; its fresh report was emitted just before.
     weights_set = Signal()
@@ -97,9 +97,9 @@ class TrainingWorker(QObject):
             self.trainer = None
             from playground.core.data.downloads import MissingFilesError
 
-            if isinstance(error, MissingFilesError):  # the window offers download / import
-                self.missing_data.emit(error.key)
             self._fail("Could not build the model", error)
+            if isinstance(error, MissingFilesError):  # the window offers download / import
+                self.missing_data.emit(error.key)  # after the message: it is there when asked
             return False
         t = self.trainer
         self.built.emit(experiment, t.dataset, t.probe_x, t.probe_labels)

@@ -24,7 +24,7 @@ def show_tab(qtbot, window, name):
 def set_cell(qtbot, window, view, layer, row, column, text):
     """Type `text` into a table cell as the editor does, and wait for the model to take it."""
     model = view.panels[layer].model
-    with qtbot.waitSignal(window.training_idle, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.training_idle, timeout=30_000) as blocker:
         assert model.setData(model.index(row, column), text)
     assert blocker.args == ["weights"]
     qtbot.waitUntil(lambda: view.panels[layer].model.data(model.index(row, column),
@@ -65,7 +65,7 @@ def test_typed_weights_reach_the_model_and_make_the_seed_002_neuron_perfect(qtbo
     # Back to the trained weights: the accuracy they had comes back.
     view = show_tab(qtbot, window, "weights")
     assert view.trained_button.isEnabled()
-    with qtbot.waitSignal(window.training_idle, timeout=10_000):
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
         view.trained_button.click()
     for got, want in zip(window.session.history.latest_weights, trained):
         assert np.array_equal(got, want)
@@ -86,7 +86,7 @@ def test_bad_text_and_edits_while_training_are_refused_with_a_message(qtbot, neu
     qtbot.waitUntil(lambda: window.session.history.last_epoch > 5, timeout=30_000)
     assert model.setData(model.index(0, 0), "3")  # a number: asked of the window, refused
     assert "Training is running" in view.message.text()
-    with qtbot.waitSignal(window.training_idle, timeout=10_000):
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
         window.stop_action.trigger()
     assert not np.any(window.session.history.latest_weights[0] == 3)
 
@@ -97,14 +97,14 @@ def test_pasting_a_matrix_and_the_seed_button(qtbot, neuron_window):
     qtbot.waitUntil(lambda: len(view.panels) == 1)
     assert view.paste(0, 0, 0, "1, 1\n2") != ""  # ragged rows: refused
     assert "same number" in view.message.text()
-    with qtbot.waitSignal(window.training_idle, timeout=10_000):
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
         assert view.paste(0, 0, 0, "[[2], [3], [-1]]") == ""
     assert np.array_equal(window.session.history.latest_weights[0], [[2], [3]])
     assert view.paste(0, 1, 0, "1\n2\n3") != ""  # does not fit below row 2
     assert "does not fit" in view.message.text()
 
     assert view.hand_button.isVisible()
-    with qtbot.waitSignal(window.training_idle, timeout=10_000):
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
         view.hand_button.click()
     assert "accuracy 1.000" in window.metrics_label.text()
 
@@ -114,7 +114,7 @@ def test_tables_heatmaps_and_diagram_follow_a_trained_network(qtbot, window):
     window.views["data"].preset_buttons["2 inputs, t = 0.5 (hidden 5 tanh)"].click()
     assert window.form.experiment == Experiment().replace(**preset)
     qtbot.waitUntil(lambda: window.session.experiment == window.form.experiment
-                    and window.state == "idle", timeout=10_000)
+                    and window.state == "idle", timeout=30_000)
     view = show_tab(qtbot, window, "weights")
     assert train(qtbot, window) == "finished"
     weights = window.session.history.latest_weights
@@ -148,5 +148,5 @@ def test_tables_heatmaps_and_diagram_follow_a_trained_network(qtbot, window):
     window.views["data"].regenerate_button.click()
     assert window.form.experiment.seed == 1
     qtbot.waitUntil(lambda: window.session.experiment.seed == 1 and window.state == "idle",
-                    timeout=10_000)
+                    timeout=30_000)
     assert not np.array_equal(window.session.dataset.x_train, before)
