@@ -465,7 +465,7 @@ def test_models_that_fit_nothing_name_their_shapes_or_layer():
         infer_experiment(misfit, "odd.keras")
     assert "odd.keras: input shape (None, 3) and output (None, 4) fit no dataset" in \
         str(caught.value)
-    conv = keras_model([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3),
+    conv = keras_model([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3, strides=2),
                         keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
     with pytest.raises(persist.PersistError, match=r"layer 'conv2d.*' \(Conv2D\)"):
         infer_experiment(conv)

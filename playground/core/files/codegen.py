@@ -17,8 +17,10 @@ import importlib
 import sys
 
 from playground import __version__
+from playground.core.data import features
 from playground.core.data import registry as datasets
 from playground.core.experiment import LOSSES, OPTIMIZERS, Experiment
+from playground.core.layers import Layer, is_spatial
 
 #: How many rows the script prints outputs for (all four rows of a truth table).
 PRINTED_ROWS = 10
@@ -48,14 +50,18 @@ def _targets(encoding: str, n_classes: int) -> list[str]:
 
 
 def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> list[str]:
-    lines = ["# Built layer by layer, in the app's order, so it starts from the same weights.",
+    lines = ["# Several GPUs on this machine? Uncomment the two lines below: one copy of the model",
+             "# per GPU, each batch split between them (TensorFlow's MirroredStrategy).",
+             "# import tensorflow as tf",
+             "# tf.distribute.experimental_set_strategy(tf.distribute.MirroredStrategy())",
+             "",
+             "# Built layer by layer, in the app's order, so it starts from the same weights.",
              "model = keras.Sequential()",
              f"model.add(keras.Input(shape=({n_inputs},)))"]
+    if is_spatial(experiment.layers):
+        lines.append("model.add(keras.layers.Reshape((28, 28, 1)))  # each row as a picture")
     for layer in experiment.layers:
-        lines.append(f'model.add(keras.layers.Dense({layer.units}, '
-                     f'activation="{layer.activation}"))')
-        if layer.dropout > 0:
-            lines.append(f"model.add(keras.layers.Dropout({_num(layer.dropout)}))")
+        lines += _layer_lines(layer)
     lines.append(f'model.add(keras.layers.Dense({output_units}, '
                  f'activation="{experiment.output}"))')
     args = f"learning_rate={_num(experiment.learning_rate)}"
@@ -68,6 +74,22 @@ def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> li
         f'              loss="{LOSSES[experiment.loss].keras_name}"{metrics})',
         "model.summary()",
     ]
+    return lines
+
+
+def _layer_lines(layer: Layer) -> list[str]:
+    if layer.kind == "conv":
+        return [f"model.add(keras.layers.Conv2D({layer.filters}, {layer.kernel_size}, "
+                f'activation="{layer.activation}", padding="{layer.padding}"))']
+    if layer.kind == "pool":
+        return [f"model.add(keras.layers.MaxPooling2D({layer.pool_size}))"]
+    if layer.kind == "flatten":
+        return ["model.add(keras.layers.Flatten())"]
+    if layer.kind == "dropout":
+        return [f"model.add(keras.layers.Dropout({_num(layer.dropout)}))"]
+    lines = [f'model.add(keras.layers.Dense({layer.units}, activation="{layer.activation}"))']
+    if layer.dropout > 0:
+        lines.append(f"model.add(keras.layers.Dropout({_num(layer.dropout)}))")
     return lines
 
 
@@ -192,6 +214,8 @@ def keras_script(experiment: Experiment) -> str:
     """A standalone Python script that runs `experiment` with plain Keras and NumPy."""
     spec = datasets.get(experiment.dataset)
     data_lines, n_inputs, class_names = importlib.import_module(spec.module).script(experiment)
+    data_lines = data_lines + features.script_lines(experiment.features)
+    n_inputs += len(features.parse(experiment.features)[0])
     n_classes = spec.classes(experiment)
     output_units = n_classes if experiment.encoding in ("onehot", "sparse") else 1
     header = [

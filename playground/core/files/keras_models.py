@@ -27,7 +27,8 @@ import numpy as np
 from playground.core.data import registry as datasets
 from playground.core.experiment import (ACTIVATIONS, LOSSES, MAX_CLASSES, OPTIMIZERS,
                                         Experiment, ExperimentError, Layer)
-from playground.core.inspection.forward import forward
+from playground.core.files.keras_convnets import has_conv, read_conv_network
+from playground.core.inspection.forward import activations_of, forward
 from playground.core.inspection.metrics import accuracy
 from playground.core.files.experiment_file import (MODEL_SUFFIXES, PersistError, SavedRun,
                                                    check_readable)
@@ -69,6 +70,8 @@ def read_network(model, name: str = "the model") -> Network:
         raise PersistError(f"{name} has several inputs or outputs; the app shows models with "
                            "one input and one output.")
     dims = tuple(shape[1:])
+    if has_conv(model):  # Conv2D and pooling: core/files/keras_convnets.py
+        return read_conv_network(model, name, Network)
     dense: list[list] = []  # [units, activation, dropout]
     flattened = False
     for layer in model.layers:
@@ -169,8 +172,7 @@ def _score(experiment: Experiment, network: Network) -> float:
         return -1.0
     x = np.concatenate([data.x_train, data.x_val, data.x_test])
     labels = np.concatenate([data.labels_train, data.labels_val, data.labels_test])
-    activations = [layer.activation for layer in network.layers] + [experiment.output]
-    outputs = forward(network.weights, activations, x)
+    outputs = forward(network.weights, activations_of(experiment), x)  # conv steps too
     return accuracy(outputs, labels, experiment.encoding, experiment.default_threshold)
 
 
