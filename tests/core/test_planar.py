@@ -132,3 +132,61 @@ def test_same_seed_same_rows_a_new_seed_new_points(key):
     plain = datasets.load(made(key, seed=4, standardize=False))
     with pytest.raises(ValueError):
         plain.x_train[0, 0] = 1.0  # shared through the cache: read-only
+
+
+# ----- your own points -------------------------------------------------------------------------
+
+def drawn(**changes) -> Experiment:
+    return made("drawn", classes=2, loss="bce", **changes)
+
+
+def test_drawn_points_are_a_dataset_with_a_seeded_test_split():
+    points = "; ".join(f"{i / 10:g},{-i / 10:g},{i % 2}" for i in range(20))
+    experiment = drawn(points=points, test_fraction=0.25)
+    assert experiment.validate() == []
+    data = datasets.load(experiment)
+    assert (len(data.x_train), len(data.x_test), data.n_classes) == (15, 5, 2)
+    every = np.concatenate([data.x_train, data.x_test])
+    assert sorted(every[:, 0].tolist()) == pytest.approx([i / 10 for i in range(20)])
+    for (x1, x2), label in zip(every, np.concatenate([data.labels_train, data.labels_test])):
+        assert x2 == pytest.approx(-x1) and label == round(x1 * 10) % 2  # kept as drawn
+    other = datasets.load(experiment.replace(seed=1))
+    assert not np.array_equal(other.x_test, data.x_test)  # another seed holds out others
+
+
+def test_no_points_yet_is_a_starter_set_and_points_round_trip_as_text():
+    starter = datasets.load(drawn())
+    assert starter.rows == len(planar.STARTER_POINTS.split(";"))
+    x, labels, problem = planar.parse_points(planar.format_points([[0.1234, -2.5]], [1]), 2)
+    assert problem == "" and labels.tolist() == [1]
+    np.testing.assert_allclose(x, [[0.123, -2.5]])
+
+
+@pytest.mark.parametrize("points, message", [
+    ("1,2,0; 3,x,1", "point 2 ('3,x,1') is not 'x1, x2, class'"),
+    ("1,2,0; 3,4,5", "point 2 has class 5; classes run from 0 to 1"),
+    ("1,2,0; 3,4,1", "draw at least 4 points"),
+])
+def test_bad_points_get_one_message_naming_the_point(points, message):
+    errors = drawn(points=points).validate()
+    assert [e.field for e in errors] == ["points"] and message in errors[0].message
+
+
+def test_drawn_points_are_saved_opened_again_and_exported_as_literal_arrays(tmp_path):
+    import json
+
+    from playground.core.files import codegen
+    from playground.core.files.experiment_file import read_experiment
+    experiment = drawn(points="0.5,0.5,1; -0.5,0.5,0; -0.5,-0.5,1; 0.5,-0.5,0; 1,1,1",
+                       test_fraction=0.4, seed=3)
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(experiment.to_dict()))
+    opened = read_experiment(path)
+    assert opened == experiment
+    data = datasets.load(opened)
+    script = codegen.keras_script(opened)
+    assert "points = np.array([[0.5, 0.5], [-0.5, 0.5]" in script
+    namespace: dict = {}
+    exec(compile(script.split("model.summary()")[0], "<generated>", "exec"), namespace)  # noqa: S102
+    np.testing.assert_array_equal(namespace["x"], data.x_train)
+    np.testing.assert_array_equal(namespace["labels_test"], data.labels_test)

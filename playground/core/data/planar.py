@@ -183,6 +183,57 @@ def _rows(key: str, seed: int, count: int, noise: float, classes: int):
     return x, labels
 
 
+# ----- your own points ----------------------------------------------------------------------
+
+#: Drawn points live on this square (the plot's span; inputs kept as drawn, not standardised).
+DRAWN_RANGE = ((-3.0, 3.0), (-3.0, 3.0))
+#: What "Your own points" starts from before anything is drawn: two small clusters.
+STARTER_POINTS = ("-1.5,1,0; -1,1.5,0; -1.5,1.5,0; -1,1,0; -2,1,0; "
+                  "1.5,-1,1; 1,-1.5,1; 1.5,-1.5,1; 1,-1,1; 2,-1,1")
+#: Fewest drawn points to train on.
+MIN_POINTS = 4
+
+
+def parse_points(text: str, classes: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """"x1,x2,class; …" -> (x (n, 2) float32, labels (n,) int64, "") or empty arrays and a
+    message naming the first bad point. "" is the starter set."""
+    x, labels = [], []
+    for n, part in enumerate((text or STARTER_POINTS).split(";"), start=1):
+        if not part.strip():
+            continue
+        fields = part.replace(",", " ").split()
+        try:
+            x1, x2, label = float(fields[0]), float(fields[1]), int(fields[2])
+            if len(fields) != 3 or not (np.isfinite(x1) and np.isfinite(x2)):
+                raise ValueError
+        except (ValueError, IndexError):
+            return (np.zeros((0, 2), np.float32), np.zeros(0, np.int64),
+                    f"point {n} ('{part.strip()}') is not 'x1, x2, class'")
+        if not 0 <= label < classes:
+            return (np.zeros((0, 2), np.float32), np.zeros(0, np.int64),
+                    f"point {n} has class {label}; classes run from 0 to {classes - 1}")
+        x.append((x1, x2))
+        labels.append(label)
+    return (np.array(x, np.float32).reshape(-1, 2), np.array(labels, np.int64), "")
+
+
+def format_points(x, labels) -> str:
+    """The points as the `points` setting holds them (3 decimals: a pixel is coarser)."""
+    return "; ".join(f"{round(float(a), 3):g},{round(float(b), 3):g},{int(c)}"
+                     for (a, b), c in zip(np.asarray(x), labels))
+
+
+def _drawn(experiment):
+    """The drawn points shuffled by the seed: the last `test_rows` are the test set."""
+    x, labels, _problem = parse_points(experiment.points, experiment.classes)
+    order = np.random.default_rng(experiment.seed).permutation(len(x))
+    return x[order], labels[order]
+
+
+def _drawn_test_rows(experiment, n: int) -> int:
+    return min(int(round(n * experiment.test_fraction)), max(n - 1, 0))
+
+
 def test_rows(experiment) -> int:
     """How many of the samples are held out as the test set (the last ones)."""
     return int(round(experiment.samples * experiment.test_fraction))
@@ -190,6 +241,14 @@ def test_rows(experiment) -> int:
 
 def check(experiment) -> list[FieldError]:
     errors = []
+    if experiment.dataset == "drawn":
+        x, _labels, problem = parse_points(experiment.points, experiment.classes)
+        if problem:
+            return [FieldError("points", problem)]
+        if len(x) < MIN_POINTS:
+            return [FieldError("points", f"draw at least {MIN_POINTS} points (click on the "
+                                         "boundary plot)")]
+        return errors
     low, high = SAMPLES_RANGE
     if not low <= experiment.samples <= high:
         errors.append(FieldError("samples", f"must be between {low:,} and {high:,}"))
@@ -207,7 +266,21 @@ def standardisation(x_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean.astype(np.float32), spread.astype(np.float32)
 
 
+def _build_drawn(experiment) -> Dataset:
+    x, labels = _drawn(experiment)
+    cut = len(x) - _drawn_test_rows(experiment, len(x))
+    x_train, y_train, x_val, y_val = split_validation(x[:cut], labels[:cut],
+                                                      experiment.validation_split)
+    return Dataset(key="drawn", x_train=x_train, labels_train=y_train, x_val=x_val,
+                   labels_val=y_val, x_test=x[cut:], labels_test=labels[cut:],
+                   feature_names=("x1", "x2"),
+                   class_names=tuple(f"class {i}" for i in range(experiment.classes)),
+                   plot_range=DRAWN_RANGE)
+
+
 def build(experiment) -> Dataset:
+    if experiment.dataset == "drawn":
+        return _build_drawn(experiment)
     key, generator = experiment.dataset, GENERATORS[experiment.dataset]
     classes = classes_of(key, experiment.classes)
     x, labels = _rows(key, experiment.seed, experiment.samples, experiment.noise, classes)
@@ -238,13 +311,22 @@ def build(experiment) -> Dataset:
 
 def train_rows(experiment) -> int:
     # The same cuts as build.
-    rest = experiment.samples - test_rows(experiment)
+    if experiment.dataset == "drawn":
+        n = len(parse_points(experiment.points, experiment.classes)[0])
+        rest = n - _drawn_test_rows(experiment, n)
+    else:
+        rest = experiment.samples - test_rows(experiment)
     if experiment.validation_split > 0:
         return int(rest * (1.0 - experiment.validation_split))
     return rest
 
 
 def describe(experiment, dataset) -> str:
+    if experiment.dataset == "drawn":
+        return (f"Your own points: {dataset.rows:,} drawn, {len(dataset.x_test):,} of them "
+                f"(shuffled with seed {experiment.seed}) held out as the test set. Click on the "
+                "boundary plot to add a point of the chosen class, drag to move it, "
+                "right-click to delete it.")
     generator = GENERATORS[experiment.dataset]
     what = generator.about.rstrip(".")
     if experiment.dataset == "gaussians":
@@ -263,9 +345,27 @@ def describe(experiment, dataset) -> str:
             f"{test_rows(experiment):,} held out as the test set; {scaled}.")
 
 
+def _drawn_script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
+    x, labels, _problem = parse_points(experiment.points, experiment.classes)
+    n_test = _drawn_test_rows(experiment, len(x))
+    rows = ", ".join(f"[{float(a)!r}, {float(b)!r}]" for a, b in x.tolist())
+    return [
+        "# Your own points, drawn on the plane, and their classes.",
+        f'points = np.array([{rows}], dtype="float32")',
+        f"point_labels = np.array([{', '.join(str(int(c)) for c in labels)}])",
+        f"# Shuffled with the seed; the last {n_test} are the test set.",
+        "order = np.random.default_rng(SEED).permutation(len(points))",
+        "points, point_labels = points[order], point_labels[order]",
+        f"x, labels = points[:{len(x) - n_test}], point_labels[:{len(x) - n_test}]",
+        f"x_test, labels_test = points[{len(x) - n_test}:], point_labels[{len(x) - n_test}:]",
+    ], 2, tuple(f"class {i}" for i in range(experiment.classes))
+
+
 def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
     """The data as lines of a plain-Keras script (see `gates.script`): this module's own
     generator, copied, the same seed, test cut and standardisation."""
+    if experiment.dataset == "drawn":
+        return _drawn_script(experiment)
     generator = GENERATORS[experiment.dataset]
     name = generator.make.__name__
     classes = classes_of(experiment.dataset, experiment.classes)

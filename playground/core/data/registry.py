@@ -186,6 +186,10 @@ register(DatasetSpec("gaussians", "Gaussian blobs", _PLANAR, classes_field="clas
                      options=("classes",) + _PLANE_OPTIONS, **_TABLE))
 register(DatasetSpec("spiral", "Spiral", _PLANAR, classes_field="classes",
                      options=("classes",) + _PLANE_OPTIONS, **_TABLE))
+# Your own points: clicked onto the boundary plot; batch 1 fits any number of them.
+register(DatasetSpec("drawn", "Your own points", _PLANAR, classes_field="classes",
+                     options=("points", "classes", "test_fraction"), validation_split=0.0,
+                     epochs=300, batch_size=1))
 for _key, _label in (("sine", "Noisy sine"), ("plane", "Tilted plane"),
                      ("gaussian-hills", "Gaussian hills")):
     register(DatasetSpec(_key, _label, _PLANAR, task=REGRESSION, n_classes=0,
