@@ -317,3 +317,20 @@ def test_pandas_loads_only_when_a_table_is_opened():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""}, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_cli_json_gives_a_regressions_test_errors_in_the_files_units(tmp_path, capsys):
+    from playground.cli.commands import main
+
+    path = tmp_path / "prices.csv"
+    rng = np.random.default_rng(2)
+    rows = [(a, b, 3 * a + 0.002 * b + rng.normal(0, 0.1))
+            for a, b in zip(rng.uniform(0, 1, 200), rng.uniform(100, 2000, 200))]
+    path.write_text("a;b;price\n" + "".join(f"{a:.4f};{b:.1f};{p:.4f}\n".replace(".", ",")
+                                            for a, b, p in rows))
+    code = main(["train", "--csv", str(path), "--hidden", "8", "--optimizer", "adam", "--lr",
+                 "0.02", "--epochs", "40", "--batch-size", "16", "--json", "--quiet"])
+    final = json.loads(capsys.readouterr().out)["final"]
+    assert code == 0
+    assert final["test_r2"] > 0.8
+    assert final["test_mse"] > 0 and final["test_mae"] > 0
