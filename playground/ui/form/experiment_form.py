@@ -254,6 +254,9 @@ class ExperimentForm(QWidget):
             self.data_form.setRowVisible(self.rows[name], name in spec.options)
         sgd = self.optimizer.currentData() == "sgd"
         self.train_form.setRowVisible(self.rows["momentum"], sgd)
+        # Image data: layer kinds, and each layer's shape and parameters (28×28 digits/clothes).
+        self.layers.set_data((28, 28) if spec.images else (), 784 if spec.images else 0,
+                             spec.classes(Experiment(dataset=spec.key)) if spec.images else 0)
         self.experiment, self.errors = self._read()
         shown = {e.field: e.message for e in self.errors}
         for name, row in self.rows.items():

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.experiment import Layer
+from playground.core.model.presets import CNN_PRESETS
 from playground.core.inspection.predictions import Predictions
 from playground.ui.widgets.confusion import ConfusionView, short_name
 from playground.ui.widgets.image_grid import Cell, GalleryGrid
@@ -47,6 +48,8 @@ PRESET_TIPS = {
                            "sparse categorical cross-entropy, batch 32, 5 epochs, all 60,000 "
                            "images.",
 }
+for _label, _changes, _tip in CNN_PRESETS.values():  # issue 17: convolutional networks
+    PRESETS[_label], PRESET_TIPS[_label] = _changes, _tip
 #: While training, answers are recomputed at most this often (seconds) ...
 MIN_INTERVAL = 1.0
 #: ... and never taking more than 1 / COST_RATIO of the GUI thread's time.
