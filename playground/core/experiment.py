@@ -83,6 +83,8 @@ class Experiment:
     classes: int = 3
     #: gaussians, sine: how noisy the generated data is (0 = none, 0.5 = a lot).
     noise: float = 0.1
+    #: drawn: your own points, "x1,x2,class" each, separated by ";" ("" = a starter set).
+    points: str = ""
 
     # ----- derived -----
     @property
@@ -318,6 +320,7 @@ FIELDS: dict[str, FieldSpec] = {
     "normalize": FieldSpec("Normalise pixels", bool),
     "classes": FieldSpec("Classes", int, low=2, high=MAX_CLASSES),
     "noise": FieldSpec("Noise", float, low=0, high=0.5),
+    "points": FieldSpec("Points", str),
 }
 
 LAYER_FIELDS: dict[str, FieldSpec] = {

@@ -159,7 +159,7 @@ def test_no_points_yet_is_a_starter_set_and_points_round_trip_as_text():
     assert starter.rows == len(planar.STARTER_POINTS.split(";"))
     x, labels, problem = planar.parse_points(planar.format_points([[0.1234, -2.5]], [1]), 2)
     assert problem == "" and labels.tolist() == [1]
-    np.testing.assert_allclose(x, [[0.123, -2.5]])
+    np.testing.assert_allclose(x, [[0.12, -2.5]])
 
 
 @pytest.mark.parametrize("points, message", [

@@ -218,8 +218,8 @@ def parse_points(text: str, classes: int) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def format_points(x, labels) -> str:
-    """The points as the `points` setting holds them (3 decimals: a pixel is coarser)."""
-    return "; ".join(f"{round(float(a), 3):g},{round(float(b), 3):g},{int(c)}"
+    """The points as the `points` setting holds them (2 decimals: about a pixel's size)."""
+    return "; ".join(f"{round(float(a), 2):g},{round(float(b), 2):g},{int(c)}"
                      for (a, b), c in zip(np.asarray(x), labels))
 
 

@@ -52,6 +52,8 @@ TOOLTIPS = {
                "take a softmax with one output per class.",
     "noise": "How noisy the generated data is, from 0 (none) to 0.5: blobs spread into each "
              "other; the sine's points scatter around the curve.",
+    "points": "Your own points as 'x1, x2, class' separated by ';'. Easier: click on the "
+              "decision-boundary plot to add one, drag to move, right-click to delete.",
 }
 
 

@@ -23,12 +23,14 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                                QLabel, QStackedWidget, QVBoxLayout, QWidget)
 
+from playground.core.data.features import plane_expander
 from playground.core.inspection.forward import decision_grid, forward
 from playground.core.inspection.planes import plane_range, threshold_segments
 from playground.core.inspection.metrics import class_label, is_multiclass, predicted_classes
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.note import placeholder_note
 from playground.ui.views.outputs import class_colours
+from playground.ui.views.points_editor import PointsEditor
 from playground.ui.views.regression import RegressionPlot
 
 #: Multiply-adds one redraw may cost; bigger networks get a coarser grid (~5 ms in NumPy).
@@ -136,6 +138,9 @@ class DecisionBoundaryView(QWidget):
                              "With more than two inputs the plane is a slice at the held values, "
                              "and the dots are every row seen from above.")
 
+        self.editor = PointsEditor(self.session, self.plot)
+        self.editor.hide()
+        bar.insertWidget(2, self.editor)
         self.note = placeholder_note("", "boundary_note")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
@@ -157,6 +162,7 @@ class DecisionBoundaryView(QWidget):
         self.note.setText(reason)
         self.stack.setCurrentWidget(self.note if reason else self.plot)
         self.show_test.setVisible(dataset is not None and len(dataset.x_test) > 0)
+        self.editor.start()
         if self.fitting:
             return self._start_fit()
         # Images have no plane to show at all: the curves beside get the room instead.
@@ -299,8 +305,10 @@ class DecisionBoundaryView(QWidget):
         dataset, (ax, ay) = s.dataset, self.axes
         x_range, y_range = plane_range(dataset, ax), plane_range(dataset, ay)
         resolution = self._resolution(weights)
+        # Over the plane of x1, x2, engineered features follow them (core/data/features.py).
+        expand = plane_expander(s.experiment.features) if self.axes == (0, 1) else None
         outputs = decision_grid(weights, s.activations, x_range, y_range, resolution,
-                                fixed=self.fixed, axes=self.axes)
+                                fixed=self.fixed, axes=self.axes, expand=expand)
         self.xs = np.linspace(*x_range, resolution)
         self.ys = np.linspace(*y_range, resolution)
         self.resolution_used = resolution
