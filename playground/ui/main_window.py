@@ -18,6 +18,7 @@ from playground.ui.hints_bar import install_hints
 from playground.ui.menus.data_files import DataFilesDialog
 from playground.ui.menus.examples import install_examples
 from playground.ui.menus.file_actions import install_file_actions
+from playground.ui.menus.open_data import install_open_data
 from playground.ui.menus.research_menu import install_research_tools
 from playground.ui.run_controller import RunController, RunState
 from playground.ui.session import Session
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         install_hints(self)
         install_runs(self)
         install_file_actions(self)
+        install_open_data(self)  # File ▸ Open Data…, and CSV files dropped on the window
         install_research_tools(self)  # Run ▸ Sweep…, Find learning rate; File ▸ Export Runs
         # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         for act in self.actions_by_name.values():
             toolbar.addAction(act)
         self.addToolBar(toolbar)
+        toolbar.widgetForAction(self.train_action).setObjectName("trainButton")
         self.toolbar = toolbar
         menu = self.menuBar().addMenu("&Run")
         for act in self.actions_by_name.values():

@@ -126,6 +126,7 @@ class OutputsView(QWidget):
     # ----- widgets -----
     def _build(self) -> None:
         self.threshold_spin = QDoubleSpinBox(decimals=3, singleStep=0.05)
+        self.threshold_spin.setObjectName("threshold")
         self.threshold_spin.setToolTip(THRESHOLD_TIP)
         self.threshold_spin.valueChanged.connect(self._threshold_edited)
         self.filter = QComboBox()
@@ -140,6 +141,7 @@ class OutputsView(QWidget):
             "epoch; the other sets are computed from the weights kept at each report.")
         self.rows_combo.currentIndexChanged.connect(self._row_set_chosen)
         self.epoch_slider = QSlider(Qt.Horizontal)
+        self.epoch_slider.setObjectName("epochSlider")
         self.epoch_slider.setToolTip(
             f"Show the outputs as they were at a recorded epoch: 0 = untrained. Every epoch is "
             f"kept until a run passes {HISTORY_BOUND:,}; then at most {HISTORY_BOUND:,}, "
@@ -385,8 +387,9 @@ class OutputsView(QWidget):
 
     def on_threshold(self, value: float) -> None:
         self._syncing = True
-        with QSignalBlocker(self.threshold_spin):
-            self.threshold_spin.setValue(value)
+        if abs(self.threshold_spin.value() - value) > 1e-9:  # re-set while typing loses the text
+            with QSignalBlocker(self.threshold_spin):
+                self.threshold_spin.setValue(value)
         self.threshold_line.setValue(value)
         self._syncing = False
         self._show_outputs(self.outputs)

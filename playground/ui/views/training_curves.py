@@ -41,6 +41,8 @@ class TrainingCurves(QWidget):
         self.loss_plot = grid_plot(title="Loss")
         self.metric_plot = grid_plot(title="Accuracy")
         self.accuracy_plot = self.metric_plot  # its name before the metric followed the task
+        self.loss_plot.setObjectName("lossPlot")
+        self.metric_plot.setObjectName("accuracyPlot")
         #: The history metric the second chart shows ("accuracy", "r2").
         self.metric = "accuracy"
         self.curves = {}
