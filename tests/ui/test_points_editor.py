@@ -3,7 +3,9 @@ deletes it, Clear empties the set; the window rebuilds the data from the points 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from playground.core.data import planar
 from playground.core.experiment import Experiment
@@ -57,6 +59,32 @@ def test_click_adds_a_point_of_the_chosen_class_and_right_click_deletes_it(qtbot
     editor.clear_button.click()
     qtbot.waitUntil(lambda: "at least 4 points" in window.form.field_error("points"))
     assert len(editor.marks.data) == 0
+
+
+def drag(widget, start: QPoint, end: QPoint) -> None:
+    """Press at `start`, move to `end` in steps with the button held, release."""
+    def send(kind, point, pressed, buttons):
+        p = QPointF(point)
+        QApplication.sendEvent(widget, QMouseEvent(kind, p, widget.mapToGlobal(p), pressed,
+                                                   buttons, Qt.NoModifier))
+
+    send(QEvent.MouseButtonPress, start, Qt.LeftButton, Qt.LeftButton)
+    for i in range(1, 11):
+        step = start + (end - start) * (i / 10)
+        send(QEvent.MouseMove, step, Qt.NoButton, Qt.LeftButton)
+    send(QEvent.MouseButtonRelease, end, Qt.LeftButton, Qt.NoButton)
+
+
+def test_dragging_a_point_moves_it(qtbot):
+    points = "-2,2,0; -2,-2,0; 2,2,1; 2,-2,1; 0,0,1"
+    window = open_window(qtbot, DRAWN.replace(points=points))
+    view = window.views["boundary"]
+    qtbot.waitUntil(lambda: window.session.dataset is not None and rows(window) == 5)
+    drag(view.plot.viewport(), pixel(view, 0.0, 0.0), pixel(view, 1.0, -1.5))
+    qtbot.waitUntil(lambda: "0,0,1" not in window.form.experiment.points, timeout=10_000)
+    x1, x2, label = last_point(window)  # the same point, same class, moved
+    assert abs(x1 - 1.0) < 0.05 and abs(x2 + 1.5) < 0.05 and label == 1
+    assert rows(window) == 5
 
 
 def test_other_data_has_no_points_editor(qtbot):
