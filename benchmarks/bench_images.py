@@ -38,6 +38,14 @@ def seed_001(epochs: int):
                       batch_size=128, epochs=epochs)
 
 
+def convnet(epochs: int):
+    """Keras's mnist_convnet as the app's preset: the first 10,000 images, 2,000 test images."""
+    from playground.core.experiment import Experiment
+    from playground.core.model.presets import preset_fields
+
+    return Experiment(**preset_fields("mnist-convnet")).replace(epochs=epochs)
+
+
 WAYS = ("fit", "fit-tfdata", "trainer")
 
 
@@ -53,7 +61,8 @@ def child(way: str, epochs: int) -> dict:
     from playground.core.model.runtime import load
 
     tf, keras = load()
-    experiment = seed_001(epochs)
+    experiment = convnet(epochs) if os.environ.get("BENCH_MODEL") == "convnet" \
+        else seed_001(epochs)
     started = time.perf_counter()
     data = datasets.load(experiment)
     load_seconds = time.perf_counter() - started
@@ -120,8 +129,13 @@ def main() -> None:
     parser.add_argument("--ways", default="fit,trainer",
                         help="comma-separated: fit (numpy arrays, as seed 001), fit-tfdata "
                              "(a prebuilt tf.data pipeline), trainer (the app's Trainer)")
+    parser.add_argument("--model", choices=("mlp", "convnet"), default="mlp",
+                        help="mlp: seed 001 on all images; convnet: Keras's mnist_convnet "
+                             "preset (10,000 images, 2,000 test; Keras reaches 0.9615 in 5 "
+                             "epochs)")
     parser.add_argument("--child", choices=WAYS, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    os.environ.setdefault("BENCH_MODEL", args.model)  # the children read it
     if args.child:
         print(json.dumps(child(args.child, args.epochs)))
         return

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from playground.core.data import features as input_features
 from playground.core.data import registry as datasets  # Qt- and TF-free; imports no experiment
 from playground.core.errors import ExperimentError, FieldError
 from playground.core.layers import ACTIVATIONS, KIND_FIELDS, KINDS, PADDINGS, Layer, stack_shapes
@@ -86,6 +87,10 @@ class Experiment:
     #: drawn: your own points, "x1,x2,class" each, separated by ";" ("" = a starter set).
     points: str = ""
 
+    #: 2-input data: engineered input features after x1, x2, e.g. "x1*x2,sin(x1)"
+    #: (core/data/features.py); "" = the raw inputs only.
+    features: str = ""
+
     # ----- derived -----
     @property
     def task(self) -> str:
@@ -118,6 +123,13 @@ class Experiment:
             message = spec.check(getattr(self, name))
             if message:
                 errors.append(FieldError(name, message))
+        engineered, problem = input_features.parse(self.features)
+        spec = datasets.find(self.dataset)
+        if not problem and engineered and spec is not None and (
+                spec.images or ("inputs" in spec.options and self.inputs != 2)):
+            problem = "engineered features need 2-input data"
+        if problem:
+            errors.append(FieldError("features", problem))
         if self.dataset not in datasets.names():
             errors.append(FieldError("dataset", f"unknown dataset '{self.dataset}'; "
                                      f"choose one of {', '.join(datasets.names())}"))
@@ -320,6 +332,7 @@ FIELDS: dict[str, FieldSpec] = {
     "normalize": FieldSpec("Normalise pixels", bool),
     "classes": FieldSpec("Classes", int, low=2, high=MAX_CLASSES),
     "noise": FieldSpec("Noise", float, low=0, high=0.5),
+    "features": FieldSpec("Input features", str),
     "points": FieldSpec("Points", str),
 }
 

@@ -154,3 +154,33 @@ def test_the_trainer_trains_a_conv_network_and_reports_its_outputs(tiny_images):
     last = reports[-1]
     assert last.epochs[-1] == 2 and np.all(np.isfinite(last.loss))
     assert last.outputs.shape[-1] == 10  # probe rows: the TensorFlow side predicts them
+
+
+def test_a_conv_layer_costs_its_multiply_adds_at_every_position():
+    from playground.core.layers import row_costs
+
+    work, largest = row_costs(CONVNET, 784, (28, 28), 10)
+    assert work == 26 * 26 * 9 * 32 + 11 * 11 * 288 * 64 + 1600 * 10
+    assert largest == 26 * 26 * 32
+    assert row_costs((dense(8),), 784, (), 10) == (784 * 8 + 8 * 10, 784)
+
+
+def test_the_trainer_takes_the_batch_schedule_for_a_convnet_and_evaluates_in_chunks(tiny_images):
+    """35,000 weights but 2.4 million multiply-adds a row: an epoch of 10,000 images takes
+    seconds, so Stop and progress act within it, and no pass holds 10,000 rows' maps at once."""
+    from playground.core.data.dataset import Dataset
+    from playground.core.training import schedules
+    from playground.core.training.trainer import Trainer
+
+    rows = np.zeros((10_000, 784), np.float32)
+    labels = np.arange(10_000) % 10
+    many = Dataset(key="mnist", x_train=rows, labels_train=labels, x_val=rows[:0],
+                   labels_val=labels[:0], x_test=rows[:10], labels_test=labels[:10],
+                   feature_names=(), class_names=tiny_images.class_names, image_shape=(28, 28))
+    trainer = Trainer(Experiment(dataset="mnist", layers=CONVNET, loss="categorical",
+                                 batch_size=128), dataset=many)
+    assert trainer._schedule_name() == schedules.BATCHES
+    assert trainer.eval_rows == 20_000_000 // (26 * 26 * 32)
+    dense_net = Trainer(Experiment(dataset="mnist", layers=(dense(8),), loss="categorical",
+                                   batch_size=128), dataset=many)
+    assert dense_net.eval_rows == 10_000

@@ -126,7 +126,11 @@ def find(key: str) -> DatasetSpec | None:
 
 
 def load(experiment) -> Dataset:
-    return get(experiment.dataset).build(experiment)
+    """The experiment's data, with its engineered input features (the one place they are
+    computed for training and the views: core/data/features.py)."""
+    from playground.core.data import features
+    return features.apply(get(experiment.dataset).build(experiment),
+                          getattr(experiment, "features", ""))
 
 
 # ----- settings that follow the dataset ------------------------------------------------------

@@ -64,7 +64,8 @@ def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> li
         lines += _layer_lines(layer)
     lines.append(f'model.add(keras.layers.Dense({output_units}, '
                  f'activation="{experiment.output}"))')
-    args = f"learning_rate={_num(experiment.learning_rate)}"
+    # A float even when whole: Keras refuses learning_rate=1 (an int).
+    args = f"learning_rate={float(experiment.learning_rate)!r}"
     if experiment.optimizer == "sgd" and experiment.momentum:
         args += f", momentum={_num(experiment.momentum)}"
     # Keras's accuracy misreads ±1 targets; a regression has none (the script prints MSE, MAE, R²).
@@ -215,7 +216,8 @@ def keras_script(experiment: Experiment) -> str:
     spec = datasets.get(experiment.dataset)
     data_lines, n_inputs, class_names = importlib.import_module(spec.module).script(experiment)
     data_lines = data_lines + features.script_lines(experiment.features)
-    n_inputs += len(features.parse(experiment.features)[0])
+    if features.parse(experiment.features)[0]:  # x1, x2 and the engineered columns
+        n_inputs = len(features.columns(experiment.features))
     n_classes = spec.classes(experiment)
     output_units = n_classes if experiment.encoding in ("onehot", "sparse") else 1
     header = [

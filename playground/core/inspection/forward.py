@@ -88,11 +88,13 @@ def forward_steps(weights: Sequence[np.ndarray], activations: Sequence[str],
 
 
 def decision_grid(weights, activations, x_range, y_range, resolution: int = 100,
-                  fixed: np.ndarray | None = None, axes: tuple[int, int] = (0, 1)) -> np.ndarray:
+                  fixed: np.ndarray | None = None, axes: tuple[int, int] = (0, 1),
+                  expand=None) -> np.ndarray:
     """Output over a resolution×resolution grid of the plane spanned by inputs `axes`.
 
     Other inputs (when the network has more than two) are held at `fixed`. Returns an array of
     shape (resolution, resolution, units) indexed [ix, iy], ready for an image item.
+    `expand` (core.data.features.plane_expander) recomputes engineered input features.
     """
     xs = np.linspace(*x_range, resolution)
     ys = np.linspace(*y_range, resolution)
@@ -102,6 +104,8 @@ def decision_grid(weights, activations, x_range, y_range, resolution: int = 100,
     rows = np.repeat(base[None], gx.size, axis=0)
     rows[:, axes[0]] = gx.ravel()
     rows[:, axes[1]] = gy.ravel()
+    if expand is not None:
+        rows = expand(rows)
     out = forward(weights, activations, rows)
     return out.reshape(resolution, resolution, -1)
 

@@ -25,6 +25,7 @@ import numpy as np
 from playground.core.data import registry as datasets
 from playground.core.data.dataset import Dataset, encode_targets
 from playground.core.experiment import Experiment, needs_new_model
+from playground.core.layers import is_spatial, row_costs
 from playground.core.model.build import build_model, make_loss, make_optimizer
 from playground.core.model.runtime import load
 from playground.core.training import schedules
@@ -40,6 +41,8 @@ PROBE_LIMIT = 64
 EPOCH0_TRAIN_ROWS = 10_000
 #: Rows per forward pass when evaluating or predicting many rows (bounds activation memory).
 EVAL_BATCH = 10_000
+#: At most about this many activation values per evaluation pass (80 MB of float32).
+EVAL_VALUES = 20_000_000
 
 
 class Trainer:
@@ -177,8 +180,9 @@ class Trainer:
         """Outputs for rows `x`, calling the model directly, `EVAL_BATCH` rows at a time."""
         tf, _ = load()
         x = np.asarray(x, np.float32)
-        parts = [self.model(tf.constant(x[i:i + EVAL_BATCH]), training=False).numpy()
-                 for i in range(0, len(x), EVAL_BATCH)]
+        step = self.eval_rows
+        parts = [self.model(tf.constant(x[i:i + step]), training=False).numpy()
+                 for i in range(0, len(x), step)]
         if not parts:
             return np.zeros((0, self.dataset.output_units), np.float32)
         return np.concatenate(parts)
@@ -192,11 +196,12 @@ class Trainer:
         x = np.asarray(x, np.float32)
         y = self.targets(labels)
         losses, weights, sums = [], [], 0.0
-        for i in range(0, len(x), EVAL_BATCH):
-            loss, part = self._measure(tf.constant(x[i:i + EVAL_BATCH]),
-                                       tf.constant(y[i:i + EVAL_BATCH]))
+        step = self.eval_rows
+        for i in range(0, len(x), step):
+            loss, part = self._measure(tf.constant(x[i:i + step]),
+                                       tf.constant(y[i:i + step]))
             losses.append(float(loss))
-            weights.append(len(x[i:i + EVAL_BATCH]))
+            weights.append(len(x[i:i + step]))
             sums = sums + part.numpy().astype(np.float64)
         result = {"loss": losses[0] if len(losses) == 1 else
                   float(np.dot(losses, weights) / len(x))}
@@ -261,8 +266,22 @@ class Trainer:
     def _schedule_name(self) -> str:
         if self._forced_schedule:
             return self._forced_schedule
-        return schedules.choose(len(self.dataset.x_train), self.parameters,
+        # A conv layer reuses its weights at every position: its cost is its multiply-adds.
+        work = row_costs(self.experiment.layers, self.dataset.n_inputs, self._image_shape(),
+                         self.dataset.output_units)[0]
+        return schedules.choose(len(self.dataset.x_train), max(self.parameters, work),
                                 self.experiment.batch_size)
+
+    def _image_shape(self) -> tuple[int, ...]:
+        return tuple(self.dataset.image_shape) if is_spatial(self.experiment.layers) else ()
+
+    @property
+    def eval_rows(self) -> int:
+        """Rows per forward pass when evaluating: `EVAL_BATCH`, fewer when a layer outputs many
+        values a row (a conv layer's maps), so activations stay within ~`EVAL_VALUES`."""
+        largest = row_costs(self.experiment.layers, self.dataset.n_inputs, self._image_shape(),
+                            self.dataset.output_units)[1]
+        return min(EVAL_BATCH, max(256, EVAL_VALUES // max(largest, 1)))
 
     def _compile(self) -> None:
         tf, _ = load()
