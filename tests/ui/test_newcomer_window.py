@@ -21,3 +21,33 @@ def test_key_widgets_carry_object_names(window):
     for name in ("lossPlot", "accuracyPlot", "boundaryPlot", "threshold", "epochSlider",
                  "trainButton"):
         assert window.findChild(QWidget, name) is not None, name
+
+
+def test_a_typed_input_does_not_carry_over_to_other_data(qtbot, window):
+    outputs = window.views["outputs"]
+    qtbot.keyClicks(outputs.input_edit, "1, 1")
+    assert "output" in outputs.input_result.text()
+    form = window.form
+    form.dataset.setCurrentIndex(form.dataset.findData("sine"))  # one input
+    qtbot.waitUntil(lambda: window.session.dataset.n_inputs == 1, timeout=30_000)
+    assert outputs.input_edit.text() == ""
+    assert "needs" not in outputs.input_result.text()  # no error the user never caused
+
+
+def test_the_mnist_caption_says_where_the_ten_probabilities_are():
+    from playground.core.inspection.metrics import output_heading
+    from playground.core.teaching.examples import EXAMPLES
+    caption = next(e for e in EXAMPLES if e.key == "mnist-mlp").caption
+    # Outputs' table has one probability per image (its heading says which one) ...
+    assert output_heading("softmax") == "top probability"
+    assert "lists the class probabilities" not in caption
+    assert "answer and its probability" in caption
+    # ... the ten are under Test images.
+    assert "ten probabilities" in caption and "Test images" in caption
+
+
+def test_the_forward_pass_caption_writes_the_output_layer_as_the_panel_does():
+    from playground.core.teaching.examples import EXAMPLES
+    texts = [step.caption for e in EXAMPLES for step in e.then]
+    assert not any("vᵀh" in text for text in texts)
+    assert any("tanh(Wᵀh + b)" in text for text in texts)

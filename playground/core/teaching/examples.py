@@ -196,7 +196,8 @@ EXAMPLES: tuple[Example, ...] = (
         "neuron set by hand.",
         SUM_THRESHOLD, focus="weights",
         then=(Step("Forward pass of [0.3, 0.1]",
-                   "h = tanh(Wᵀx + b), y = tanh(vᵀh + c) worked out with the trained weights, "
+                   "h = tanh(Wᵀx + b), then y = tanh(Wᵀh + b) with the output layer's own W "
+                   "and b, worked out with the trained weights, "
                    "beside model.predict. 0.3 + 0.1 is not above 0.5, so the right answer is "
                    "negative: is the network right here?",
                    focus="forward", forward_input="0.3, 0.1"),
@@ -209,15 +210,17 @@ EXAMPLES: tuple[Example, ...] = (
         "mnist-mlp", "MNIST with the Keras MLP (probabilities)", "001",
         "Seed 001: the Keras MNIST example, 512 relu → dropout 0.2 → 512 relu → dropout 0.2 → "
         "10 softmax, RMSprop, batch 128, 20 epochs, checked on the 10,000 test images "
-        "(≈ 98 % test accuracy), about 5 s an epoch on a laptop CPU. Outputs lists the class "
-        "probabilities of the first test images; drag its epoch slider back to epoch 1 to see "
-        "them less certain.",
+        "(≈ 98 % test accuracy), about 5 s an epoch on a laptop CPU. Outputs lists the first "
+        "test images with the network's answer and its probability (drag its epoch slider "
+        "back to epoch 1 to see them less certain); all ten probabilities of an image show "
+        "under Test images when you click it.",
         MNIST_MLP, focus="outputs",
         then=(Step("The same, normalisation off", "", example="mnist-raw-pixels"),)),
     Example(
         "mnist-raw-pixels", "MNIST with normalisation off (seed 001's bug)", "001",
         "The same network fed raw 0–255 pixels: the division by 255 is missing, as in seed "
-        "001's prediction script. Outputs shows hard one-hot rows [1, 0, 0, …] instead of "
+        "001's prediction script. Outputs shows probabilities of 1.0000: hard one-hot answers "
+        "[1, 0, 0, …] (click an image under Test images to see all ten) instead of "
         "probabilities: the softmax is saturated. It shows after the first epoch, so Stop "
         "whenever you like.",
         MNIST_RAW, focus="outputs",

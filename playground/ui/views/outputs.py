@@ -113,6 +113,7 @@ class OutputsView(QWidget):
         self._rows_cache: dict[int, np.ndarray] = {}
         self.typed_row: np.ndarray | None = None
         self._typed_cache: dict[int, float] = {}
+        self._typed_data: tuple | None = None  # (dataset, inputs) the typed row is for
         self._legend_names: list[str] = []
         self._syncing = False
         self._build()
@@ -267,6 +268,11 @@ class OutputsView(QWidget):
         self.chart_range.reset()
         self.follow.setChecked(True)
         self._typed_cache.clear()
+        data = (s.experiment.dataset, dataset.n_inputs)
+        if data != self._typed_data:  # a typed row belongs to the data it was typed for
+            self._typed_data = data
+            with QSignalBlocker(self.input_edit):
+                self.input_edit.clear()
         self._typed(self.input_edit.text())
         self.refresh()
 
