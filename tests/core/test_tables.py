@@ -84,6 +84,16 @@ def test_quoted_cells_may_hold_the_delimiter(tmp_path):
     assert read_table(path).texts["label"][1] == ("big, red", "small")
 
 
+def test_a_delimiter_ending_every_line_and_windows_line_ends(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"a,b,kind,\r\n1,2,x,\r\n3,4,y,\r\n5,6,x,\r\n7,8,y,\r\n9,1,x,\r\n")
+    layout, _ = sniff(path)
+    assert layout.columns == ("a", "b", "kind", "column 4")
+    assert layout.kinds == ("integer", "integer", "text", "empty")
+    data = datasets.load(_ready(path, batch_size=2))
+    assert data.feature_names == ("a", "b") and data.class_names == ("x", "y")
+
+
 def test_each_detection_can_be_overridden(tmp_path):
     path = tmp_path / "n.csv"
     path.write_text("1;2;3\n4;5;6\n7;8;9\n")
@@ -183,6 +193,8 @@ def test_or_refused_naming_the_line_and_column(holes):
     (b"a,b,c\n1,2,3\n4,5\n6,7,8\n", "empty.csv: line 3 has 2 fields where line 1 has 3"),
     (b"a,b\n1,2\n3,4\n5,6,7\n", "empty.csv: line 4 has 3 fields where line 1 has 2"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "empty.csv: is not a text table"),
+    (b"PK\x03\x04\x14\x00\x06\x00" * 10, "empty.csv: is a zip archive or an Excel workbook"),
+    ("a,b\n1,2\n".encode("utf-16"), "empty.csv: is UTF-16 text; save it as CSV in UTF-8"),
 ])
 def test_bad_files_get_one_line_naming_the_file(tmp_path, content, message):
     path = tmp_path / "empty.csv"

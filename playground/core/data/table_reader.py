@@ -64,7 +64,7 @@ class Layout:
     header: bool
     quoted: bool
     columns: tuple[str, ...]
-    #: Per column: "number", "integer" or "text".
+    #: Per column: "number", "integer", "text" or "empty" (no cell filled in the sample).
     kinds: tuple[str, ...]
 
     @property
@@ -73,7 +73,7 @@ class Layout:
         return 2 if self.header else 1
 
     def numeric(self) -> tuple[str, ...]:
-        return tuple(c for c, k in zip(self.columns, self.kinds) if k != "text")
+        return tuple(c for c, k in zip(self.columns, self.kinds) if k in ("number", "integer"))
 
     def describe(self) -> str:
         header = "a header row" if self.header else "no header row (columns numbered)"
@@ -130,6 +130,11 @@ def _head(path) -> bytes:
 
 
 def _encoding(head: bytes, name: str, chosen: str) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(f"{name}: is UTF-16 text; save it as CSV in UTF-8 (or Latin-1)")
+    if head.startswith(b"PK\x03\x04"):
+        raise TableError(f"{name}: is a zip archive or an Excel workbook, not a text table; "
+                         "save it as CSV")
     if b"\x00" in head:
         raise TableError(f"{name}: is not a text table (it holds binary data)")
     if chosen:
@@ -216,7 +221,7 @@ def _raise_shape(lines: list[str], name: str) -> None:
 def _kind(cells: pd.Series, decimal: str) -> str:
     filled = cells[_filled(cells)]
     if filled.empty:
-        return "number"
+        return "empty"  # e.g. after a delimiter that ends every line
     numbers = _is_number(filled, decimal)
     if numbers.mean() < NUMERIC_SHARE:
         return "text"

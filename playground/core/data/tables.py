@@ -103,10 +103,11 @@ class Prepared:
 
 
 def choose_columns(table: Table, target: str, inputs: str) -> tuple[str, tuple[str, ...]]:
-    """(target, input columns): the last column and every other numeric one by default."""
+    """(target, input columns): the last filled column and every other numeric one by
+    default."""
     name, layout = os.path.basename(table.path), table.layout
     columns = layout.columns
-    target = target or columns[-1]
+    target = target or default_target(layout)
     if target not in columns:
         raise ColumnError("target", f"{name} has no column '{target}'; its columns are "
                           f"{', '.join(columns)}")
@@ -119,14 +120,25 @@ def choose_columns(table: Table, target: str, inputs: str) -> tuple[str, tuple[s
                 raise ColumnError("input_columns", f"'{column}' is the target; it cannot also "
                                   "be an input")
             if column not in table.numbers:
-                raise ColumnError("input_columns", f"{name}: column '{column}' holds text, not "
-                                  "numbers; leave it out of the inputs")
+                what = "is empty" if column in _empty(layout) else "holds text, not numbers"
+                raise ColumnError("input_columns", f"{name}: column '{column}' {what}; leave "
+                                  "it out of the inputs")
     else:
         chosen = tuple(c for c in layout.numeric() if c != target)
     if not chosen:
         raise ColumnError("input_columns", f"{name} has no numeric column besides the target "
                           f"'{target}' to learn from")
     return target, chosen
+
+
+def default_target(layout) -> str:
+    """The last column with something in it."""
+    empty = _empty(layout)
+    return next((c for c in reversed(layout.columns) if c not in empty), layout.columns[-1])
+
+
+def _empty(layout) -> set[str]:
+    return {c for c, kind in zip(layout.columns, layout.kinds) if kind == "empty"}
 
 
 def detect_task(table: Table, target: str) -> str:

@@ -243,7 +243,7 @@ class OpenDataDialog(QDialog):
         self.target.clear()
         for name in layout.columns:
             self.target.addItem(name, name)
-        self.target.setCurrentIndex(len(layout.columns) - 1)
+        self.target.setCurrentIndex(layout.columns.index(tables.default_target(layout)))
         self.target.blockSignals(False)
         self._fill_inputs()
 
@@ -255,18 +255,17 @@ class OpenDataDialog(QDialog):
         for name, kind in zip(layout.columns, layout.kinds):
             if name == target:
                 continue
-            item = QListWidgetItem(f"{name}  ({kind})" if kind != "text" else f"{name}  (text)")
+            item = QListWidgetItem(f"{name}  ({kind})")
             item.setData(Qt.UserRole, name)
-            if kind == "text":
+            if kind in ("text", "empty"):
                 item.setFlags(item.flags() & ~Qt.ItemIsUserCheckable & ~Qt.ItemIsEnabled)
-                texts.append(name)
+                texts.append(f"{name} ({kind})")
             else:
                 item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
                 item.setCheckState(Qt.Checked)
             self.inputs.addItem(item)
         self.inputs.blockSignals(False)
-        self.left_out.setText(f"Left out (text, not numbers): {', '.join(texts)}" if texts
-                              else "")
+        self.left_out.setText(f"Left out (not numbers): {', '.join(texts)}" if texts else "")
 
     def _on_target(self) -> None:
         if self.layout_ is not None:
