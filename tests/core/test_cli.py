@@ -215,7 +215,8 @@ def test_validation_split_defaults_to_the_datasets():
     assert cli.parse_train_args(["--dataset", "or"])[0].validation_split == 0.0
     assert cli.parse_train_args(["--validation-split", "0.25"])[0].validation_split == 0.25
     helps = {a.dest: a.help for a in cli.build_parser()._actions}
-    assert "sum-threshold, gaussians, sine 0.2" in helps["validation_split"]
+    assert ("sum-threshold, circle, xor-cloud, moons, gaussians, spiral, sine, plane, "
+            "gaussian-hills 0.2") in helps["validation_split"]
     assert "mnist, fashion-mnist 5" in helps["epochs"]
 
 
