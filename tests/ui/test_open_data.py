@@ -136,3 +136,22 @@ def test_dropping_a_csv_on_the_window_opens_the_dialog(qtbot, window, flowers, t
     assert window.open_data.drops.eventFilter(window, drop)
     qtbot.waitUntil(lambda: window.open_data.dialog is not None, timeout=5_000)
     assert window.open_data.dialog.path == str(flowers)
+
+
+def test_a_regression_table_imports_and_trains(qtbot, window, tmp_path, monkeypatch):
+    rng = np.random.default_rng(1)
+    path = tmp_path / "prices.csv"
+    rows = [(a, b, 2 * a + 0.001 * b) for a, b in zip(rng.uniform(0, 1, 80),
+                                                      rng.uniform(100, 3000, 80))]
+    path.write_text("rate,area,price\n" + "".join(f"{a:.4f},{b:.1f},{p:.4f}\n"
+                                                  for a, b, p in rows))
+    dialog = _open_through_the_menu(qtbot, window, path, monkeypatch)
+    assert dialog.message.text() == "80 rows, 2 inputs, target 'price' (regression: a number " \
+                                    "to predict)."
+    qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
+    experiment = window.form.experiment
+    assert (experiment.task, experiment.loss, experiment.output) == ("regression", "mse", "linear")
+    window.form.texts["epochs"].selectAll()
+    qtbot.keyClicks(window.form.texts["epochs"], "5")
+    assert train(qtbot, window) == "finished"
+    assert "r2" in window.session.history.metric_names
