@@ -145,6 +145,9 @@ def backprop(argv: list[str]) -> int:
         except PersistError as error:
             raise UsageError(str(error)) from None
         experiment = saved.experiment
+        if any(np.ndim(w) > 2 for w in weights):
+            raise UsageError(f"{saved.path.name}: the backward pass by hand covers dense "
+                             "networks; this one has conv layers")
         inputs, units = np.asarray(weights[0]).shape[0], np.asarray(weights[-1]).shape[0]
         if len(row) != inputs:
             raise UsageError(f"--input: the network takes {inputs} inputs, not {len(row)}")
