@@ -10,30 +10,27 @@ threshold drives the session, so the boundary view re-classifies with it; nothin
 """
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSlider, QSpinBox,
-                               QSplitter, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.inspection.forward import forward
 from playground.core.inspection.metrics import (class_label, classify, is_multiclass,
                                                 output_heading, predicted_classes, shown_output,
                                                 threshold_range)
 from playground.ui.session import StreamedRedraw
+# class_colours, describe_row and parse_input are also read from here (the boundary, tests).
+from playground.ui.views.output_rows import (  # noqa: F401
+    RIGHT_BG, WRONG_BG, TranslucentSelection, _number, class_colours, describe_row, parse_input,
+    probability_columns, target_text)
 from playground.ui.widgets.grid_plot import grid_plot
 from playground.ui.widgets.live_range import LiveRange
 
-RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
-CLASS_COLOURS = ("#2b6cb0", "#dd6b20")  # class 0 / negative: blue; class 1 / positive: orange
-#: Colours of more classes (the first two as above).
-MORE_CLASS_COLOURS = CLASS_COLOURS + ("#2f9e44", "#c92a2a", "#7048e8", "#8c564b", "#d6336c",
-                                      "#7f7f7f", "#a9a9a9", "#17becf")
 CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f")
 #: Outputs of at most this many epochs are kept (RunHistory's default `max_snapshots`).
@@ -48,45 +45,6 @@ ERROR_STYLE = "color: #b00020;"
 THRESHOLD_TIP = ("Outputs above this value count as class 1, the rest as class 0. Moving it "
                  "re-classifies at once, without training: the output and the class are two "
                  "things.")
-
-
-# ----- pure helpers (the classification rules live in core.inspection.metrics) ----------------
-
-def class_colours(n_classes: int) -> tuple[str, ...]:
-    """One colour per class: blue and orange for two, more for more."""
-    return MORE_CLASS_COLOURS[:max(n_classes, 2)] if n_classes <= len(MORE_CLASS_COLOURS) \
-        else tuple(MORE_CLASS_COLOURS[i % len(MORE_CLASS_COLOURS)] for i in range(n_classes))
-
-
-def parse_input(text: str, n_inputs: int) -> tuple[np.ndarray | None, str]:
-    """"1, 1", "0.3 0.1" or "[0, 1]" -> (row, ""); otherwise (None, a message for the user)."""
-    parts = [p for p in re.split(r"[\s,;]+", text.strip().strip("[]()")) if p]
-    if not parts:
-        return None, f"type {n_inputs} numbers, e.g. {', '.join(['1'] * n_inputs)}"
-    values = []
-    for part in parts:
-        try:
-            value = float(part)
-        except ValueError:
-            return None, f"'{part}' is not a number"
-        if not np.isfinite(value):
-            return None, f"'{part}' is not a finite number"
-        values.append(value)
-    if len(values) != n_inputs:
-        return None, (f"needs {n_inputs} number{'s' if n_inputs != 1 else ''}, "
-                      f"got {len(values)}")
-    return np.array(values), ""
-
-
-def _number(value: float) -> str:
-    return f"{value:g}" if float(value).is_integer() else f"{value:.3f}"
-
-
-def describe_row(row) -> str:
-    row = np.asarray(row)
-    if len(row) <= 6:
-        return "[" + ", ".join(_number(v) for v in row) + "]"
-    return f"[{', '.join(f'{v:.3g}' for v in row[:3])}, …] ({len(row)} values)"
 
 
 # ----- the view ----------------------------------------------------------------------------------
@@ -171,7 +129,7 @@ class OutputsView(QWidget):
         self.table.setToolTip("Each input row: its target, the network's output, the class "
                               "that output implies at the threshold, and whether it is right. "
                               "Select rows to choose the curves on the right.")
-        self.table.setItemDelegate(_TranslucentSelection(self.table))
+        self.table.setItemDelegate(TranslucentSelection(self.table))
         self.table.itemSelectionChanged.connect(self._draw_curves)
 
         self.chart = grid_plot()
@@ -306,8 +264,8 @@ class OutputsView(QWidget):
         images = s.has_images
         regression = dataset.is_regression
         self.columns = features + (["target", "output", "error"] if regression else
-                                   ["target", output_heading(s.experiment.output), "class",
-                                    "result"])
+                                   ["target", *probability_columns(dataset, s.encoding),
+                                    output_heading(s.experiment.output), "class", "result"])
         self.row_names = []
         self.table.clearContents()
         self.table.setRowCount(len(self.rows_x))
@@ -316,7 +274,7 @@ class OutputsView(QWidget):
         for r, (row, label) in enumerate(zip(self.rows_x, self.rows_labels)):
             self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
             cells = ([_number(v) for v in row] if len(features) == len(row)
-                     else [self.row_names[-1]]) + [_target_text(dataset, s.encoding, label)]
+                     else [self.row_names[-1]]) + [target_text(dataset, s.encoding, label)]
             for c, text in enumerate(cells + [""] * (len(self.columns) - len(cells))):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignCenter)
@@ -413,6 +371,12 @@ class OutputsView(QWidget):
             return
         classes, right = classify(self.outputs, self.rows_labels, s.encoding, s.threshold)
         first = self.columns.index("class") - 1
+        per_class = len(probability_columns(s.dataset, s.encoding))
+        for r in range(len(values) if per_class else 0):  # every class's probability
+            for k in range(per_class):
+                item = self.table.item(r, first - per_class + k)
+                item.setText(f"{self.outputs[r, k]:.4f}")
+                item.setData(Qt.UserRole, float(self.outputs[r, k]))
         for r in range(len(values)):
             cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
                      "✓ right" if right[r] else "✗ wrong")
@@ -471,7 +435,7 @@ class OutputsView(QWidget):
                 curve.setData([], [])
         self.chart_range.update(s.target_epoch)
         names = [f"{self.row_names[r]} → "
-                 f"{_target_text(s.dataset, s.encoding, self.rows_labels[r])}"
+                 f"{target_text(s.dataset, s.encoding, self.rows_labels[r])}"
                  for r in chosen]
         if self.typed_row is not None:
             names.append(f"typed {describe_row(self.typed_row)}")
@@ -577,22 +541,3 @@ class OutputsView(QWidget):
 
     def _latest(self) -> int:
         return self.epochs[-1] if self.epochs else 0
-
-
-def _target_text(dataset, encoding: str, label) -> str:
-    """A row's target: its class as the targets read, or a regression's value."""
-    if dataset is not None and dataset.is_regression:
-        return f"{float(label):.4f}"
-    return class_label(dataset, encoding, int(label))
-
-
-class _TranslucentSelection(QStyledItemDelegate):
-    """Selected rows get a tint over their right/wrong colour instead of hiding it."""
-
-    def paint(self, painter, option, index):
-        selected = bool(option.state & QStyle.State_Selected)
-        plain = QStyleOptionViewItem(option)
-        plain.state &= ~QStyle.State_Selected
-        super().paint(painter, plain, index)
-        if selected:
-            painter.fillRect(option.rect, QColor(30, 70, 160, 55))
