@@ -278,6 +278,15 @@ def test_the_script_reads_the_same_rows_the_same_way(tmp_path):
     assert np.allclose(scope["x"][:len(data.x_train)], data.x_train, atol=1e-5)
 
 
+def test_show_as_keras_code_writes_a_whole_script_for_a_table(flowers):
+    from playground.core.files.codegen import keras_script
+
+    script = keras_script(_ready(flowers))
+    compile(script, "table.py", "exec")  # a script Python can run
+    assert f"CSV_FILE = {str(flowers)!r}" in script
+    assert "CLASS_NAMES = ['setosa', 'versicolor', 'virginica']" in script
+
+
 def test_cli_trains_on_a_table_and_names_its_classes(flowers, capsys):
     from playground.cli.commands import main
 
