@@ -43,7 +43,8 @@ With no command, open the Neural Playground window (FILE: a .playground experime
   install-desktop-entry  add the app to the Linux application menu (--uninstall removes it)"""
 
 #: Flags whose name is not the field name with dashes.
-FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize"}
+FLAG_NAMES = {"learning_rate": "--lr", "normalize": "--no-normalize",
+              "standardize": "--no-standardize", "table_task": "--task"}
 LAYER_FLAGS = {"units": "--hidden", "activation": "--activation", "dropout": "--dropout",
                "kind": "--layers", "filters": "--layers", "kernel_size": "--layers",
                "padding": "--layers", "pool_size": "--layers"}
@@ -219,7 +220,7 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     for name, spec in FIELDS.items():
         raw = getattr(args, name)
         if spec.kind is bool:
-            values[name] = not raw if name == "normalize" else raw
+            values[name] = not raw if flag_name(name).startswith("--no-") else raw
         elif raw is not None:
             if raw.strip() == "" and "" in spec.choices:
                 values[name] = ""
@@ -242,9 +243,14 @@ def parse_train_args(argv: list[str]) -> tuple[Experiment, argparse.Namespace]:
     # images get their natural loss, 5 epochs and batch 32, not XOR's 500 epochs of batch 1;
     # three Gaussian blobs a softmax, the sine a linear output.
     defaults = Experiment()
+    if values.get("csv") and "dataset" not in values:  # --csv FILE is your own table
+        values["dataset"] = "csv"
     dataset = values.get("dataset", defaults.dataset)
     if dataset in datasets.names():
-        chosen = defaults.replace(dataset=dataset, classes=values.get("classes", defaults.classes))
+        # The settings that say the data (classes; a table's file and columns), not training's.
+        chosen = defaults.replace(dataset=dataset, **{
+            name: value for name, value in values.items()
+            if name in datasets.get(dataset).options})
         followed = datasets.follow(dataset, values.get("loss", defaults.loss), defaults.dataset,
                                    chosen)
         for name, value in followed.items():
@@ -374,13 +380,13 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "train":
             experiment, args = parse_train_args(argv[1:])
             return train(experiment, args)
+        if argv and argv[0] == "backprop":
+            from playground.cli.backprop_command import backprop
+            return backprop(argv[1:])
         if argv and argv[0] in ("sweep", "lr-find"):
             from playground.cli import sweep_commands
             return (sweep_commands.sweep if argv[0] == "sweep" else
                     sweep_commands.lr_find)(argv[1:])
-        if argv and argv[0] == "backprop":
-            from playground.cli.backprop_command import backprop
-            return backprop(argv[1:])
         if argv and argv[0] == "export-code":
             if len(argv) != 2:
                 raise UsageError("export-code takes one FILE (a .playground file or a JSON "

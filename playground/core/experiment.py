@@ -22,6 +22,8 @@ __all__ = ["ACTIVATIONS", "CLASSIFICATION", "ExperimentError", "FieldError", "La
            "LossSpec", "Experiment", "FIELDS", "LAYER_FIELDS", "OPTIMIZERS", "MAX_CLASSES",
            "TRAINING_ONLY_FIELDS"]
 
+#: Kernel initialisations (issue 16): Glorot uniform is Keras's default.
+INITIALISERS = ("glorot", "he", "small", "zeros")
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 MAX_UNITS = 4096
 MAX_EPOCHS = 1_000_000
@@ -86,17 +88,42 @@ class Experiment:
     noise: float = 0.1
     #: drawn: your own points, "x1,x2,class" each, separated by ";" ("" = a starter set).
     points: str = ""
+    # --- csv: your own table (core/data/tables.py); "" = detect or the default ---
+    #: csv: the file to read.
+    csv: str = ""
+    #: csv: the column to predict ("" = the last column).
+    target: str = ""
+    #: csv: input columns, comma-separated ("" = every numeric column but the target).
+    input_columns: str = ""
+    #: csv: "classification" or "regression" ("" = detected from the target column).
+    table_task: str = ""
+    #: csv, generated planes: share of the rows (of each class) held out as the test set.
+    test_fraction: float = 0.2
+    #: csv, generated planes: standardise inputs with the training rows' mean and spread.
+    standardize: bool = True
+    #: csv: rows with a missing or unreadable cell are dropped, or the file is refused.
+    missing: str = "drop"
+    #: csv: how to read the file ("" = detected).
+    csv_delimiter: str = ""
+    csv_decimal: str = ""
+    csv_encoding: str = ""
+    csv_header: str = ""
 
     #: 2-input data: engineered input features after x1, x2, e.g. "x1*x2,sin(x1)"
     #: (core/data/features.py); "" = the raw inputs only.
     features: str = ""
+    #: How kernels start: "glorot" (Keras's default), "he", "small" (normal, sd 0.01), "zeros".
+    init: str = "glorot"
+    #: L1 and L2 penalties on every Dense kernel, added to the loss training minimises.
+    l1: float = 0.0
+    l2: float = 0.0
 
     # ----- derived -----
     @property
     def task(self) -> str:
         """"classification" or "regression", as the dataset says (classification if unknown)."""
         spec = datasets.find(self.dataset)
-        return spec.task if spec else CLASSIFICATION
+        return spec.task_of(self) if spec else CLASSIFICATION
 
     @property
     def output(self) -> str:
@@ -250,12 +277,14 @@ class FieldSpec:
     low_open: bool = False  # True: value must be > low (not >=)
     high_open: bool = False
     choices: tuple[str, ...] = ()
+    #: Empty text is a value: "" (detect, or the default), not a missing one.
+    blank: bool = False
 
     def parse(self, text: str) -> tuple[Any, str]:
         """Parse typed text; returns (value, "") or (None, message)."""
         text = text.strip()
         if not text:
-            return None, "required"
+            return ("", "") if self.blank else (None, "required")
         if self.kind is bool:
             lowered = text.lower()
             if lowered in ("1", "true", "yes", "on"):
@@ -332,8 +361,25 @@ FIELDS: dict[str, FieldSpec] = {
     "normalize": FieldSpec("Normalise pixels", bool),
     "classes": FieldSpec("Classes", int, low=2, high=MAX_CLASSES),
     "noise": FieldSpec("Noise", float, low=0, high=0.5),
+    "points": FieldSpec("Points", str, blank=True),
     "features": FieldSpec("Input features", str),
-    "points": FieldSpec("Points", str),
+    "init": FieldSpec("Initial weights", str, choices=INITIALISERS),
+    "l1": FieldSpec("L1 penalty", float, low=0, high=10),
+    "l2": FieldSpec("L2 penalty", float, low=0, high=10),
+    "csv": FieldSpec("CSV file", str, blank=True),
+    "target": FieldSpec("Target column", str, blank=True),
+    "input_columns": FieldSpec("Input columns", str, blank=True),
+    "table_task": FieldSpec("Task", str, choices=("", "classification", "regression"),
+                            blank=True),
+    "test_fraction": FieldSpec("Test fraction", float, low=0, high=0.9),
+    "standardize": FieldSpec("Standardise inputs", bool),
+    "missing": FieldSpec("Missing cells", str, choices=("drop", "refuse")),
+    "csv_delimiter": FieldSpec("Delimiter", str, choices=("", ",", ";", "tab", "|"),
+                               blank=True),
+    "csv_decimal": FieldSpec("Decimal mark", str, choices=("", ".", ","), blank=True),
+    "csv_encoding": FieldSpec("Encoding", str, choices=("", "utf-8", "utf-8-sig", "latin-1"),
+                              blank=True),
+    "csv_header": FieldSpec("Header row", str, choices=("", "yes", "no"), blank=True),
 }
 
 LAYER_FIELDS: dict[str, FieldSpec] = {

@@ -30,6 +30,9 @@ class DatasetSpec:
     classes_field: str = ""
     #: Rows are images (a gallery and a canvas show them; no input plane to draw).
     images: bool = False
+    #: The task and classes are read from the data (a file): the module's `task(experiment)`
+    #: and `classes(experiment)` say them.
+    from_file: bool = False
     #: Experiment fields this dataset reads, so forms show only those options.
     options: tuple[str, ...] = ()
     # Starting values for the settings tuned to how much data there is (see `follow`).
@@ -40,8 +43,14 @@ class DatasetSpec:
     def _module(self):
         return importlib.import_module(self.module)
 
+    def task_of(self, experiment) -> str:
+        """The task of `experiment`'s data ("classification" or "regression")."""
+        return self._module().task(experiment) if self.from_file else self.task
+
     def classes(self, experiment) -> int:
         """How many classes the data of `experiment` has (0 for regression)."""
+        if self.from_file:
+            return self._module().classes(experiment)
         if self.task == REGRESSION:
             return 0
         return int(getattr(experiment, self.classes_field)) if self.classes_field \
@@ -49,7 +58,7 @@ class DatasetSpec:
 
     def losses(self, experiment) -> tuple[str, ...]:
         """Losses that can learn this data, the natural one first."""
-        return fitting_losses(self.task, self.classes(experiment))
+        return fitting_losses(self.task_of(experiment), self.classes(experiment))
 
     def starting_settings(self) -> dict[str, Any]:
         return dict(validation_split=self.validation_split, epochs=self.epochs,
@@ -92,7 +101,7 @@ class DatasetSpec:
     def _loss_advice(self, experiment, fitting: tuple[str, ...]) -> str:
         first, *others = (LOSSES[key].label.lower() for key in fitting)
         classes = self.classes(experiment)
-        if self.task == REGRESSION:
+        if self.task_of(experiment) == REGRESSION:
             what = "a regression target takes one linear output"
             output = "linear"
         else:
@@ -157,7 +166,8 @@ def follow(key: str, loss: str, before: str | None = None, experiment=None) -> d
     if old is None or old.task != spec.task or \
             old.starting_settings() != spec.starting_settings():
         changes.update(spec.starting_settings())
-    if spec.task == REGRESSION and experiment is not None and \
+    task = spec.task_of(experiment) if experiment is not None else spec.task
+    if task == REGRESSION and experiment is not None and \
             experiment.output_activation not in ("", "linear"):
         changes.update(output_activation="")  # a regression target needs a linear output
     return changes
@@ -200,3 +210,9 @@ for _key, _label in (("sine", "Noisy sine"), ("plane", "Tilted plane"),
                          options=_PLANE_OPTIONS, **_TABLE))
 register(DatasetSpec("mnist", "MNIST digits", **_IMAGES))
 register(DatasetSpec("fashion-mnist", "Fashion-MNIST", **_IMAGES))
+# Your own table: task, classes and inputs come from the file; a test set is cut from its rows.
+register(DatasetSpec("csv", "Your own table (CSV)", "playground.core.data.tables",
+                     from_file=True, validation_split=0.0, epochs=100, batch_size=32,
+                     options=("csv", "target", "input_columns", "table_task", "test_fraction",
+                              "standardize", "missing", "csv_delimiter", "csv_decimal",
+                              "csv_encoding", "csv_header")))

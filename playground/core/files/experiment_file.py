@@ -8,6 +8,8 @@ An experiment file is a zip archive holding five parts:
     meta.json         the epoch reached, how the run ended, and how the history was thinned
     runs.json         the Runs list (`core.runs.RunList.to_dict`): each kept run's name,
                       settings, final numbers and curves; at most `RUNS_JSON_BYTES`
+    data/NAME.csv     your own table's file (the csv dataset), so the experiment opens
+                      elsewhere (`core.data.table_files`)
 
 Files written before runs.json existed have the first four parts only; they read as an empty
 Runs list.
@@ -37,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from playground import __version__
+from playground.core.data import table_files
 from playground.core.experiment import Experiment, ExperimentError
 from playground.core.files.access import (  # noqa: F401 - PersistError and writes re-exported
     PersistError, atomic_path, check_destination, check_readable, write_bytes, write_text)
@@ -168,6 +171,8 @@ def _save_parts(path: Path, experiment: Experiment, model, data: HistoryData, ep
                 archive.writestr("history.npz", data.to_bytes())
                 archive.writestr("meta.json", json.dumps(meta, indent=2, allow_nan=False))
                 archive.writestr("runs.json", runs_part)
+                for part, table in table_files.file_parts(experiment).items():  # your own data
+                    archive.writestr(part, table)
 
 
 def export_model(path: str | os.PathLike, model) -> Path:
@@ -314,6 +319,7 @@ def read_run(path: str | os.PathLike) -> SavedRun:
             raise _not_ours(name, "it has no experiment.json")
         document = _read_json(archive, "experiment.json", name)
         _check_format(document, "experiment.json", name)
+        document = table_files.restore(document, archive)  # a table kept in the file, copied out
         experiment = _experiment(document, name)
         meta = _read_json(archive, "meta.json", name)
         _check_format(meta, "meta.json", name)

@@ -54,6 +54,25 @@ TOOLTIPS = {
              "other; the sine's points scatter around the curve.",
     "points": "Your own points as 'x1, x2, class' separated by ';'. Easier: click on the "
               "decision-boundary plot to add one, drag to move, right-click to delete.",
+    "csv": "The CSV file your table comes from (File ▸ Open Data… picks it and shows what "
+           "was detected).",
+    "target": "The column to predict. Empty: the last column.",
+    "input_columns": "The columns the network reads, separated by commas. Empty: every "
+                     "numeric column except the target.",
+    "table_task": "classification (the target's values are classes: words or a few whole "
+                  "numbers) or regression (a number to predict). Empty: detected.",
+    "test_fraction": "Share of the rows (of each class) kept aside, after a seeded shuffle, "
+                     "to test the trained network on.",
+    "standardize": "Shift and scale each input to mean 0, spread 1, using the training rows. "
+                   "Columns of real tables range from 0.01 to thousands; without it little "
+                   "learns.",
+    "missing": "Rows with an empty or unreadable cell: drop them (the Data tab counts them) "
+               "or refuse the file, naming the first such cell.",
+    "csv_delimiter": "What separates the cells: , ; tab or |. Empty: detected.",
+    "csv_decimal": "The decimal mark: . or , (as in 3,14). Empty: detected.",
+    "csv_encoding": "How the text is stored: utf-8, utf-8-sig (with a BOM) or latin-1. "
+                    "Empty: detected.",
+    "csv_header": "Whether the first row names the columns: yes or no. Empty: detected.",
 }
 
 
@@ -154,13 +173,14 @@ class ExperimentForm(QWidget):
         self.dataset.setCurrentIndex(max(self.dataset.findData(experiment.dataset), 0))
         self._dataset_key = self.dataset.currentData()  # no signal when it was already shown
         self.loss.setCurrentIndex(self.loss.findData(experiment.loss))
-        self._fill_outputs(experiment.loss, experiment.output_activation)
         self.optimizer.setCurrentIndex(self.optimizer.findData(experiment.optimizer))
         self.learning_rate.setEditText(f"{experiment.learning_rate:g}")
         for name, edit in self.texts.items():
             edit.setText(_format(getattr(experiment, name)))
         for name, box in self.checks.items():
             box.setChecked(bool(getattr(experiment, name)))
+        # After the options: a table's task (so its outputs) comes from its file and columns.
+        self._fill_outputs(experiment.loss, experiment.output_activation)
         self.layers.set_layers(experiment.layers)
         self._loading = False
         self._on_edit()
@@ -193,7 +213,8 @@ class ExperimentForm(QWidget):
         return edit
 
     def _task(self) -> str:
-        return datasets.get(self.dataset.currentData()).task
+        key = self.dataset.currentData()
+        return datasets.get(key).task_of(self._chosen(key))
 
     def _fill_outputs(self, loss: str, current: str) -> None:
         """The outputs that fit `loss` on the chosen data (a regression: linear only)."""
@@ -227,9 +248,17 @@ class ExperimentForm(QWidget):
             self._on_edit()
 
     def _chosen(self, key: str) -> Experiment:
-        """The settings that decide which losses fit `key`'s data (its class count)."""
-        classes, message = FIELDS["classes"].parse(self.texts["classes"].text())
-        return Experiment(dataset=key, classes=Experiment().classes if message else classes)
+        """The settings that decide which losses fit `key`'s data (its class count; a
+        table's file and columns): its options, where they read."""
+        values = {}
+        for name in datasets.get(key).options:
+            if name in self.checks:
+                values[name] = self.checks[name].isChecked()
+                continue
+            value, message = FIELDS[name].parse(self.texts[name].text())
+            if not message:
+                values[name] = value
+        return Experiment(dataset=key, **values)
 
     def _apply(self, changes: dict) -> None:
         """Show `changes` (Experiment field -> value) in the fields, without re-reading the
