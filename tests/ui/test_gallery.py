@@ -169,7 +169,8 @@ def test_presets_fill_the_form(qtbot, window):
     assert (experiment.optimizer, experiment.learning_rate, experiment.loss) == \
         ("rmsprop", 0.001, "categorical")
     assert (experiment.epochs, experiment.batch_size, experiment.train_size) == (20, 128, 0)
-    assert set(PRESETS) == {"Keras MNIST MLP", "TensorFlow tutorial"}
+    assert set(PRESETS) == {"Keras MNIST MLP", "TensorFlow tutorial", "Keras MNIST convnet",
+                            "Fashion-MNIST convnet"}
     # The preview builds the full-size model; let it finish before the window closes.
     qtbot.waitUntil(lambda: window.state == "idle" and window.session.experiment is not None
                     and window.session.experiment.dataset == "mnist", timeout=60_000)

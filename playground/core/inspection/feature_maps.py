@@ -113,3 +113,14 @@ def first_layer_pictures(weights: Sequence[np.ndarray],
     if kernel.ndim == 4:
         return kernel[:, :, 0, :].transpose(2, 0, 1)
     return kernel.T.reshape(kernel.shape[1], *image_shape)
+
+
+DENSE_ONLY = ("{what} shows Dense networks, layer by layer; this network has Conv2D and pooling "
+              "layers, whose weights are small filters rather than a table of rows and columns. "
+              "Its predictions are in Test images and Draw, its filters and feature maps in "
+              "Filters.")
+
+
+def dense_only_note(weights: Sequence[np.ndarray], what: str) -> str:
+    """"" when every weight is a Dense kernel or bias; else what the inspector cannot show."""
+    return "" if all(np.ndim(w) <= 2 for w in weights) else DENSE_ONLY.format(what=what)

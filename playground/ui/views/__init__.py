@@ -6,6 +6,7 @@ from playground.ui.views.backward_pass import BackwardPassView
 from playground.ui.views.boundary import DecisionBoundaryView
 from playground.ui.views.data_panel import DataPanel
 from playground.ui.views.draw import DrawView
+from playground.ui.views.filters import FiltersView
 from playground.ui.views.forward_pass import ForwardPassView
 from playground.ui.views.gallery import ImagesView
 from playground.ui.views.outputs import OutputsView
@@ -23,5 +24,6 @@ VIEWS = {
     "data": DataPanel,
     "images": ImagesView,
     "draw": DrawView,
+    "filters": FiltersView,
     "runs": RunsView,
 }

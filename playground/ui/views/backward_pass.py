@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushB
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from playground.core.experiment import OPTIMIZERS
+from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection import weights as W
 from playground.core.inspection.backward import (backward_of, keras_copy, keras_gradients,
                                                  optimizer_step)
@@ -189,6 +190,10 @@ class BackwardPassView(QWidget):
         weights = self.session.history.latest_weights
         experiment = self.session.experiment
         if not weights or experiment is None or self.session.dataset is None:
+            return
+        note = dense_only_note(weights, "The backward pass")
+        if note:
+            self.text.setPlainText(note)
             return
         self._show_norms()
         parsed = self._parsed(weights)

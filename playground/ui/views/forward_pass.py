@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextB
                                QVBoxLayout, QWidget)
 
 from playground.core.data import registry as datasets
+from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection import weights as W
 from playground.core.inspection.forward import forward_steps
 from playground.core.inspection.metrics import predicted_classes
@@ -170,6 +171,10 @@ class ForwardPassView(QWidget):
         weights = self.session.history.latest_weights
         dataset = self.session.dataset
         if not weights or dataset is None:
+            return
+        note = dense_only_note(weights, "The forward pass")
+        if note:
+            self.text.setPlainText(note)
             return
         x, message = W.parse_row(self.input.text(), int(np.shape(weights[0])[0]))
         self.error.setText(f"Input: {message}" if message else "")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QS
                                QVBoxLayout, QWidget)
 
 from playground.core.inspection import weights as W
+from playground.core.inspection.feature_maps import dense_only_note
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.network_diagram import NetworkDiagram
 from playground.ui.widgets.weight_table import LayerPanel
@@ -127,6 +128,11 @@ class WeightsView(QWidget):
         self._stale = False
         weights = self.session.history.latest_weights
         if not weights:
+            return
+        note = dense_only_note(weights, "The weights tab")
+        if note:  # conv kernels are not tables: say so rather than draw nonsense
+            self.clear()
+            self.info.setText(note)
             return
         self._track_edits(weights)
         shapes = tuple(np.shape(w) for w in weights)

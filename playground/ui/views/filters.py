@@ -1,0 +1,156 @@
+"""Filters: what the first layer looks for, and what each conv layer sees in one picture.
+
+First-layer weights as pictures: an MLP's 784 weights into each first hidden unit drawn as a
+28×28 image (the classic "templates"), or a CNN's first kernels; blue for positive weights,
+red for negative, white near zero. Feature maps: each conv and pooling layer's output channels
+for the chosen test image (or the digit drawn in Draw), computed in NumPy from the latest
+weights (core/inspection/feature_maps.py), darker where the channel responds more.
+Nothing here calls TensorFlow.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
+from playground.ui.widgets.note import placeholder_note
+
+#: Most pictures drawn per layer (a 512-unit layer would be a wall of tiles).
+MAX_TILES = 64
+TILE_PIXELS = 56
+
+
+def signed_pixmap(values: np.ndarray, size: int = TILE_PIXELS) -> QPixmap:
+    """Weights as colour: blue > 0, red < 0, white at 0, scaled by the largest |w|."""
+    values = np.asarray(values, np.float64)
+    scale = float(np.max(np.abs(values))) or 1.0
+    v = np.clip(values / scale, -1, 1)
+    rgb = np.empty((*v.shape, 3), np.uint8)
+    rgb[..., 0] = np.where(v < 0, 255, (255 * (1 - v))).astype(np.uint8)
+    rgb[..., 1] = (255 * (1 - np.abs(v))).astype(np.uint8)
+    rgb[..., 2] = np.where(v > 0, 255, (255 * (1 + v))).astype(np.uint8)
+    return _pixmap(np.ascontiguousarray(rgb), QImage.Format_RGB888, size)
+
+
+def map_pixmap(values: np.ndarray, size: int = TILE_PIXELS) -> QPixmap:
+    """An activation map: white at its smallest, black at its largest."""
+    values = np.asarray(values, np.float64)
+    low, high = float(values.min()), float(values.max())
+    grey = 255 - (255 * (values - low) / (high - low) if high > low else 0 * values)
+    return _pixmap(np.ascontiguousarray(grey.astype(np.uint8)), QImage.Format_Grayscale8, size)
+
+
+def _pixmap(array: np.ndarray, fmt, size: int) -> QPixmap:
+    h, w = array.shape[:2]
+    image = QImage(array.data, w, h, array.strides[0], fmt).copy()
+    return QPixmap.fromImage(image.scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation))
+
+
+class FiltersView(QWidget):
+    title = "Filters"
+    area = "bottom"
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("filters_view")
+        self._stale = False
+        self.tiles: dict[str, list[QLabel]] = {}
+
+        self.empty_note = placeholder_note(
+            "Pick <b>MNIST digits</b> or Fashion-MNIST and train: this tab shows what the first "
+            "layer looks for (each unit's weights as a picture) and, for a convolutional "
+            "network, what every conv layer sees in a test image.", "filters_empty_note")
+        self.info = QLabel(objectName="filters_info", wordWrap=True)
+        self.image = QSpinBox(objectName="filters_image")
+        self.image.setPrefix("Test image #")
+        self.image.setToolTip("The test image whose feature maps are shown (0 = the first)")
+        self.image.valueChanged.connect(lambda _: self.refresh())
+        self.layers_box = QWidget()
+        self.layers_layout = QVBoxLayout(self.layers_box)
+        self.layers_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.layers_box)
+        top = QHBoxLayout()
+        top.addWidget(self.info, 1)
+        top.addWidget(self.image)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(top)
+        inner.addWidget(scroll, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_note)
+        self.stack.addWidget(content)
+        self.content = content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.stack)
+        session.run_started.connect(self.refresh)
+        session.history_changed.connect(self.refresh)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            QTimer.singleShot(0, self.refresh)
+
+    # ----- drawing -----
+    def refresh(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        dataset, weights = self.session.dataset, self.session.history.latest_weights
+        if dataset is None or not dataset.is_images or not weights:
+            self.stack.setCurrentWidget(self.empty_note)
+            return
+        self.stack.setCurrentWidget(self.content)
+        self.image.setMaximum(max(len(dataset.x_test) - 1, 0))
+        first = first_layer_pictures(weights, dataset.image_shape)
+        sections = [("First layer", [signed_pixmap(p) for p in first[:MAX_TILES]])]
+        convolutional = np.ndim(weights[0]) == 4
+        if convolutional and len(dataset.x_test):
+            row = dataset.x_test[self.image.value()]
+            sections.insert(0, ("Test image", [map_pixmap(row.reshape(dataset.image_shape))]))
+            for i, fmap in enumerate(feature_maps(weights, self.session.activations, row), 1):
+                channels = np.moveaxis(fmap.values, -1, 0)[:MAX_TILES]
+                sections.append((f"{i}: {fmap.step}", [map_pixmap(c) for c in channels]))
+        self.info.setText(
+            f"First layer: {len(first)} {'kernels' if convolutional else 'units'} "
+            f"(blue weight > 0, red < 0). "
+            + ("Below: what each conv and pooling layer outputs for the chosen test image, one "
+               "picture per channel, darker where it responds more." if convolutional else
+               "Each picture is the 784 weights into one first hidden unit, laid out as the "
+               "28×28 image they multiply: the pattern the unit responds to."))
+        self._show(sections)
+
+    def _show(self, sections: list[tuple[str, list[QPixmap]]]) -> None:
+        names = [name for name, _ in sections]
+        if list(self.tiles) != names or any(len(self.tiles[n]) != len(p) for n, p in sections):
+            self._rebuild(sections)
+        for name, pixmaps in sections:
+            for label, pixmap in zip(self.tiles[name], pixmaps):
+                label.setPixmap(pixmap)
+
+    def _rebuild(self, sections) -> None:
+        while self.layers_layout.count() > 1:
+            item = self.layers_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.tiles = {}
+        for name, pixmaps in sections:
+            box = QWidget()
+            grid = QGridLayout(box)
+            grid.addWidget(QLabel(f"<b>{name}</b>"), 0, 0, 1, 16)
+            labels = []
+            for i, _ in enumerate(pixmaps):
+                label = QLabel()
+                label.setObjectName("filter_tile")
+                grid.addWidget(label, 1 + i // 16, i % 16)
+                labels.append(label)
+            self.tiles[name] = labels
+            self.layers_layout.insertWidget(self.layers_layout.count() - 1, box)

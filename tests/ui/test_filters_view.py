@@ -1,0 +1,68 @@
+"""A conv network in the window (issue 17): it trains, the Filters tab shows its first kernels
+and the feature maps of a test image, and the dense-only inspectors say plainly what they show."""
+from __future__ import annotations
+
+import pytest
+
+from playground.core.experiment import Experiment
+from playground.core.layers import conv, flatten, pool
+from tests.ui.gui import open_window, train
+
+TINY_CNN = Experiment(dataset="mnist", layers=(conv(3, 3), pool(2), conv(2, 3), flatten()),
+                      loss="sparse-categorical", optimizer="adam", learning_rate=0.01,
+                      epochs=1, batch_size=32, train_size=64, test_size=8)
+
+
+def _show(qtbot, window, key):
+    view = window.views[key]
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible)
+    return view
+
+
+@pytest.mark.needs_datasets
+def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_datasets):
+    window = open_window(qtbot, TINY_CNN)
+    assert train(qtbot, window) in ("finished", "step")  # "step": a one-epoch run
+    view = _show(qtbot, window, "filters")
+    qtbot.waitUntil(lambda: "First layer" in view.tiles, timeout=5_000)
+    assert list(view.tiles) == ["Test image", "First layer", "1: conv relu valid", "2: pool 2",
+                                "3: conv relu valid"]
+    assert [len(view.tiles[name]) for name in view.tiles] == [1, 3, 3, 3, 2]
+    assert not view.tiles["First layer"][0].pixmap().isNull()
+    assert "3 kernels" in view.info.text()
+    weights = _show(qtbot, window, "weights")
+    qtbot.waitUntil(lambda: "Dense networks" in weights.info.text(), timeout=5_000)
+    assert weights.panels == []
+    forward = _show(qtbot, window, "forward")
+    qtbot.waitUntil(lambda: "Dense networks" in forward.text.toPlainText(), timeout=5_000)
+    window.close()
+
+
+@pytest.mark.needs_datasets
+def test_an_mlp_s_first_units_are_28_by_28_pictures(qtbot, offline_datasets):
+    from playground.core.layers import dense
+
+    window = open_window(qtbot, TINY_CNN.replace(layers=(dense(5, "relu"),)))
+    assert train(qtbot, window) in ("finished", "step")  # "step": a one-epoch run
+    view = _show(qtbot, window, "filters")
+    qtbot.waitUntil(lambda: "First layer" in view.tiles, timeout=5_000)
+    assert list(view.tiles) == ["First layer"] and len(view.tiles["First layer"]) == 5
+    assert "784 weights into one first hidden unit" in view.info.text()
+    window.close()
+
+
+def test_the_convnet_preset_fills_the_form_with_keras_s_example(qtbot, window):
+    from playground.core.layers import MNIST_CONVNET
+
+    view = window.views["images"]
+    view.preset_buttons["Keras MNIST convnet"].click()
+    experiment = window.form.experiment
+    assert (experiment.dataset, experiment.layers) == ("mnist", MNIST_CONVNET)
+    assert (experiment.optimizer, experiment.learning_rate, experiment.batch_size,
+            experiment.loss, experiment.output) == ("adam", 0.001, 128, "categorical", "softmax")
+    assert window.form.layers.total.text() == "34,826 parameters with the output layer"
+    view.preset_buttons["Fashion-MNIST convnet"].click()
+    assert window.form.experiment.dataset == "fashion-mnist"
+    qtbot.waitUntil(lambda: window.state == "idle" and window.session.experiment is not None
+                    and window.session.experiment.dataset == "fashion-mnist", timeout=60_000)
