@@ -184,3 +184,10 @@ def test_the_trainer_takes_the_batch_schedule_for_a_convnet_and_evaluates_in_chu
     dense_net = Trainer(Experiment(dataset="mnist", layers=(dense(8),), loss="categorical",
                                    batch_size=128), dataset=many)
     assert dense_net.eval_rows == 10_000
+
+
+def test_descriptions_and_hints_keep_a_conv_layer_a_conv_layer():
+    from playground.core.teaching.hints import layers_text as hint_text
+
+    assert hint_text(CONVNET[:2] + (dense(8, "relu", 0.2),)) == \
+        "Conv2D 32 3×3 relu, MaxPooling2D 2×2, 8 relu + dropout 0.2"

@@ -200,14 +200,15 @@ def check_not_learning(experiment: Experiment, history: RunHistory,
     if best > ceiling + 1e-6 and not near_half:
         return None
     lr = experiment.learning_rate
-    narrow = [layer for layer in experiment.layers if layer.units < FIX_HIDDEN.units]
+    narrow = [layer for layer in experiment.layers  # Dense layers: a conv layer has filters
+              if layer.kind == "dense" and layer.units < FIX_HIDDEN.units]
     if experiment.optimizer == "sgd" and lr < TYPICAL_RATES["sgd"]:
         fix = experiment.replace(learning_rate=_round_rate(max(TYPICAL_RATES["sgd"],
                                                                min(lr * 10, 1.0))))
         cause = "the learning rate is small for SGD"
     elif narrow:
         fix = experiment.replace(layers=tuple(
-            layer if layer.units >= FIX_HIDDEN.units else
+            layer if layer.kind != "dense" or layer.units >= FIX_HIDDEN.units else
             Layer(max(layer.units * 2, FIX_HIDDEN.units),
                   FIX_HIDDEN.activation if layer.activation == "relu" else layer.activation,
                   layer.dropout)
@@ -261,7 +262,8 @@ def check_overfitting(experiment: Experiment, history: RunHistory, dataset=None)
         return None
     best_epoch = max(int(history.epochs[best]), 1)
     held = held_out_name(history)
-    layers = tuple(layer if layer.dropout else Layer(layer.units, layer.activation, FIX_DROPOUT)
+    layers = tuple(layer if layer.dropout or layer.kind != "dense"  # conv, pool keep theirs
+                   else Layer(layer.units, layer.activation, FIX_DROPOUT)
                    for layer in experiment.layers)
     fix = experiment.replace(epochs=best_epoch, layers=layers)
     return _hint(
@@ -356,8 +358,9 @@ def layers_text(layers) -> str:
     """"none", "4 tanh", "512 relu + dropout 0.2, 512 relu + dropout 0.2"."""
     if not layers:
         return "none"
-    return ", ".join(f"{layer.units} {layer.activation}"
-                     + (f" + dropout {layer.dropout:g}" if layer.dropout else "")
+    return ", ".join((f"{layer.units} {layer.activation}"
+                      + (f" + dropout {layer.dropout:g}" if layer.dropout else ""))
+                     if layer.kind == "dense" else layer.label  # Conv2D 32 3×3 relu
                      for layer in layers)
 
 

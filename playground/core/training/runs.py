@@ -190,8 +190,9 @@ def settings_summary(experiment: Experiment) -> str:
         data += f" ({experiment.classes} classes, " if "classes" in options else " ("
         data += f"noise {experiment.noise:g})"
     if experiment.layers:
-        hidden = " → ".join(f"{layer.units} {layer.activation}"
-                            + (f" (dropout {layer.dropout:g})" if layer.dropout else "")
+        hidden = " → ".join((f"{layer.units} {layer.activation}"
+                             + (f" (dropout {layer.dropout:g})" if layer.dropout else ""))
+                            if layer.kind == "dense" else layer.label  # Conv2D 32 3×3 relu
                             for layer in experiment.layers)
     else:
         hidden = "no hidden layer"
