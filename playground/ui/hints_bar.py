@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
 
 from playground.core.teaching.hints import Hint, hints_for
 from playground.ui.menus.examples import add_bar, start_fresh
+from playground.ui.widgets.folding_label import FoldingLabel
 
 #: While training, hints are recomputed at most this often.
 UPDATE_SECONDS = 1.0
@@ -33,11 +34,10 @@ class HintRow(QFrame):
         super().__init__(parent)
         self.hint = hint
         self.setObjectName(f"hint_{hint.key}")
-        self.text = QLabel(f"<b>Hint:</b> {html.escape(hint.text, quote=False)}")
+        self.text = FoldingLabel()  # one line; "More" unfolds the rest
         self.text.setObjectName("hint_text")
-        self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.RichText)
-        self.text.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.text.setText(f"<b>Hint:</b> {html.escape(hint.text, quote=False)}")
         self.why = QLabel(hint.why)
         self.why.setObjectName("hint_why")
         self.why.setWordWrap(True)

@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         if self.tabs.count():
             right.addWidget(self.tabs)
         right.setSizes([480, 380])
+        right.setChildrenCollapsible(False)  # a dragged splitter never hides the plots
+        # The tallest tab (Draw a digit) would otherwise push the window past 768 px.
+        self.tabs.setMinimumHeight(240)
+        top.setChildrenCollapsible(False)
 
         main = QSplitter(Qt.Horizontal)
         main.addWidget(scroll)

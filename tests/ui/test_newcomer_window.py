@@ -51,3 +51,37 @@ def test_the_forward_pass_caption_writes_the_output_layer_as_the_panel_does():
     texts = [step.caption for e in EXAMPLES for step in e.then]
     assert not any("vᵀh" in text for text in texts)
     assert any("tanh(Wᵀh + b)" in text for text in texts)
+
+
+def test_at_1366x768_with_a_caption_and_a_hint_the_plots_stay_readable(qtbot, window):
+    window.resize(1366, 768)
+    with qtbot.waitSignal(window.training_idle, timeout=60_000):
+        window.examples.load("xor-single-neuron")  # its caption, then a hint after training
+    bar = window.findChild(QWidget, "example_bar")
+    qtbot.waitUntil(lambda: bar.isVisible() and window.hints.bar.isVisible(), timeout=10_000)
+    qtbot.wait(100)
+    curves, boundary = window.views["curves"], window.views["boundary"]
+    assert curves.loss_plot.height() >= 140
+    assert curves.metric_plot.height() >= 140
+    assert boundary.plot.height() >= 200
+    # The caption is one line until asked for its details.
+    caption = bar.findChild(QWidget, "example_caption")
+    line = caption.fontMetrics().lineSpacing()
+    assert caption.height() < 2 * line
+    caption.more_button.click()
+    qtbot.waitUntil(lambda: caption.height() >= 2 * line)
+
+
+def test_the_curves_legends_lie_outside_the_data(qtbot, window):
+    window.form.texts["validation_split"].setText("0.25")
+    window.form.texts["epochs"].setText("20")
+    from tests.ui.gui import train
+    assert train(qtbot, window) == "finished"
+    curves = window.views["curves"]
+    for plot in (curves.loss_plot, curves.metric_plot):
+        item = plot.getPlotItem()
+        legend = item.legend
+        data = item.getViewBox().sceneBoundingRect()
+        box = legend.sceneBoundingRect()
+        assert len(legend.items) == 2  # training and validation
+        assert not box.intersects(data), (box, data)

@@ -20,6 +20,7 @@ from playground.core.teaching import examples
 from playground.core.teaching.examples import EXAMPLES, Example, Step
 from playground.core.training.runs import model_key
 from playground.ui.settings import settings
+from playground.ui.widgets.folding_label import FoldingLabel
 
 #: The start page has been shown once (it then shows again only if asked to).
 SEEN_KEY = "examples/start_page_seen"
@@ -98,7 +99,7 @@ class ExampleBar(QFrame):
         self.setStyleSheet("#example_bar { background: #eaf2fb; border: 1px solid #b7d0ea; "
                            "border-radius: 3px; }")
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
-        self.caption = QLabel()
+        self.caption = FoldingLabel()  # one line; "More" unfolds the rest
         self.caption.setObjectName("example_caption")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.RichText)

@@ -11,12 +11,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from playground.core.inspection.batch_curve import BatchCurve
 from playground.core.inspection.metrics import metric_label
 from playground.ui.widgets.grid_plot import grid_plot
 from playground.ui.widgets.live_range import LiveRange
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
 VAL_PEN = pg.mkPen("#ff7f0e", width=2)
+#: Within the epoch (issue 17): per chunk of batches, smoothed as TensorBoard does.
+BATCH_PEN = pg.mkPen("#9ecae1", width=1)
+#: Each chart's least height: below it tick labels overlap (the window scrolls no further).
+MIN_PLOT_HEIGHT = 140
 #: The lowest R² the metric chart reaches down to.
 R2_FLOOR = -1.0
 TITLES = {"accuracy": "Accuracy", "r2": "R² (1: a perfect fit; 0: no better than the mean)"}
@@ -43,13 +48,21 @@ class TrainingCurves(QWidget):
         self.accuracy_plot = self.metric_plot  # its name before the metric followed the task
         self.loss_plot.setObjectName("lossPlot")
         self.metric_plot.setObjectName("accuracyPlot")
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.setMinimumHeight(MIN_PLOT_HEIGHT)  # readable ticks, even at 1366×768
         #: The history metric the second chart shows ("accuracy", "r2").
         self.metric = "accuracy"
         self.curves = {}
         self.legends = {}
+        self.batch_lines = {}
+        self.batch_curve = BatchCurve()
         for plot, key in ((self.loss_plot, "loss"), (self.metric_plot, "metric")):
             plot.setLabel("bottom", "epoch")
-            legend = plot.addLegend(offset=(-10, 10))
+            legend = plot.addLegend(colCount=2, verSpacing=-6, labelTextSize="8pt")
+            legend.layout.setContentsMargins(0, 0, 0, 0)
+            # In the title row, right of the title: outside the data, never over a curve.
+            legend.setParentItem(plot.getPlotItem())
+            legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 0))
             item = plot.getPlotItem()
             item.setDownsampling(auto=True, mode="peak")
             item.setClipToView(True)
@@ -57,6 +70,9 @@ class TrainingCurves(QWidget):
             # The held-out curve joins the legend only when there is held-out data.
             self.curves["val_" + key] = plot.plot(pen=VAL_PEN)
             self.legends["val_" + key] = legend
+            # Under the epoch curves: from the first seconds of a long epoch, a line per batch.
+            self.batch_lines[key] = plot.plot(pen=BATCH_PEN, name="per batch")
+            self.batch_lines[key].setZValue(-1)
         self._metric_range: tuple[float, float] | None = None
         self._show_metric("accuracy")
         self.metric_plot.setXLink(self.loss_plot)
@@ -69,6 +85,7 @@ class TrainingCurves(QWidget):
         layout.addWidget(self.metric_plot)
         session.run_started.connect(self.clear)
         session.history_changed.connect(self.refresh)
+        session.batch_progress.connect(self.add_batch)
 
     def clear(self) -> None:
         self.loss_range.reset()
@@ -78,6 +95,19 @@ class TrainingCurves(QWidget):
             legend.removeItem(self.curves[name])
         self._r2_seen = (0, np.inf)
         self._metric_range = None
+        self.batch_curve.clear()
+        for line in self.batch_lines.values():
+            line.setData([], [])
+
+    def add_batch(self, progress) -> None:
+        """A chunk of batches within an epoch: the smoothed per-batch lines grow (x in epochs)."""
+        self.batch_curve.metric = self.metric
+        if not self.batch_curve.add(progress):
+            return
+        steps, loss, values = self.batch_curve.arrays()
+        self.batch_lines["loss"].setData(steps, loss, connect="finite")
+        self.batch_lines["metric"].setData(steps, values, connect="finite")
+        self.loss_range.update(self.session.target_epoch)
 
     def refresh(self) -> None:
         history = self.session.history
