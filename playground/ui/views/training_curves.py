@@ -71,8 +71,11 @@ class TrainingCurves(QWidget):
             self.curves["val_" + key] = plot.plot(pen=VAL_PEN)
             self.legends["val_" + key] = legend
             # Under the epoch curves: from the first seconds of a long epoch, a line per batch.
-            self.batch_lines[key] = plot.plot(pen=BATCH_PEN, name="per batch")
+            self.batch_lines[key] = plot.plot(pen=BATCH_PEN)  # in no legend: the tooltip says
             self.batch_lines[key].setZValue(-1)
+            plot.setToolTip("Thick lines: one point per epoch. Thin pale line: the training "
+                            "numbers per chunk of batches within the epoch, smoothed as "
+                            "TensorBoard does (x in fractions of an epoch).")
         self._metric_range: tuple[float, float] | None = None
         self._show_metric("accuracy")
         self.metric_plot.setXLink(self.loss_plot)
