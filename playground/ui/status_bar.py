@@ -29,9 +29,15 @@ class RunStatus(QWidget):
         self.batch_bar = QProgressBar()
         self.batch_bar.setObjectName("batch_progress")
         self.batch_bar.setMaximumWidth(160)
+        # Wide enough for its words whatever else the line holds ("batch 209 / 469").
+        self.batch_bar.setMinimumWidth(self.fontMetrics().horizontalAdvance("batch 8888 / 8888")
+                                       + 16)
         self.batch_bar.setFormat("batch %v / %m")
         self.batch_bar.setToolTip("Batches done in the epoch under way")
         self.batch_label = _label("batch_label")
+        # These give way (cut at the end) before the bars do; they never wrap.
+        for label in (self.batch_label, self.metrics_label):
+            label.setMinimumWidth(40)
         row = QHBoxLayout()
         row.setContentsMargins(8, 2, 8, 2)
         for widget in (self.state_label, self.epoch_label, self.progress, self.batch_bar,
@@ -74,8 +80,7 @@ class RunStatus(QWidget):
             text += f"   {held_out} loss {history.last('val_loss'):.4f}" + "".join(
                 f"   {held_out} {name} {history.last('val_' + name):.3f}" for name in names)
         self.metrics_label.setText(text)
-        speed = history.epochs_per_second
-        self.speed_label.setText(f"{speed:,.0f} epochs/s" if speed else "")
+        self.speed_label.setText(speed_text(history.epochs_per_second))
 
     def show_batch_progress(self, progress) -> None:
         self.batch_bar.setRange(0, max(progress.batches_total, 1))
@@ -98,6 +103,18 @@ def _label(name: str, text: str = "") -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     return label
+
+
+def speed_text(epochs_per_second: float) -> str:
+    """6,443 epochs/s; 2.5 epochs/s; 12 s/epoch (image data: an epoch takes seconds)."""
+    speed = epochs_per_second
+    if not speed or speed <= 0:
+        return ""
+    if speed >= 10:
+        return f"{speed:,.0f} epochs/s"
+    if speed >= 1:
+        return f"{speed:.1f} epochs/s"
+    return f"{duration(1 / speed)}/epoch" if speed < 1 / 60 else f"{1 / speed:.1f} s/epoch"
 
 
 def duration(seconds: float) -> str:

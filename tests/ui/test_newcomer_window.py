@@ -85,3 +85,35 @@ def test_the_curves_legends_lie_outside_the_data(qtbot, window):
         box = legend.sceneBoundingRect()
         assert len(legend.items) == 2  # training and validation
         assert not box.intersects(data), (box, data)
+
+
+def test_a_short_run_has_whole_epoch_ticks(qtbot, window):
+    window.form.texts["epochs"].setText("3")
+    from tests.ui.gui import train
+    assert train(qtbot, window) == "finished"
+    for plot in (window.views["curves"].loss_plot, window.views["curves"].metric_plot):
+        axis = plot.getAxis("bottom")
+        low, high = plot.getPlotItem().getViewBox().viewRange()[0]
+        ticks = [v for _spacing, values in axis.tickValues(low, high, axis.width())
+                 for v in values]
+        assert ticks and all(float(v).is_integer() for v in ticks), ticks
+
+
+def test_image_training_status_is_whole_and_slow_speeds_read_per_epoch(qtbot, window):
+    from playground.core.training.reports import BatchProgress
+    from playground.ui.status_bar import speed_text
+    window.resize(1366, 768)
+    status = window.status
+    status.metrics_label.setText("loss 0.2345   accuracy 0.934   val loss 0.2500   "
+                                 "val accuracy 0.930")
+    fields = dict(epoch=2, batches_done=209, batches_total=469, samples_done=6688,
+                  samples_total=15000, samples_per_second=2400.0, seconds_left=3.5)
+    extra = {name: 0.0 for name in BatchProgress.__dataclass_fields__ if name not in fields}
+    status.show_batch_progress(BatchProgress(**fields, **extra))
+    qtbot.wait(50)
+    bar = status.batch_bar
+    assert bar.text() == "batch 209 / 469"
+    assert bar.width() >= bar.fontMetrics().horizontalAdvance(bar.text()) + 8  # not cut
+    assert status.height() < 3 * status.fontMetrics().lineSpacing()  # one line, not wrapped
+    assert speed_text(0.2) == "5.0 s/epoch"  # MNIST: never "0 epochs/s"
+    assert speed_text(6443) == "6,443 epochs/s"

@@ -58,6 +58,7 @@ class TrainingCurves(QWidget):
         self.batch_curve = BatchCurve()
         for plot, key in ((self.loss_plot, "loss"), (self.metric_plot, "metric")):
             plot.setLabel("bottom", "epoch")
+            plot.getAxis("bottom").whole_numbers = True
             legend = plot.addLegend(colCount=2, verSpacing=-6, labelTextSize="8pt")
             legend.layout.setContentsMargins(0, 0, 0, 0)
             # In the title row, right of the title: outside the data, never over a curve.

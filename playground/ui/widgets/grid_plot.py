@@ -29,6 +29,14 @@ class GridAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self.background = pg.mkColor(background)
         self._opaque: dict[tuple, QPen] = {}  # (rgba, width) of a translucent pen -> its mix
+        #: Ticks at whole numbers only (an epoch axis: no "epoch 0.5" on a 3-epoch run).
+        self.whole_numbers = False
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not self.whole_numbers:
+            return levels
+        return [(spacing, offset) for spacing, offset in levels if spacing >= 1] or [(1, 0)]
 
     def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph's name)
         specs = super().generateDrawSpecs(p)
