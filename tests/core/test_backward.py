@@ -29,20 +29,14 @@ F32_TOLERANCE = 1e-6
 
 
 def make_model(n_inputs, hidden, output, units, seed=0, floatx="float32"):
-    keras.config.set_floatx(floatx)
-    try:
-        return _make_model(n_inputs, hidden, output, units, seed)
-    finally:
-        keras.config.set_floatx("float32")
-
-
-def _make_model(n_inputs, hidden, output, units, seed):
+    # dtype on each layer: Keras caches its global dtype policy at the first layer it builds,
+    # so set_floatx alone would not reach the layers.
     keras.utils.set_random_seed(seed)
     model = keras.Sequential()
-    model.add(keras.Input(shape=(n_inputs,)))
+    model.add(keras.Input(shape=(n_inputs,), dtype=floatx))
     for size, activation in hidden:
-        model.add(keras.layers.Dense(size, activation=activation))
-    model.add(keras.layers.Dense(units, activation=output))
+        model.add(keras.layers.Dense(size, activation=activation, dtype=floatx))
+    model.add(keras.layers.Dense(units, activation=output, dtype=floatx))
     rng = np.random.default_rng(seed)
     model.set_weights([w + rng.normal(0, 0.5, w.shape).astype(np.float32)
                        for w in model.get_weights()])
@@ -82,6 +76,7 @@ def differences(loss, output, hidden, floatx):
             mine = backward_of(experiment, weights, row, label)
             keras_loss, theirs = keras_gradients(model, experiment, row, label)
             worst = max(worst, abs(mine.loss - keras_loss))
+            assert model.layers[0].kernel.dtype == floatx
             for by_hand, by_keras in zip(mine.gradients(), theirs, strict=True):
                 worst = max(worst, float(np.max(np.abs(by_hand - by_keras))))
                 scale = max(scale, float(np.max(np.abs(by_keras))), abs(keras_loss))

@@ -64,6 +64,9 @@ def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> li
         lines += _layer_lines(layer)
     lines.append(f'model.add(keras.layers.Dense({output_units}, '
                  f'activation="{experiment.output}"))')
+    extra = _dense_options(experiment)  # initial kernels and their penalty, as the app's
+    lines = [line[:-2] + extra + "))" if extra and line.startswith(DENSE) else line
+             for line in lines]
     # A float even when whole: Keras refuses learning_rate=1 (an int).
     args = f"learning_rate={float(experiment.learning_rate)!r}"
     if experiment.optimizer == "sgd" and experiment.momentum:
@@ -76,6 +79,20 @@ def _model_lines(experiment: Experiment, n_inputs: int, output_units: int) -> li
         "model.summary()",
     ]
     return lines
+
+
+DENSE = "model.add(keras.layers.Dense("
+
+
+def _dense_options(experiment: Experiment) -> str:
+    """`, kernel_initializer=…, kernel_regularizer=…` for settings other than Keras's own."""
+    init = {"he": '"he_normal"', "zeros": '"zeros"',
+            "small": "keras.initializers.RandomNormal(stddev=0.01)"}.get(experiment.init)
+    text = f", kernel_initializer={init}" if init else ""
+    if experiment.l1 or experiment.l2:
+        text += (f", kernel_regularizer=keras.regularizers.L1L2(l1={float(experiment.l1)!r}, "
+                 f"l2={float(experiment.l2)!r})")
+    return text
 
 
 def _layer_lines(layer: Layer) -> list[str]:

@@ -12,6 +12,7 @@ no division by p(1 − p). Dropout is inactive (inference): the pass is the netw
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -171,10 +172,20 @@ def backward(weights: Sequence[np.ndarray], activations: Sequence[str], loss: st
 
 
 def backward_of(experiment, weights, row, label) -> BackwardPass:
-    """`backward` with the activations, loss and encoding of `experiment`."""
+    """`backward` with the activations, loss and encoding of `experiment`, plus its L1/L2
+    penalties on the kernels: L + l1 Σ|W| + l2 ΣW², whose gradient adds l1 sign(W) + 2 l2 W."""
     from playground.core.inspection.forward import activations_of
-    return backward(weights, activations_of(experiment), experiment.loss, experiment.encoding,
-                    row, label)
+    result = backward(weights, activations_of(experiment), experiment.loss, experiment.encoding,
+                      row, label)
+    l1, l2 = float(getattr(experiment, "l1", 0.0)), float(getattr(experiment, "l2", 0.0))
+    if not (l1 or l2):
+        return result
+    penalty = sum(l1 * np.abs(layer.kernel).sum() + l2 * (layer.kernel ** 2).sum()
+                  for layer in result.layers)
+    layers = tuple(dataclasses.replace(layer, kernel_gradient=layer.kernel_gradient
+                                       + l1 * np.sign(layer.kernel) + 2 * l2 * layer.kernel)
+                   for layer in result.layers)
+    return dataclasses.replace(result, loss=result.loss + float(penalty), layers=layers)
 
 
 # ----- Keras's own numbers --------------------------------------------------------------------
@@ -197,6 +208,8 @@ def keras_gradients(model, experiment, row, label) -> tuple[float, list[np.ndarr
     with tf.GradientTape() as tape:
         outputs = model(x, training=False)
         value = make_loss(experiment)(tf.constant(targets), outputs)
+        if model.losses:  # the kernels' L1/L2 penalties, as training adds them
+            value = value + tf.add_n(model.losses)
     grads = tape.gradient(value, variables)
     return float(value), [g.numpy() for g in grads]
 
@@ -222,14 +235,16 @@ def keras_copy(experiment, weights):
     Views ask Keras on a copy: the live model belongs to the training thread. No random seed is
     set (`build_model` would reset the global ones mid-run); the weights are overwritten anyway.
     """
-    from playground.core.model.runtime import load
     from playground.core.inspection.forward import activations_of
+    from playground.core.model.build import dense_options
+    from playground.core.model.runtime import load
 
     _, keras = load()
     pairs = _pairs(weights)
     model = keras.Sequential(name="backward_copy")
     model.add(keras.Input(shape=(pairs[0][0].shape[0],)))
     for (kernel, _), activation in zip(pairs, activations_of(experiment)):
-        model.add(keras.layers.Dense(kernel.shape[1], activation=activation))
+        model.add(keras.layers.Dense(kernel.shape[1], activation=activation,
+                                     **dense_options(experiment)))
     model.set_weights([np.asarray(w, np.float32) for w in weights])
     return model

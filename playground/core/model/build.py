@@ -67,17 +67,32 @@ def build_model(experiment: Experiment, dataset: Dataset):
     if is_spatial(experiment.layers):  # rows stay flat in the data; a conv stack sees pictures
         model.add(keras.layers.Reshape((*dataset.image_shape, CHANNELS), name="image"))
     for i, layer in enumerate(experiment.layers, start=1):
-        for keras_layer in keras_layers(layer, i):
+        for keras_layer in keras_layers(layer, i, dense_options(experiment)):
             model.add(keras_layer)
     model.add(keras.layers.Dense(dataset.output_units, activation=experiment.output,
-                                 name="output"))
+                                 name="output", **dense_options(experiment)))
     model.compile(optimizer=make_optimizer(experiment),
                   loss=LOSSES[experiment.loss].keras_name,
                   metrics=_keras_metrics(experiment))
     return model
 
 
-def keras_layers(layer: Layer, i: int) -> list:
+def dense_options(experiment: Experiment) -> dict:
+    """Keras arguments of every Dense layer: the kernels' initialisation and penalty."""
+    _, keras = load()
+    options = {}
+    init = getattr(experiment, "init", "glorot")
+    if init != "glorot":
+        options["kernel_initializer"] = (keras.initializers.RandomNormal(stddev=0.01)
+                                         if init == "small" else
+                                         {"he": "he_normal", "zeros": "zeros"}[init])
+    l1, l2 = getattr(experiment, "l1", 0.0), getattr(experiment, "l2", 0.0)
+    if l1 or l2:
+        options["kernel_regularizer"] = keras.regularizers.L1L2(l1=float(l1), l2=float(l2))
+    return options
+
+
+def keras_layers(layer: Layer, i: int, options: dict | None = None) -> list:
     """The Keras layers for the experiment's layer number `i` (from 1), named so a saved model
     reads back layer by layer."""
     _, keras = load()
@@ -90,7 +105,8 @@ def keras_layers(layer: Layer, i: int) -> list:
         return [keras.layers.Flatten(name=f"flatten_{i}")]
     if layer.kind == "dropout":
         return [keras.layers.Dropout(layer.dropout, name=f"dropout_{i}")]
-    dense = [keras.layers.Dense(layer.units, activation=layer.activation, name=f"hidden_{i}")]
+    dense = [keras.layers.Dense(layer.units, activation=layer.activation, name=f"hidden_{i}",
+                                **(options or {}))]
     if layer.dropout > 0:
         dense.append(keras.layers.Dropout(layer.dropout, name=f"dropout_{i}"))
     return dense

@@ -123,7 +123,9 @@ class EpochSchedule:
                 xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                 with tf.GradientTape() as tape:
                     loss = loss_fn(yb, model(xb, training=True))
-                grads = tape.gradient(loss, variables)
+                    # Training minimises the data loss plus the kernels' L1/L2 penalties.
+                    objective = loss + tf.add_n(model.losses) if model.losses else loss
+                grads = tape.gradient(objective, variables)
                 optimizer.apply_gradients(zip(grads, variables))
             with tf.GradientTape(watch_accessed_variables=record_norms) as tape:
                 out = tf.cast(model(x, training=False), tf.float32)
@@ -295,7 +297,9 @@ class BatchSchedule:
                 with tf.GradientTape() as tape:
                     outputs = model(xb, training=True)
                     loss = loss_fn(yb, outputs)
-                grads = tape.gradient(loss, variables)
+                    # Training minimises the data loss plus the kernels' L1/L2 penalties.
+                    objective = loss + tf.add_n(model.losses) if model.losses else loss
+                grads = tape.gradient(objective, variables)
                 optimizer.apply_gradients(zip(grads, variables))
                 n = tf.cast(tf.shape(idx)[0], tf.float32)
                 loss_sum += tf.cast(loss, tf.float32) * n
