@@ -31,6 +31,9 @@ def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_dat
     assert [len(view.tiles[name]) for name in view.tiles] == [1, 3, 3, 3, 2]
     assert not view.tiles["First layer"][0].pixmap().isNull()
     assert "3 kernels" in view.info.text()
+    view.saliency.click()
+    title = next(name for name in view.tiles if name.startswith("Saliency for"))
+    assert len(view.tiles[title]) == 3 and not view.tiles[title][2].pixmap().isNull()
     weights = _show(qtbot, window, "weights")
     qtbot.waitUntil(lambda: "Dense networks" in weights.info.text(), timeout=5_000)
     assert weights.panels == []

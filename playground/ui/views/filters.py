@@ -12,10 +12,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSpinBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea,
+                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
+from playground.core.inspection.forward import forward
+from playground.core.inspection.saliency import gradient, occlusion, smoothgrad
 from playground.ui.widgets.note import placeholder_note
 
 #: Most pictures drawn per layer (a 512-unit layer would be a wall of tiles).
@@ -69,6 +71,14 @@ class FiltersView(QWidget):
         self.image.setPrefix("Test image #")
         self.image.setToolTip("The test image whose feature maps are shown (0 = the first)")
         self.image.valueChanged.connect(lambda _: self.refresh())
+        self.saliency = QCheckBox("Saliency", objectName="filters_saliency")
+        self.saliency.setToolTip(
+            "What the network looks at in this image, for the class it predicts: the gradient "
+            "of that class's output with respect to each pixel (darker: a small change there "
+            "moves the answer most), SmoothGrad (the same averaged over 25 noisy copies: less "
+            "speckle) and occlusion (blue where greying out a 4×4 square lowers the class's "
+            "probability, red where it raises it). Costs a moment per redraw.")
+        self.saliency.toggled.connect(lambda _: self.refresh())
         self.layers_box = QWidget()
         self.layers_layout = QVBoxLayout(self.layers_box)
         self.layers_layout.addStretch(1)
@@ -78,6 +88,7 @@ class FiltersView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
         top.addWidget(self.image)
+        top.addWidget(self.saliency)
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -119,6 +130,8 @@ class FiltersView(QWidget):
             for i, fmap in enumerate(feature_maps(weights, self.session.activations, row), 1):
                 channels = np.moveaxis(fmap.values, -1, 0)[:MAX_TILES]
                 sections.append((f"{i}: {fmap.step}", [map_pixmap(c) for c in channels]))
+        if self.saliency.isChecked() and len(dataset.x_test):
+            sections.append(self._saliency(weights, dataset))
         self.info.setText(
             f"First layer: {len(first)} {'kernels' if convolutional else 'units'} "
             f"(blue weight > 0, red < 0). "
@@ -127,6 +140,19 @@ class FiltersView(QWidget):
                "Each picture is the 784 weights into one first hidden unit, laid out as the "
                "28×28 image they multiply: the pattern the unit responds to."))
         self._show(sections)
+
+    def _saliency(self, weights, dataset) -> tuple[str, list[QPixmap]]:
+        steps, shape = self.session.activations, dataset.image_shape
+        row = np.asarray(dataset.x_test[self.image.value()], np.float64)
+        outputs = forward(weights, steps, row[None])[0]
+        unit = int(np.argmax(outputs)) if outputs.size > 1 else 0
+        name = dataset.class_names[unit] if unit < len(dataset.class_names) else str(unit)
+        maps = [np.abs(gradient(weights, steps, row[None], unit)[0]).reshape(shape),
+                np.abs(smoothgrad(weights, steps, row, unit)).reshape(shape)]
+        pictures = [map_pixmap(m) for m in maps]
+        pictures.append(signed_pixmap(occlusion(weights, steps, row, unit, shape)))
+        return (f"Saliency for '{name}' (its prediction): gradient · SmoothGrad · occlusion",
+                pictures)
 
     def _show(self, sections: list[tuple[str, list[QPixmap]]]) -> None:
         names = [name for name, _ in sections]
