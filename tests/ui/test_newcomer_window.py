@@ -117,3 +117,24 @@ def test_image_training_status_is_whole_and_slow_speeds_read_per_epoch(qtbot, wi
     assert status.height() < 3 * status.fontMetrics().lineSpacing()  # one line, not wrapped
     assert speed_text(0.2) == "5.0 s/epoch"  # MNIST: never "0 epochs/s"
     assert speed_text(6443) == "6,443 epochs/s"
+
+
+def test_weights_set_by_hand_are_a_marked_point_not_a_vertical_jump(qtbot, window):
+    import numpy as np
+    from tests.ui.gui import train
+    window.form.texts["epochs"].setText("5")
+    assert train(qtbot, window) == "finished"
+    weights = [np.asarray(w) * 0 for w in window.session.history.latest_weights]
+    with qtbot.waitSignal(window.training_idle, timeout=30_000):
+        assert window.set_weights(weights) == ""
+    qtbot.waitUntil(lambda: len(window.session.history) == 7)  # epochs 0..5, then 5 again
+    qtbot.wait(100)
+    curves = window.views["curves"]
+    for key in ("loss", "metric"):
+        x, y = curves.curves[key].getData()
+        joined = np.isfinite(y[:-1]) & np.isfinite(y[1:])
+        assert (np.diff(x)[joined] > 0).all()  # no segment straight up at one epoch
+        marked_x, _ = curves.hand_marks[key].getData()
+        assert list(marked_x) == [5]
+    legend = curves.loss_plot.getPlotItem().legend
+    assert "weights set by hand" in [label.text for _, label in legend.items]

@@ -18,6 +18,8 @@ from playground.ui.widgets.live_range import LiveRange
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
 VAL_PEN = pg.mkPen("#ff7f0e", width=2)
+HAND_BRUSH = pg.mkBrush("#2ca02c")
+HAND_LABEL = "weights set by hand"
 #: Within the epoch (issue 17): per chunk of batches, smoothed as TensorBoard does.
 BATCH_PEN = pg.mkPen("#9ecae1", width=1)
 #: Each chart's least height: below it tick labels overlap (the window scrolls no further).
@@ -54,6 +56,7 @@ class TrainingCurves(QWidget):
         self.metric = "accuracy"
         self.curves = {}
         self.legends = {}
+        self.hand_marks: dict[str, pg.PlotDataItem] = {}  # "loss", "metric"
         self.batch_lines = {}
         self.batch_curve = BatchCurve()
         for plot, key in ((self.loss_plot, "loss"), (self.metric_plot, "metric")):
@@ -71,6 +74,10 @@ class TrainingCurves(QWidget):
             # The held-out curve joins the legend only when there is held-out data.
             self.curves["val_" + key] = plot.plot(pen=VAL_PEN)
             self.legends["val_" + key] = legend
+            # Weights set by hand: a point of their own, not a vertical jump from the last.
+            marks = plot.plot(pen=None, symbol="d", symbolSize=10, symbolPen="k",
+                              symbolBrush=HAND_BRUSH)
+            self.hand_marks[key] = marks
             # Under the epoch curves: from the first seconds of a long epoch, a line per batch.
             self.batch_lines[key] = plot.plot(pen=BATCH_PEN)  # in no legend: the tooltip says
             self.batch_lines[key].setZValue(-1)
@@ -97,6 +104,9 @@ class TrainingCurves(QWidget):
             curve.setData([], [])
         for name, legend in self.legends.items():
             legend.removeItem(self.curves[name])
+        for key, marks in self.hand_marks.items():
+            marks.setData([], [])
+            self.legends["val_" + key].removeItem(marks)
         self._r2_seen = (0, np.inf)
         self._metric_range = None
         self.batch_curve.clear()
@@ -121,8 +131,21 @@ class TrainingCurves(QWidget):
         epochs = history.epochs
         names = {"loss": "loss", "val_loss": "val_loss", "metric": metric,
                  "val_metric": "val_" + metric}
+        # A report at an epoch already drawn comes from weights set by hand (or edited).
+        hand = np.flatnonzero(np.diff(epochs) <= 0) + 1 if len(epochs) > 1 else []
+        for key, marks in self.hand_marks.items():
+            values = history.metric(names[key])
+            marks.setData(epochs[hand], values[hand]) if len(hand) else marks.setData([], [])
+            legend = self.legends["val_" + key]
+            listed = any(sample.item is marks for sample, _ in legend.items)
+            if len(hand) and not listed:
+                legend.addItem(marks, HAND_LABEL)
+            elif listed and not len(hand):
+                legend.removeItem(marks)
         for key, curve in self.curves.items():
             values = history.metric(names[key])
+            if len(hand):  # break the line before each hand-set point
+                values = np.insert(values.astype(float), hand, np.nan)
             if key.startswith("val_"):
                 if not np.isfinite(values).any():
                     curve.setData([], [])
@@ -131,7 +154,8 @@ class TrainingCurves(QWidget):
                 if not any(sample.item is curve for sample, _ in legend.items):
                     legend.addItem(curve, history.held_out or "validation")
             # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
-            curve.setData(epochs, values, connect="finite")
+            curve.setData(np.insert(epochs, hand, epochs[hand]) if len(hand) else epochs,
+                          values, connect="finite")
         if metric == "r2":
             self._fit_r2(history)
         self.loss_range.update(self.session.target_epoch)
