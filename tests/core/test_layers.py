@@ -191,3 +191,21 @@ def test_descriptions_and_hints_keep_a_conv_layer_a_conv_layer():
 
     assert hint_text(CONVNET[:2] + (dense(8, "relu", 0.2),)) == \
         "Conv2D 32 3×3 relu, MaxPooling2D 2×2, 8 relu + dropout 0.2"
+
+
+def test_the_gallery_s_predictions_follow_a_conv_network_in_slices(tiny_images):
+    from playground.core.inspection.forward import activations_of
+    from playground.core.inspection.predictions import output_chunks, predictions
+    from playground.core.model.build import build_model
+
+    experiment = Experiment(dataset="mnist", layers=(conv(2, 3), pool(2), flatten()),
+                            loss="sparse-categorical")
+    model = build_model(experiment, tiny_images)
+    steps = activations_of(experiment)
+    parts = list(output_chunks(model.get_weights(), steps, tiny_images.x_train, rows=4))
+    assert [len(out) for out, _ in parts] == [6]  # conv slices are their own size (32)
+    expected = model.predict(tiny_images.x_train, verbose=0)
+    np.testing.assert_allclose(parts[0][0], expected, atol=1e-5)
+    result = predictions(model.get_weights(), steps, tiny_images.x_train,
+                         tiny_images.labels_train)
+    assert len(result.predicted) == 6

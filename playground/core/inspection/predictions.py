@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from playground.core.inspection.feature_maps import is_stepped, stepped_chunks
 from playground.core.inspection.forward import ACTIVATION_FUNCTIONS
 from playground.core.inspection.metrics import loss_value
 
@@ -39,6 +40,9 @@ def output_chunks(weights: Sequence[np.ndarray], activations: Sequence[str], x,
                   rows: int = CHUNK_ROWS) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(outputs, logits) for `x`, `rows` rows at a time, in float32 like Keras; the logits
     are the last layer's sums before its activation."""
+    if is_stepped(activations):  # conv and pooling layers: smaller slices of the same work
+        yield from stepped_chunks(weights, activations, x)
+        return
     layers = [(np.asarray(weights[i], np.float32), np.asarray(weights[i + 1], np.float32))
               for i in range(0, len(weights), 2)]
     for start in range(0, len(x), rows):
