@@ -13,7 +13,8 @@ import pytest
 
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection import backward as bw
-from playground.core.inspection.backward import backward_of, keras_gradients, optimizer_step
+from playground.core.inspection.backward import (backward_of, dead_relu_units, keras_gradients,
+                                                 optimizer_step)
 from playground.core.inspection.forward import activations_of
 from playground.core.losses import LOSSES
 from playground.core.model.runtime import load
@@ -167,3 +168,14 @@ def test_sgd_step_equals_the_optimizers_first_step():
 def test_activations_of_matches_layers():
     experiment = experiment_for("hinge", "tanh", ("relu",))
     assert activations_of(experiment) == ["relu", "tanh"]
+
+
+def test_dead_relu_units_are_those_never_active_on_the_rows():
+    weights = [np.array([[1.0, -1.0, 0.5], [1.0, -1.0, -2.0]]), np.array([0.0, -0.1, 0.0]),
+               np.array([[1.0], [1.0], [1.0]]), np.array([0.0])]
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    # Unit 2 (index 1) is below zero everywhere; unit 3 is active on (1, 0) only; unit 1 on 3.
+    assert dead_relu_units(weights, ["relu", "sigmoid"], x) == [(0, [1])]
+    assert dead_relu_units(weights, ["tanh", "sigmoid"], x) == []
+    result = backward_of(experiment_for("bce", "sigmoid", ("relu",)), weights, x[3], 1)
+    assert result.layers[0].delta[1] == 0.0 and not result.layers[0].kernel_gradient[:, 1].any()

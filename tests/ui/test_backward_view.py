@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from playground.core.experiment import Experiment, Layer
-from playground.core.inspection.backward import backward_of
+from playground.core.inspection.backward import backward_of, dead_relu_units
 from tests.ui.gui import open_window, train
 
 XOR = Experiment(layers=(Layer(3, "tanh"),), epochs=30, learning_rate=0.5)
@@ -91,5 +91,25 @@ def test_another_optimizer_says_its_step_differs(qtbot):
         moved = np.abs(view.step[0] - weights[0])
         nonzero = np.abs(view.result.gradients()[0]) > 1e-6
         np.testing.assert_allclose(moved[nonzero], 0.01, rtol=1e-2)
+    finally:
+        window.close()
+
+
+def test_dead_relu_units_are_counted(qtbot):
+    relu = XOR.replace(layers=(Layer(4, "relu"),), epochs=3)
+    window = open_window(qtbot, relu)
+    try:
+        assert train(qtbot, window) == "finished"
+        view = show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.result is not None)
+        weights = [np.array(w) for w in window.session.history.latest_weights]
+        weights[1][2] = -100.0  # unit h3 can no longer be active on any XOR row
+        assert window.session.set_weights(weights) == ""
+        qtbot.waitUntil(lambda: "h3" in view.summary.text(), timeout=10_000)
+        latest = window.session.history.latest_weights
+        dead = dead_relu_units(latest, ["relu", "sigmoid"], window.session.dataset.x_train)
+        assert 2 in dead[0][1]
+        assert f"Dead ReLU units (never active on the training rows; no gradient reaches " \
+            f"them): <b>{len(dead[0][1])} of 4</b>" in view.summary.text()
     finally:
         window.close()

@@ -248,3 +248,17 @@ def keras_copy(experiment, weights):
                                      **dense_options(experiment)))
     model.set_weights([np.asarray(w, np.float32) for w in weights])
     return model
+
+
+def dead_relu_units(weights, activations, x) -> list[tuple[int, list[int]]]:
+    """(hidden layer index, the ReLU units of it never active on any row of `x`) for each
+    ReLU layer: a dead unit passes no gradient back (δ = 0 on every row), so it never learns."""
+    pairs = _pairs(weights)
+    h = np.asarray(x, np.float64)
+    dead = []
+    for i, ((kernel, bias), activation) in enumerate(zip(pairs, activations)):
+        z = h @ np.asarray(kernel, np.float64) + np.asarray(bias, np.float64)
+        if activation == "relu" and i < len(pairs) - 1:
+            dead.append((i, [int(j) for j in np.flatnonzero(~(z > 0).any(axis=0))]))
+        h = ACTIVATION_FUNCTIONS[activation](z)
+    return dead

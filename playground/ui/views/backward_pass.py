@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushB
 from playground.core.experiment import OPTIMIZERS
 from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection import weights as W
-from playground.core.inspection.backward import (backward_of, keras_copy, keras_gradients,
-                                                 optimizer_step)
+from playground.core.inspection.backward import (backward_of, dead_relu_units, keras_copy,
+                                                 keras_gradients, optimizer_step)
 from playground.ui.session import StreamedRedraw
 
 #: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
 TOLERANCE = 1e-5
 ROWS_PER_PART = 50
+#: Dead ReLU units are looked for on at most this many training rows (a forward pass each draw).
+DEAD_RELU_ROWS = 5000
 #: Parameters listed per layer before "… and N more".
 MAX_PARAMETERS = 60
 #: Keras's gradients and an optimizer's step cost milliseconds: during a run, redraw at most
@@ -236,7 +238,8 @@ class BackwardPassView(QWidget):
             f"Output y = <b>{_vector(result.output)}</b>, target {html.escape(str(label))} "
             f"(as the loss sees it: {_vector(result.target)}). Loss L = <b>{_f(result.loss)}"
             f"</b> (Keras: {keras_loss:.8f}); ∂L/∂y = {_vector(result.output_gradient)}. "
-            f"Gradients by hand and Keras's: {verdict} (largest difference {difference:.1e}).")
+            f"Gradients by hand and Keras's: {verdict} (largest difference {difference:.1e})."
+            + self._dead_relu_text(weights))
         self.text.setHtml(self._layers_html(weights))
 
     def _layers_html(self, weights) -> str:
@@ -300,6 +303,22 @@ class BackwardPassView(QWidget):
         for curve, values in zip(self.norm_curves, columns):
             # A zero gradient (a dead layer) has no logarithm: drawn at the chart's floor.
             curve.setData(epochs, np.maximum(values, 1e-12))
+
+    def _dead_relu_text(self, weights) -> str:
+        """Which ReLU units are never active on the training rows (they cannot learn)."""
+        rows = self.session.dataset.x_train[:DEAD_RELU_ROWS]
+        dead = dead_relu_units(weights, self.session.activations, rows)
+        if not dead or not len(rows):
+            return ""
+        names = W.unit_names(W.layer_sizes(weights), _feature_names(self.session.dataset,
+                                                                    weights))
+        units = [names[k + 1][j] for k, js in dead for j in js]
+        total = sum(np.shape(weights[2 * k])[1] for k, _ in dead)
+        where = "training rows" if len(rows) == len(self.session.dataset.x_train) \
+            else f"first {len(rows):,} training rows"
+        listed = f": {', '.join(units[:12])}" if units else ""
+        return (f"<br>Dead ReLU units (never active on the {where}; no gradient reaches "
+                f"them): <b>{len(units)} of {total}</b>{listed}")
 
     # ----- the step -----
     def apply_step(self) -> str:
