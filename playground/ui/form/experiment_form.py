@@ -170,6 +170,9 @@ class ExperimentForm(QWidget):
     def set_experiment(self, experiment: Experiment) -> None:
         """Fill every field from `experiment` (an example, a file, the last session)."""
         self._loading = True
+        # Settings with no field here yet (issue 16: set by the command line or a file) are
+        # kept as they came, not reset by the next edit.
+        self._kept = {name: getattr(experiment, name) for name in NOT_IN_FORM}
         self.dataset.setCurrentIndex(max(self.dataset.findData(experiment.dataset), 0))
         self._dataset_key = self.dataset.currentData()  # no signal when it was already shown
         self.loss.setCurrentIndex(self.loss.findData(experiment.loss))
@@ -320,9 +323,14 @@ class ExperimentForm(QWidget):
             dataset=self.dataset.currentData(), layers=layers, loss=loss,
             # Store "" for the loss's natural output, so JSON and code stay minimal.
             output_activation="" if output == fitting_outputs(loss, self._task())[0] else output,
-            optimizer=self.optimizer.currentData(), learning_rate=lr, **values)
+            optimizer=self.optimizer.currentData(), learning_rate=lr,
+            **{**getattr(self, "_kept", {}), **values})
         errors = experiment.validate()
         return (None if errors else experiment), errors
+
+
+#: Experiment fields the form has no editor for yet; it keeps what it was given.
+NOT_IN_FORM = ("features", "init", "l1", "l2")
 
 
 def _dataset_option_names() -> set[str]:
