@@ -23,6 +23,7 @@ from playground.ui.menus.research_menu import install_research_tools
 from playground.ui.run_controller import RunController, RunState
 from playground.ui.session import Session
 from playground.ui.status_bar import RunStatus
+from playground.ui.theme import install_theme
 from playground.ui.views import VIEWS
 from playground.ui.views.runs import install_runs
 
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         install_file_actions(self)
         install_open_data(self)  # File ▸ Open Data…, and CSV files dropped on the window
         install_research_tools(self)  # Run ▸ Sweep…, Find learning rate; File ▸ Export Runs
+        install_theme(self)  # View ▸ Theme: System (the desktop's scheme), Light, Dark
         # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
         # window that is never painted (hidden) starts loading after a second anyway.

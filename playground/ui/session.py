@@ -47,6 +47,8 @@ class Session(QObject):
     predicted = Signal(object, object, object)
     #: A view asks to set some fields of the form: a dict of Experiment fields.
     experiment_requested = Signal(object)
+    #: The epoch being looked at moved (Outputs' slider): views of the network's answers follow.
+    looked_at_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -75,6 +77,8 @@ class Session(QObject):
         self._turn_timer = QTimer(self, singleShot=True, interval=TURN_MS, timeout=self._next_turn)
         #: Set by the run controller: gives hand-set weights to the model; "" or why not.
         self.weights_editor = None
+        #: The epoch being looked at (Outputs' slider), None: the newest, following training.
+        self.looked_at: int | None = None
 
     # ----- what views ask for -----
     def set_weights(self, weights: list) -> str:
@@ -88,6 +92,26 @@ class Session(QObject):
         """Ask for the real `model.predict(rows)`; `predicted` answers with `token`."""
         self.predict_requested.emit(rows, token)
 
+    def look_at(self, epoch: int | None) -> None:
+        """Look at the network as it was at `epoch` (None: the newest, following training)."""
+        if epoch is not None and epoch >= self.history.last_epoch:
+            epoch = None
+        if epoch != self.looked_at:
+            self.looked_at = epoch
+            self.looked_at_changed.emit()
+
+    def shown_weights(self) -> tuple[int, list | None]:
+        """(epoch, weights) of the network being looked at: the newest, or the weights kept
+        nearest the looked-at epoch (kept once a report; see RunHistory.weights_history)."""
+        history = self.history
+        if self.looked_at is None or not history.latest_weights:
+            return history.last_epoch, history.latest_weights
+        epochs, snapshots = history.weights_history()
+        if not epochs:
+            return history.last_epoch, history.latest_weights
+        nearest = int(np.abs(np.asarray(epochs) - self.looked_at).argmin())
+        return int(epochs[nearest]), snapshots[nearest]
+
     def request_experiment(self, changes: dict) -> None:
         """Ask for some fields of the form to change (a preset, a new data seed)."""
         self.experiment_requested.emit(dict(changes))
@@ -100,6 +124,7 @@ class Session(QObject):
         self.probe_labels = np.asarray(probe_labels)
         self.history = RunHistory()
         self.threshold = experiment.default_threshold
+        self.looked_at = None
         self._dirty = False
         self.run_started.emit()
         self.threshold_changed.emit(self.threshold)
@@ -122,6 +147,7 @@ class Session(QObject):
     def replace_history(self, history: RunHistory) -> None:
         """Show `history` (a run read from a file) in place of the current one."""
         self.history = history
+        self.looked_at = None
         self.in_turn(self.redraw)
 
     def redraw(self) -> None:

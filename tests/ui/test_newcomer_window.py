@@ -138,3 +138,48 @@ def test_weights_set_by_hand_are_a_marked_point_not_a_vertical_jump(qtbot, windo
         assert list(marked_x) == [5]
     legend = curves.loss_plot.getPlotItem().legend
     assert "weights set by hand" in [label.text for _, label in legend.items]
+
+
+def test_scrubbing_the_epoch_slider_moves_every_view_of_the_answers(qtbot, window):
+    from tests.ui.gui import train
+    window.form.texts["epochs"].setText("30")
+    assert train(qtbot, window) == "finished"
+    outputs, boundary = window.views["outputs"], window.views["boundary"]
+    weights_view = window.views["weights"]
+    window.tabs.setCurrentWidget(weights_view)
+    qtbot.waitUntil(lambda: "Epoch 30" in weights_view.info.text())
+    assert "epoch 30" in boundary.heading.text()
+    outputs.epoch_slider.setValue(0)  # scrub back to the untrained network
+    assert window.session.looked_at == 0
+    qtbot.waitUntil(lambda: "epoch 0" in boundary.heading.text(), timeout=5000)
+    qtbot.waitUntil(lambda: weights_view.info.text().startswith("Epoch 0,"), timeout=5000)
+    forward = window.views["forward"]
+    window.tabs.setCurrentWidget(forward)
+    qtbot.waitUntil(lambda: "slider shows epoch 0" in forward.result.text(), timeout=10_000)
+    outputs.epoch_slider.setValue(outputs.epoch_slider.maximum())  # back to the newest
+    assert window.session.looked_at is None
+    qtbot.waitUntil(lambda: "epoch 30" in boundary.heading.text(), timeout=5000)
+
+
+def test_view_theme_dark_restyles_plots_and_diagram_and_is_remembered(qtbot, window):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication, QGraphicsView
+    from playground.ui.settings import settings
+    actions = window.theme.actions
+    try:
+        actions["theme_dark"].trigger()
+        assert settings().value("view/theme") == "dark"
+        assert QApplication.instance().palette().color(QPalette.Window).lightness() < 80
+        loss = window.findChild(QWidget, "lossPlot")
+        assert loss.backgroundBrush().color().lightness() < 80
+        assert loss.getAxis("left").textPen().color().lightness() > 150
+        boundary = window.findChild(QWidget, "boundaryPlot")
+        assert boundary.backgroundBrush().color().lightness() < 80
+        diagram = window.views["weights"].diagram
+        assert isinstance(diagram, QGraphicsView)
+        assert diagram.backgroundBrush().color().lightness() < 80
+        actions["theme_light"].trigger()
+        assert loss.backgroundBrush().color().lightness() > 200
+        assert QApplication.instance().palette().color(QPalette.Window).lightness() > 150
+    finally:
+        window.theme.set_mode("system")

@@ -67,6 +67,7 @@ class DecisionBoundaryView(QWidget):
             session, self.refresh, parent=self,
             pause=lambda: max(3 * self.last_draw_seconds, STREAMING_SECONDS))
         session.threshold_changed.connect(lambda _value: self.schedule())
+        session.looked_at_changed.connect(self.schedule)  # Outputs' epoch slider
 
     def _build(self) -> None:
         self.x_axis, self.y_axis = QComboBox(), QComboBox()
@@ -290,7 +291,7 @@ class DecisionBoundaryView(QWidget):
 
     def refresh(self) -> None:
         s = self.session
-        weights = s.history.latest_weights
+        shown_epoch, weights = s.shown_weights()  # the epoch being looked at
         if s.dataset is None or not weights or self.why_no_boundary():
             return
         if not self.isVisible():
@@ -331,7 +332,7 @@ class DecisionBoundaryView(QWidget):
         self.wrong.setData(x[wrong, ax], x[wrong, ay])
         note = "" if resolution == self.resolution.currentData() else \
             f" ({resolution}×{resolution}: a large network)"
-        self.heading.setText(f"Output over the input plane, epoch {s.history.last_epoch:,}{note}")
+        self.heading.setText(f"Output over the input plane, epoch {shown_epoch:,}{note}")
         self._last_draw_at = time.perf_counter()
         self.last_draw_seconds = self._last_draw_at - started
 

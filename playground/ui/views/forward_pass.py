@@ -52,6 +52,7 @@ class ForwardPassView(QWidget):
         super().__init__(parent)
         self.session = session
         session.predicted.connect(self.show_predicted)
+        session.looked_at_changed.connect(lambda: self.x is not None and self._show_result())
         self.setObjectName("forward_pass")
         self.x: np.ndarray | None = None      # the input shown
         self.steps = []                        # its forward_steps
@@ -237,6 +238,10 @@ class ForwardPassView(QWidget):
         else:
             text += " &nbsp;&nbsp; model.predict: <i>waiting for the model…</i>"
         text += self._verdict()
+        looked_at, newest = self.session.looked_at, self.session.history.last_epoch
+        if looked_at is not None:  # Outputs' slider is back in time; this tab is not
+            text += (f"<br><i>With the weights of epoch {newest:,}, the newest (Outputs' "
+                     f"slider shows epoch {looked_at:,}): model.predict holds only these.</i>")
         self.result.setText(text)
 
     def _verdict(self) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSlider, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -30,6 +30,9 @@ from playground.ui.views.output_rows import (  # noqa: F401
     probability_columns, target_text)
 from playground.ui.widgets.grid_plot import grid_plot
 from playground.ui.widgets.live_range import LiveRange
+
+#: Text on the light right/wrong row colours, in any theme.
+ROW_TEXT = QBrush(QColor("#1a1a1a"))
 
 CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f")
@@ -334,6 +337,8 @@ class OutputsView(QWidget):
         self._syncing = False
         self._show_outputs(outputs)
         self._show_typed()
+        # The epoch being looked at: the boundary, Weights and Forward pass follow it.
+        self.session.look_at(None if follow else self.shown_epoch)
         if self.weights_epoch is not None and self.weights_epoch != self.shown_epoch:
             self.epoch_note.setText(f"these rows: weights of epoch {self.weights_epoch:,}, "
                                     "the closest kept")
@@ -388,6 +393,7 @@ class OutputsView(QWidget):
                 item.setData(Qt.UserRole, value)
             for c in range(len(self.columns)):
                 self.table.item(r, c).setBackground(brush)
+                self.table.item(r, c).setForeground(ROW_TEXT)  # readable in a dark theme too
         self._apply_filter()
 
     def _show_values(self, values: np.ndarray) -> None:

@@ -104,6 +104,7 @@ class WeightsView(QWidget):
         session.run_started.connect(self.clear)
         self._streamed = StreamedRedraw(session, self.refresh, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
+        session.looked_at_changed.connect(self.refresh)  # Outputs' epoch slider
         self._update_buttons()
 
     # ----- following the run -----
@@ -126,7 +127,7 @@ class WeightsView(QWidget):
             self._stale = True  # drawn when the tab is shown
             return
         self._stale = False
-        weights = self.session.history.latest_weights
+        epoch, weights = self.session.shown_weights()  # the epoch being looked at
         if not weights:
             return
         note = dense_only_note(weights, "The weights tab")
@@ -134,7 +135,7 @@ class WeightsView(QWidget):
             self.clear()
             self.info.setText(note)
             return
-        self._track_edits(weights)
+        self._track_edits(self.session.history.latest_weights)
         shapes = tuple(np.shape(w) for w in weights)
         if shapes != self._shapes:
             self._build(weights)
@@ -144,7 +145,10 @@ class WeightsView(QWidget):
             self.diagram.set_weights(weights)
             self._shown_weights = weights
         history = self.session.history
-        self.info.setText(f"Epoch {history.last_epoch:,}. Double-click a number to change it, "
+        when = f"Epoch {epoch:,}" if epoch == history.last_epoch else (
+            f"Epoch {epoch:,}, as Outputs' epoch slider shows (the model is at epoch "
+            f"{history.last_epoch:,}; an edit starts from its weights)")
+        self.info.setText(f"{when}. Double-click a number to change it, "
                           "or paste a matrix at the selected cell (Ctrl+V); the model takes it "
                           "at once. Rows: inputs, then the bias; columns: neurons. "
                           "Blue > 0, red < 0.")
