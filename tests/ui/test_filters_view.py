@@ -3,6 +3,7 @@ and the feature maps of a test image, and the dense-only inspectors say plainly 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from playground.core.experiment import Experiment
 from playground.core.layers import conv, flatten, pool
@@ -39,6 +40,13 @@ def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_dat
     assert weights.panels == []
     forward = _show(qtbot, window, "forward")
     qtbot.waitUntil(lambda: "Dense networks" in forward.text.toPlainText(), timeout=5_000)
+    layer_map = _show(qtbot, window, "map")
+    assert [layer_map.layer.itemText(i).split(" (")[0] for i in range(layer_map.layer.count())] \
+        == ["1: Conv2D", "2: MaxPooling2D", "3: Conv2D"]
+    layer_map.layer.setCurrentIndex(2)
+    qtbot.mouseClick(layer_map.draw_button, Qt.LeftButton)
+    assert len(layer_map.scatter.data) == 8  # every test image, one dot each
+    assert "8 test images" in layer_map.info.text()
     window.close()
 
 

@@ -9,6 +9,7 @@ from playground.ui.views.draw import DrawView
 from playground.ui.views.filters import FiltersView
 from playground.ui.views.forward_pass import ForwardPassView
 from playground.ui.views.gallery import ImagesView
+from playground.ui.views.hidden_map import HiddenMapView
 from playground.ui.views.outputs import OutputsView
 from playground.ui.views.runs import RunsView
 from playground.ui.views.training_curves import TrainingCurves
@@ -25,5 +26,6 @@ VIEWS = {
     "images": ImagesView,
     "draw": DrawView,
     "filters": FiltersView,
+    "map": HiddenMapView,
     "runs": RunsView,
 }
