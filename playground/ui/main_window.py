@@ -15,6 +15,7 @@ from playground.core.experiment import Experiment
 from playground.ui.form.experiment_form import ExperimentForm
 from playground.ui.garbage import collect_in_gui_thread
 from playground.ui.hints_bar import install_hints
+from playground.ui.menus.about import install_shortcuts_help
 from playground.ui.menus.data_files import DataFilesDialog
 from playground.ui.menus.examples import install_examples
 from playground.ui.menus.file_actions import install_file_actions
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         install_open_data(self)  # File ▸ Open Data…, and CSV files dropped on the window
         install_research_tools(self)  # Run ▸ Sweep…, Find learning rate; File ▸ Export Runs
         install_theme(self)  # View ▸ Theme: System (the desktop's scheme), Light, Dark
+        install_shortcuts_help(self)  # Help ▸ Keyboard Shortcuts, read from the menus
         # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
         # window that is never painted (hidden) starts loading after a second anyway.

@@ -183,3 +183,16 @@ def test_view_theme_dark_restyles_plots_and_diagram_and_is_remembered(qtbot, win
         assert QApplication.instance().palette().color(QPalette.Window).lightness() > 150
     finally:
         window.theme.set_mode("system")
+
+
+def test_help_lists_every_keyboard_shortcut(qtbot, window):
+    from playground.ui.menus.about import ShortcutsDialog, shortcut_rows
+    rows = shortcut_rows(window)
+    actions = {action for action, _keys in [(r[1], r[2]) for r in rows]}
+    assert {"Train", "Stop", "Step", "Keyboard Shortcuts"} <= actions
+    dialog = ShortcutsDialog(window)
+    qtbot.addWidget(dialog)
+    shown = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    assert shown == [r[1] for r in rows]
+    train = next(r for r in rows if r[1] == "Train")
+    assert "F5" in train[2]

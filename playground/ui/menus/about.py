@@ -11,9 +11,9 @@ from importlib import metadata
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout)
+                               QVBoxLayout, QTableWidget, QTableWidgetItem)
 
 from playground import __version__
 from playground import desktop
@@ -93,3 +93,66 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(buttons)
+
+
+# ----- Help ▸ Keyboard Shortcuts ------------------------------------------------------------
+
+def shortcut_rows(window) -> list[tuple[str, str, str]]:
+    """(menu, action, keys) for every menu action with a shortcut, in the menu bar's order."""
+    rows = []
+
+    def walk(menu, path):
+        for action in menu.actions():
+            if action.menu() is not None:
+                walk(action.menu(), f"{path} ▸ {action.text().replace('&', '')}")
+            elif action.shortcuts():
+                keys = ", ".join(k.toString(QKeySequence.NativeText) for k in action.shortcuts())
+                rows.append((path, action.text().replace("&", ""), keys))
+
+    for action in window.menuBar().actions():
+        if action.menu() is not None:
+            walk(action.menu(), action.text().replace("&", ""))
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    """Every shortcut of the window's menus, as a table (read from the actions themselves)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setObjectName("shortcuts_dialog")
+        self.setWindowTitle("Keyboard Shortcuts")
+        rows = shortcut_rows(window)
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setObjectName("shortcuts_table")
+        self.table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        note = QLabel("Menus open with Alt and the underlined letter; Tab moves between the "
+                      "fields of the form; arrows move a slider or a table's selection.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(560, 460)
+
+
+def install_shortcuts_help(window) -> QAction:
+    """Help ▸ Keyboard Shortcuts (Ctrl+/), listing every shortcut of the menus."""
+    help_menu = next((a.menu() for a in window.menuBar().actions()
+                      if a.text().replace("&", "") == "Help"), None) \
+        or window.menuBar().addMenu("&Help")
+    action = QAction("&Keyboard Shortcuts", window)
+    action.setObjectName("keyboard_shortcuts")
+    action.setShortcut(QKeySequence("Ctrl+/"))
+    action.setToolTip("List every keyboard shortcut (Ctrl+/)")
+    action.triggered.connect(lambda: ShortcutsDialog(window).exec())
+    help_menu.insertAction(help_menu.actions()[0] if help_menu.actions() else None, action)
+    return action

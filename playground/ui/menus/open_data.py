@@ -57,6 +57,7 @@ class OpenData:
         self.action = QAction("Open &Data…", window)
         self.action.setStatusTip("Train on your own table: a CSV file with input columns and "
                                  "a column to predict")
+        self.action.setToolTip(self.action.statusTip())
         self.action.triggered.connect(self.open_dialog)
         menu = window.file_actions.file_menu
         after = window.file_actions.recent_menu.menuAction()

@@ -65,6 +65,8 @@ class BackwardPassView(QWidget):
         self.target.setToolTip("The row's target: its class (0, 1, …) or, for a regression, "
                                "its value")
         self.rows = QComboBox(objectName="backward_rows")
+        self.rows.setToolTip("Pick a row of the data to follow backward (or type one)")
+        self.input.setToolTip("One input row, numbers separated by commas or spaces")
         self.rows.setMinimumContentsLength(24)
         self.error = QLabel(objectName="backward_error")
         self.error.setStyleSheet("color: #b00020;")
