@@ -216,3 +216,9 @@ def test_the_held_out_curve_is_named_by_the_trainer_not_guessed(qtbot, window, r
     curves = window.views["curves"]
     assert curves.held_out_label == ""  # XOR holds nothing out: no "test" curve
     assert window.session.history.held_out == ""
+    # the circle with no validation split: its test set, every epoch, named "test"
+    circle = Experiment(dataset="circle", samples=100, test_fraction=0.5, validation_split=0.0,
+                        layers=(Layer(4, "tanh"),), epochs=5)
+    set_experiment(qtbot, window, circle)
+    assert train(qtbot, window) == "finished"
+    assert window.session.history.held_out == "test" and curves.held_out_label == "test"

@@ -45,15 +45,18 @@ def activations_of(experiment) -> list[str]:
     return steps_of(experiment)
 
 
-def forward(weights: Sequence[np.ndarray], activations: Sequence[str], x) -> np.ndarray:
-    """Outputs for a batch of rows `x`; `weights` alternates kernel, bias as `get_weights()`."""
+def forward(weights: Sequence[np.ndarray], activations: Sequence[str], x,
+            dtype=np.float64) -> np.ndarray:
+    """Outputs for a batch of rows `x`; `weights` alternates kernel, bias as `get_weights()`.
+    `dtype` is the arithmetic's: float32 is the model's own (grids), float64 the default."""
     from playground.core.inspection.feature_maps import is_stepped, run_steps
 
     if is_stepped(activations):  # conv and pool layers: NumPy follows them too
         return run_steps(weights, activations, x)
-    h = np.asarray(x, dtype=np.float64)
+    h = np.asarray(x, dtype=dtype)
     for (kernel, bias), activation in zip(_pairs(weights), activations):
-        h = ACTIVATION_FUNCTIONS[activation](h @ kernel + bias)
+        h = ACTIVATION_FUNCTIONS[activation](h @ kernel.astype(dtype, copy=False)
+                                             + bias.astype(dtype, copy=False))
     return h
 
 
@@ -95,6 +98,7 @@ def decision_grid(weights, activations, x_range, y_range, resolution: int = 100,
     Other inputs (when the network has more than two) are held at `fixed`. Returns an array of
     shape (resolution, resolution, units) indexed [ix, iy], ready for an image item.
     `expand` (core.data.features.plane_expander) recomputes engineered input features.
+    In float32, as the model computes (half the time of float64 on a six-class grid).
     """
     xs = np.linspace(*x_range, resolution)
     ys = np.linspace(*y_range, resolution)
@@ -106,7 +110,7 @@ def decision_grid(weights, activations, x_range, y_range, resolution: int = 100,
     rows[:, axes[1]] = gy.ravel()
     if expand is not None:
         rows = expand(rows)
-    out = forward(weights, activations, rows)
+    out = forward(weights, activations, rows, dtype=np.float32)
     return out.reshape(resolution, resolution, -1)
 
 

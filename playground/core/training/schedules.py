@@ -33,8 +33,10 @@ EPOCHS, BATCHES = "epochs", "batches"
 # Measured on the 2-core dev machine (2026-12-02, one TensorFlow thread), epoch schedule:
 # 100,000 rows in batches of 32 took 0.39 s an epoch; 1,000,000 rows in one batch 0.63 s;
 # 5,000 MNIST images through a 784-512-512-10 MLP 0.74 s; 1,000 images, 784-32-10, 0.018 s.
-#: Estimated fixed seconds of one training step (gather, tape, optimizer update).
-STEP_SECONDS = 1e-4
+#: Estimated fixed seconds of one training step (gather, tape, optimizer update). 10,000
+#: circle points at batch 10 (800 steps in a graph loop, 2-4-1) took 0.12-0.18 s an epoch,
+#: 0.25-0.35 s under load: 1e-4 had chosen the epoch schedule, so Stop waited a whole epoch.
+STEP_SECONDS = 2e-4
 #: Estimated seconds per row of an epoch whatever the network (the shuffle's sort, gathers).
 ROW_SECONDS = 5e-7
 #: Estimated seconds per row and parameter of an epoch (forward and backward while training,

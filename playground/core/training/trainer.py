@@ -7,9 +7,10 @@ reports for large data. A consumer pauses by not asking for the next item and st
 the generator (a part-done epoch is undone).
 
 Policies are decided here, once, and carried by every report (`held_out`, `epoch_metrics`):
-the held-out numbers measure the validation split when there is one; otherwise, where the data
-has a test set and the schedule is the batch one or the rows are images, the test set every
-epoch (seed 001's `validation_data=(x_test, y_test)`); otherwise nothing is held out (XOR).
+the held-out numbers measure the validation split when there is one; otherwise the test set every
+epoch where the data has one and measuring it is cheap beside the epoch (seed 001's
+`validation_data=(x_test, y_test)`; the circle with no validation split); otherwise nothing is
+held out (XOR, which has no test set).
 
 Why not `model.fit`: on four samples it spends ~50 ms per epoch building data iterators; the
 compiled loop runs thousands of epochs a second (benchmarks/bench_trainer.py).
@@ -43,6 +44,10 @@ EPOCH0_TRAIN_ROWS = 10_000
 EVAL_BATCH = 10_000
 #: At most about this many activation values per evaluation pass (80 MB of float32).
 EVAL_VALUES = 20_000_000
+#: With no validation split the test set is measured every epoch when one forward pass over it
+#: is estimated to cost at most this share of an epoch (a 0.9 test fraction of a big table on
+#: a wide network would more than double each epoch: its test numbers come at the end instead).
+TEST_CURVE_SHARE = 0.5
 
 
 class Trainer:
@@ -93,15 +98,17 @@ class Trainer:
     def held_out(self) -> str:
         """What the held-out numbers measure: "validation", "test" or "" (nothing).
 
-        The validation split when there is one. Otherwise the test set, every epoch, where the
-        data has one and either the schedule is the batch one (its training numbers are running
-        means: only a held-out set shows the model as it is) or the rows are images (seed 001
-        measures its test images every epoch; the gallery shows them); tables' test rows are
-        scored from the final weights instead (core.training.runs). Never "test" for XOR."""
+        The rule, on either schedule: the validation split when there is one (seed 002's 0.2 of
+        sum-threshold). Otherwise the test set, every epoch, when the data has a real test set
+        and one forward pass over it is cheap beside an epoch (`TEST_CURVE_SHARE`): the circle
+        or a table with validation 0 gets a "test" curve. Images always measure their test set
+        (seed 001 does; the gallery shows them). XOR has no test set: never "test". A test set
+        too costly to measure each epoch is scored from the final weights (core.training.runs).
+        """
         data = self.dataset
         if len(data.x_val):
             return "validation"
-        if len(data.x_test) and (self._schedule_kind == schedules.BATCHES or data.is_images):
+        if len(data.x_test) and (data.is_images or self._test_is_cheap):
             return "test"
         return ""
 
@@ -266,11 +273,25 @@ class Trainer:
     def _schedule_name(self) -> str:
         if self._forced_schedule:
             return self._forced_schedule
-        # A conv layer reuses its weights at every position: its cost is its multiply-adds.
+        return schedules.choose(len(self.dataset.x_train), self._row_work(),
+                                self.experiment.batch_size)
+
+    def _row_work(self) -> int:
+        """Parameters, or a conv layer's multiply-adds a row (it reuses its weights at every
+        position): what an epoch's cost grows with."""
         work = row_costs(self.experiment.layers, self.dataset.n_inputs, self._image_shape(),
                          self.dataset.output_units)[0]
-        return schedules.choose(len(self.dataset.x_train), max(self.parameters, work),
-                                self.experiment.batch_size)
+        return max(self.parameters, work)
+
+    @property
+    def _test_is_cheap(self) -> bool:
+        """One forward pass over the test rows within `TEST_CURVE_SHARE` of an epoch: its
+        arithmetic is a quarter of a training row's (forward, backward and the measuring pass);
+        no shuffle, gathers or optimizer steps."""
+        data, work = self.dataset, self._row_work()
+        epoch = schedules.epoch_seconds(len(data.x_train), work, self.experiment.batch_size)
+        measure = len(data.x_test) * work * schedules.ROW_PARAMETER_SECONDS / 4
+        return measure <= TEST_CURVE_SHARE * epoch
 
     def _image_shape(self) -> tuple[int, ...]:
         return tuple(self.dataset.image_shape) if is_spatial(self.experiment.layers) else ()
