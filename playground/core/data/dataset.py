@@ -33,6 +33,25 @@ class Dataset:
     #: The shape each row has as an image, e.g. (28, 28) for MNIST (rows are stored flat);
     #: empty when rows are not images.
     image_shape: tuple[int, ...] = ()
+    #: Regression: the model learns (target - target_shift) / target_scale (a table's targets
+    #: may be in the thousands) and its outputs are read back with `in_data_units`. Identity
+    #: by default.
+    target_shift: float = 0.0
+    target_scale: float = 1.0
+
+    def scaled_targets(self, values) -> np.ndarray:
+        """Regression targets (file units) as the model learns them; other labels unchanged."""
+        if not self.is_regression:
+            return np.asarray(values)
+        return ((np.asarray(values, np.float64) - self.target_shift)
+                / self.target_scale).astype(np.float32)
+
+    def in_data_units(self, outputs) -> np.ndarray:
+        """The model's outputs in the data's own units (regression); others unchanged."""
+        if not self.is_regression or (self.target_shift == 0.0 and self.target_scale == 1.0):
+            return np.asarray(outputs)
+        out = np.asarray(outputs)
+        return (out * self.target_scale + self.target_shift).astype(out.dtype)
 
     @property
     def input_shape(self) -> tuple[int, ...]:

@@ -317,6 +317,10 @@ def build(experiment) -> Dataset:
             part /= spread
     low, high = x_rest.min(axis=0), x_rest.max(axis=0)
     margin = np.maximum((high - low) * 0.1, 1e-3)
+    # A regression target is always learnt standardised (a price in the thousands would need
+    # huge output weights and a tiny learning rate) and reported in the file's units.
+    shift, scale = (target_standardisation(y_train) if rows.task == REGRESSION
+                    else (0.0, 1.0))
     return Dataset(
         key="csv",
         x_train=x_train, labels_train=y_train,
@@ -326,7 +330,17 @@ def build(experiment) -> Dataset:
         class_names=rows.class_names,
         plot_range=tuple((float(a - m), float(b + m)) for a, b, m in zip(low, high, margin)),
         task=rows.task,
+        target_shift=shift, target_scale=scale,
     )
+
+
+def target_standardisation(targets: np.ndarray) -> tuple[float, float]:
+    """(mean, spread) of the training targets; spread 1 for a constant (or no) target."""
+    values = np.asarray(targets, np.float64)
+    if not len(values):
+        return 0.0, 1.0
+    spread = float(values.std())
+    return float(values.mean()), spread if spread > 0 else 1.0
 
 
 def describe(experiment, dataset) -> str:

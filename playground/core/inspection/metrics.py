@@ -157,7 +157,10 @@ def evaluate(experiment, weights, x, labels, dataset, threshold: float | None = 
     outputs = forward(weights, activations_of(experiment), x)
     encoding = experiment.encoding
     cut = experiment.default_threshold if threshold is None else threshold
-    result = {"loss": loss_value(outputs, labels, LOSSES[experiment.loss].keras_name, encoding,
+    # The loss is training's: on the targets as the model learns them (standardised for a
+    # table's regression); the metrics are in the data's units.
+    result = {"loss": loss_value(outputs, dataset.scaled_targets(labels),
+                                 LOSSES[experiment.loss].keras_name, encoding,
                                  dataset.n_classes)}
-    result.update(scores(outputs, labels, dataset.task, encoding, cut))
+    result.update(scores(dataset.in_data_units(outputs), labels, dataset.task, encoding, cut))
     return result

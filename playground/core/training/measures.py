@@ -18,10 +18,13 @@ from playground.core.inspection.metrics import REGRESSION, metric_names
 class Measures:
     """In-graph sums and their NumPy finish for one task, encoding and class threshold."""
 
-    def __init__(self, task: str, encoding: str, threshold: float):
+    def __init__(self, task: str, encoding: str, threshold: float, scale: float = 1.0):
+        """`scale`: the data's units per unit of the targets the model learns
+        (`Dataset.target_scale`): MSE and MAE are finished in the data's units."""
         self.task = task
         self.encoding = encoding
         self.threshold = float(threshold)
+        self.scale = float(scale)
         self.names = metric_names(task)
 
     def sums(self, tf, targets, outputs):
@@ -48,7 +51,7 @@ class Measures:
             nan = np.full(sums.shape[:-1], np.nan)
             return {name: nan for name in self.names}
         if self.task == REGRESSION:
-            squared, absolute = sums[..., 0], sums[..., 1]
+            squared, absolute = sums[..., 0] * self.scale ** 2, sums[..., 1] * self.scale
             r2 = 1.0 - squared / spread if spread > 0 else np.full(squared.shape, np.nan)
             return {"mse": squared / rows, "mae": absolute / rows, "r2": r2}
         return {"accuracy": sums[..., 0] / rows}

@@ -213,6 +213,7 @@ class EpochSchedule:
     def _report(self, n: int, result, seconds: float):
         t = self.trainer
         loss, sums, val_loss, val_sums, outputs = (r.numpy() for r in result[:5])
+        outputs = t.dataset.in_data_units(outputs)  # as Trainer.predict gives them
         weights = tuple(w.numpy() for w in result[5])
         norms = result[6].numpy() if RECORD_GRADIENT_NORMS else None
         reason = ""

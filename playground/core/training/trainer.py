@@ -184,7 +184,8 @@ class Trainer:
             self._compile()
 
     def predict(self, x) -> np.ndarray:
-        """Outputs for rows `x`, calling the model directly, `EVAL_BATCH` rows at a time."""
+        """Outputs for rows `x`, calling the model directly, `EVAL_BATCH` rows at a time; a
+        regression's in the data's units (`Dataset.in_data_units`)."""
         tf, _ = load()
         x = np.asarray(x, np.float32)
         step = self.eval_rows
@@ -192,7 +193,7 @@ class Trainer:
                  for i in range(0, len(x), step)]
         if not parts:
             return np.zeros((0, self.dataset.output_units), np.float32)
-        return np.concatenate(parts)
+        return self.dataset.in_data_units(np.concatenate(parts))
 
     def scores(self, x, labels) -> dict[str, float]:
         """{"loss": ..., and each of the task's metrics} on rows `x` (NaN for no rows)."""
@@ -237,7 +238,9 @@ class Trainer:
 
     # ----- for the schedules -----
     def targets(self, labels) -> np.ndarray:
-        return encode_targets(labels, self.encoding, self.dataset.n_classes)
+        """What the loss compares outputs with (a regression's targets standardised)."""
+        return encode_targets(self.dataset.scaled_targets(labels), self.encoding,
+                              self.dataset.n_classes)
 
     def held_out_rows(self) -> tuple[np.ndarray, np.ndarray] | None:
         data, held = self.dataset, self.held_out
@@ -312,7 +315,8 @@ class Trainer:
         model.optimizer = self.optimizer
         self.optimizer.build(model.trainable_variables)
         self._initial_optimizer = [v.numpy() for v in self.optimizer.variables]
-        self.measures = Measures(self.task, self.encoding, exp.default_threshold)
+        self.measures = Measures(self.task, self.encoding, exp.default_threshold,
+                                 self.dataset.target_scale)
         self._schedule_kind = self._schedule_name()
         held = self.held_out_rows()
         self.spreads = {"train": spread(self.dataset.labels_train, self.task),
