@@ -196,3 +196,27 @@ def test_help_lists_every_keyboard_shortcut(qtbot, window):
     assert shown == [r[1] for r in rows]
     train = next(r for r in rows if r[1] == "Train")
     assert "F5" in train[2]
+
+
+def test_the_outputs_legend_lies_beside_the_curves(qtbot, window):
+    from tests.ui.gui import train
+    window.form.texts["epochs"].setText("10")
+    assert train(qtbot, window) == "finished"
+    chart = window.views["outputs"].chart.getPlotItem()
+    qtbot.waitUntil(lambda: len(chart.legend.items) >= 4)
+    qtbot.wait(50)
+    legend, data = chart.legend.sceneBoundingRect(), chart.getViewBox().sceneBoundingRect()
+    assert legend.left() >= data.right() - 1  # beside the data, not over it
+
+
+def test_at_1366x768_epochs_batch_size_and_seed_are_in_sight(qtbot, window):
+    window.resize(1366, 768)
+    with qtbot.waitSignal(window.training_idle, timeout=60_000):
+        window.examples.load("xor-single-neuron")  # no hidden layer; a caption and a hint
+    qtbot.waitUntil(lambda: window.hints.bar.isVisible(), timeout=10_000)
+    qtbot.wait(100)
+    scroll = window.form.parentWidget().parentWidget()  # the form's scroll area
+    for name in ("epochs", "batch_size", "seed"):
+        field = window.form.texts[name]
+        bottom = field.mapTo(scroll.viewport(), field.rect().bottomLeft()).y()
+        assert bottom <= scroll.viewport().height(), name

@@ -56,8 +56,6 @@ class LayerTable(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.AllEditTriggers)
-        self.table.setMinimumHeight(90)
-        self.table.setMaximumHeight(220)
         self.table.setToolTip("Layers before the output, input side first. A Dense row: how "
                               "many neurons, their activation, and the dropout rate after it.")
         self.table.itemChanged.connect(lambda _: self._edited())
@@ -295,6 +293,12 @@ class LayerTable(QWidget):
 
     def _update_note(self) -> None:
         self.empty_note.setVisible(self.table.rowCount() == 0)
+        # As tall as its rows (two at least, room for one more): an empty table 170 px high
+        # pushed Epochs, Batch size and Seed out of sight on a laptop screen.
+        rows = max(self.table.rowCount() + 1, 2)
+        height = (self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+                  + rows * self.table.verticalHeader().defaultSectionSize() + 2)
+        self.table.setFixedHeight(min(height, 220))
 
 
 def _describe(error: FieldError) -> str:

@@ -143,8 +143,11 @@ class OutputsView(QWidget):
         self.chart.getPlotItem().setClipToView(True)
         self.chart.setTitle("Output of each input through training", size="10pt")
         # Right, below the top: trained outputs end near the extremes, not there.
-        self.legend = self.chart.addLegend(offset=(-10, 25), labelTextSize="8pt",
-                                           labelTextColor="#222", brush="#ffffffd0")
+        # Right of the data, in the plot's own layout: never over the curves' ends.
+        self.legend = pg.LegendItem(labelTextSize="8pt", labelTextColor="#222",
+                                    brush="#ffffffd0")
+        self.chart.getPlotItem().layout.addItem(self.legend, 2, 3)
+        self.chart.getPlotItem().legend = self.legend
         self.curves = [self.chart.plot(pen=pg.mkPen(c, width=2)) for c in CURVE_COLOURS]
         # Dots: the typed input is evaluated only where weights were recorded (once a report).
         self.typed_curve = self.chart.plot(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine),
