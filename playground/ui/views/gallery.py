@@ -1,10 +1,11 @@
 """Test images (seeds 001 and 003): a gallery of what the network answered, the probability of
 every class for a clicked image, and the confusion matrix.
 
-The answers come from `core.image_eval`, a NumPy forward pass from the latest weights a report
-carried — never from the live model. It runs on demand: when the tab is shown and new weights
-have arrived, at most every few seconds while training, a slice of 1,000 images per event-loop
-turn so the window stays responsive. The two preset buttons fill the form with seed 001's and
+The answers come from `core.inspection.predictions`, a NumPy forward pass from the latest weights
+a report carried — never from the live model. It runs on demand (when the tab is shown and new
+weights have arrived, at most every few seconds while training) in a thread of its own
+(`AnswerJob`), so even a conv network's ~12 s over 10,000 images never freezes the window; the
+summary counts the images answered so far. The two preset buttons fill the form with seed 001's and
 seed 003's settings (`Session.request_experiment`, a dict of Experiment fields).
 """
 from __future__ import annotations
@@ -18,42 +19,21 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
                                QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from playground.core.inspection import predictions as image_eval
-from playground.core.experiment import Layer
-from playground.core.model.presets import CNN_PRESETS
 from playground.core.inspection.predictions import Predictions
+from playground.ui.views.gallery_answers import AnswerJob, saturation_text
+from playground.ui.views.gallery_presets import PRESET_TIPS, PRESETS  # noqa: F401 (re-export)
 from playground.ui.widgets.confusion import ConfusionView, short_name
 from playground.ui.widgets.image_grid import Cell, GalleryGrid
 from playground.ui.widgets.note import placeholder_note
 from playground.ui.widgets.probabilities import ProbabilityPanel, image_pixmap
 
-#: The two presets of the issue, as the Experiment fields they set (everything that matters,
-#: so nothing of the previous experiment leaks in).
-PRESETS = {
-    "Keras MNIST MLP": dict(
-        dataset="mnist", layers=(Layer(512, "relu", 0.2), Layer(512, "relu", 0.2)),
-        output_activation="", loss="categorical", optimizer="rmsprop", learning_rate=0.001,
-        momentum=0.0, batch_size=128, epochs=20, validation_split=0.0, train_size=0,
-        test_size=0, normalize=True),
-    "TensorFlow tutorial": dict(
-        dataset="fashion-mnist", layers=(Layer(128, "relu"),), output_activation="",
-        loss="sparse-categorical", optimizer="adam", learning_rate=0.001, momentum=0.0,
-        batch_size=32, epochs=5, validation_split=0.0, train_size=0, test_size=0,
-        normalize=True),
-}
-PRESET_TIPS = {
-    "Keras MNIST MLP": "Seed 001: MNIST, 512 relu → dropout 0.2 → 512 relu → dropout 0.2 → "
-                       "softmax; RMSprop (lr 0.001), categorical cross-entropy, batch 128, "
-                       "20 epochs, all 60,000 images (~5 s an epoch).",
-    "TensorFlow tutorial": "Seed 003: Fashion-MNIST, 128 relu → softmax; Adam (lr 0.001), "
-                           "sparse categorical cross-entropy, batch 32, 5 epochs, all 60,000 "
-                           "images.",
-}
-for _label, _changes, _tip in CNN_PRESETS.values():  # issue 17: convolutional networks
-    PRESETS[_label], PRESET_TIPS[_label] = _changes, _tip
 #: While training, answers are recomputed at most this often (seconds) ...
 MIN_INTERVAL = 1.0
-#: ... and never taking more than 1 / COST_RATIO of the GUI thread's time.
-COST_RATIO = 8
+#: ... and their thread never takes more than 1 / COST_RATIO of the time (it shares the CPU
+#: with the trainer).
+COST_RATIO = 4
+#: How often the GUI looks at the answering thread's progress (ms).
+POLL_MS = 100
 NOTE_STYLE = "background: #fff3bf; border: 1px solid #f0c36d; padding: 4px;"
 
 
@@ -76,12 +56,12 @@ class ImagesView(QWidget):
         self.selected: int | None = None
         self.pixels: np.ndarray | None = None  # (n, 28, 28) uint8 for drawing
         self._pixmaps: dict[int, QPixmap] = {}
-        self._job = None         # (weights, chunk generator, parts, seconds spent)
+        #: The answering thread under way (`AnswerJob`), or None.
+        self._job: AnswerJob | None = None
+        #: (weights, activations, x) -> (outputs, logits) slices: run in the job's thread.
+        self.chunks = image_eval.output_chunks
         self._next_allowed = 0.0
-        self._chunk_timer = QTimer(self)
-        self._chunk_timer.setSingleShot(True)
-        self._chunk_timer.setInterval(0)
-        self._chunk_timer.timeout.connect(self._step)
+        self._poll = QTimer(self, interval=POLL_MS, timeout=self._check_job)
         self._later = QTimer(self)
         self._later.setSingleShot(True)
         self._later.timeout.connect(self._evaluate_if_needed)
@@ -211,8 +191,10 @@ class ImagesView(QWidget):
 
     # ----- a new model -----
     def start(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
         self._job = None
-        self._chunk_timer.stop()
+        self._poll.stop()
         self._later.stop()
         self.predictions = None
         self.evaluated_weights = None
@@ -244,7 +226,7 @@ class ImagesView(QWidget):
         self.panel.clear()
         self._apply_filters()
 
-    # ----- evaluating (on demand, in slices) -----
+    # ----- evaluating (on demand, in a thread of its own: gallery_answers.py) -----
     def _on_history(self) -> None:
         self._evaluate_if_needed()
         if self.isVisible() and self.selected is not None:
@@ -267,33 +249,30 @@ class ImagesView(QWidget):
             self._later.start(int(wait * 1000) + 1)
             return
         s = self.session
-        chunks = image_eval.output_chunks(weights, s.activations, s.dataset.x_test)
-        self._job = (weights, chunks, [], 0.0)
+        self._job = AnswerJob(weights, s.activations, s.dataset.x_test, s.dataset.labels_test,
+                              self.chunks).start()
         self._summary(computing=True)
-        self._chunk_timer.start()
+        self._poll.start()
 
-    def _step(self) -> None:
-        if self._job is None:
-            return
-        weights, chunks, parts, spent = self._job
-        started = time.perf_counter()
-        part = next(chunks, None)
-        spent += time.perf_counter() - started
-        if part is not None:
-            parts.append(part)
-            self._job = (weights, chunks, parts, spent)
-            self._chunk_timer.start()
-            return
+    def _check_job(self) -> None:
+        job = self._job
+        if job is None:
+            self._poll.stop()
+        elif job.finished:
+            self._finish(job)
+        else:
+            self._summary(computing=True)
+
+    def _finish(self, job: AnswerJob) -> None:
+        self._poll.stop()
         self._job = None
-        self._next_allowed = time.monotonic() + max(MIN_INTERVAL, COST_RATIO * spent)
-        n_classes = self.session.dataset.n_classes
-        empty = np.zeros((0, n_classes), np.float32)
-        probs = np.concatenate([p for p, _ in parts]) if parts else empty
-        logits = np.concatenate([z for _, z in parts]) if parts else empty
-        softmax = self.session.activations[-1] == "softmax"
-        self.predictions = Predictions(probs, np.asarray(self.session.dataset.labels_test),
-                                       logits if softmax else None)
-        self.evaluated_weights = weights
+        self._next_allowed = time.monotonic() + max(MIN_INTERVAL, COST_RATIO * job.seconds)
+        if job.error:  # said once; these weights are not tried again
+            self.evaluated_weights = job.weights
+            self.summary.setText(f"Could not answer the test images: {job.error}")
+            return
+        self.predictions = job.predictions(self.session.dataset.n_classes)
+        self.evaluated_weights = job.weights
         self.confusion.set_counts(self.predictions.confusion)
         self._summary()
         self._saturation_note()
@@ -301,26 +280,32 @@ class ImagesView(QWidget):
         self._evaluate_if_needed()  # newer weights may have come meanwhile
 
     def evaluate_now(self) -> None:
-        """Finish answering for the latest weights at once (tests, the command line)."""
-        self._next_allowed = 0.0
-        self._later.stop()
-        self._evaluate_if_needed()
-        while self._job is not None:
-            self._step()
+        """Wait for the answers for the latest weights (tests, the command line)."""
+        while True:  # the job under way, then one for any weights newer than its own
+            self._next_allowed = 0.0
+            self._later.stop()
+            if self._job is None:
+                self._evaluate_if_needed()
+            if self._job is None:
+                return
+            self._job.wait()
+            self._finish(self._job)
 
     # ----- text -----
     def _summary(self, computing: bool = False) -> None:
         p = self.predictions
-        n = len(self.session.dataset.x_test) if self.session.has_images else 0
+        job = self._job
+        progress = (f"answering {job.total:,} test images: {job.done_rows:,} done…"
+                    if computing and job is not None else "")
         if p is None:
-            self.summary.setText(f"Answering {n:,} test images…" if computing else "")
+            self.summary.setText(progress.capitalize())
             return
         epoch = self.session.history.last_epoch
         text = (f"<b>Test</b> ({len(p):,} images, epoch {epoch:,}): loss "
                 f"<b>{p.loss:.4f}</b> · accuracy <b>{100 * p.accuracy:.2f}%</b> · "
                 f"{int((~p.correct).sum()):,} mistakes")
         if computing:
-            text += " <span style='color:#888'>(updating…)</span>"
+            text += f" <span style='color:#888'>({progress or 'updating…'})</span>"
         self.summary.setText(text)
 
     def _saturation_note(self) -> None:
@@ -328,18 +313,7 @@ class ImagesView(QWidget):
         if p is None or not p.saturated:
             self.note_row.hide()
             return
-        share = f"{100 * p.hard_share:.0f}%"
-        if experiment.normalize:
-            text = (f"{share} of the test images get a hard answer: probability 1 for one "
-                    "class and 0 for the rest. The network is extremely sure of itself; when "
-                    "such sure answers are wrong, the test loss grows (over-fitting, as in "
-                    "seed 003 after 500 epochs).")
-        else:
-            text = (f"<b>{share} of the test images get a hard answer</b> (1.00000000e+00 "
-                    "and zeros, like seed 001's <code>[1. 0. 0. …]</code>): "
-                    "<i>Normalise pixels</i> is off, so 0–255 pixels make the first layer's "
-                    "sums huge and the softmax saturates. Divide them by 255:")
-        self.note.setText(text)
+        self.note.setText(saturation_text(p, experiment.normalize))
         self.normalise_button.setVisible(not experiment.normalize)
         self.note_row.show()
 
