@@ -220,3 +220,28 @@ def test_at_1366x768_epochs_batch_size_and_seed_are_in_sight(qtbot, window):
         field = window.form.texts[name]
         bottom = field.mapTo(scroll.viewport(), field.rect().bottomLeft()).y()
         assert bottom <= scroll.viewport().height(), name
+
+
+def test_ankle_boot_fits_its_column_even_in_bold(qtbot):
+    from PySide6.QtGui import QFont, QFontMetrics
+    from playground.ui.widgets.probabilities import ProbabilityBars
+    bars = ProbabilityBars()
+    qtbot.addWidget(bars)
+    bars.set_classes(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                      "Sneaker", "Bag", "Ankle boot"])
+    bold = QFont(bars.font())
+    bold.setBold(True)
+    # The painted rect is name_width() - 6 wide, right-aligned: the bold name must fit whole.
+    assert bars.name_width() - 6 >= QFontMetrics(bold).horizontalAdvance("Ankle boot")
+
+
+def test_the_outputs_chart_y_label_is_whole_at_1360_px(qtbot, window):
+    window.resize(1360, 860)
+    form = window.form
+    form.dataset.setCurrentIndex(form.dataset.findData("gaussians"))  # several classes
+    qtbot.waitUntil(lambda: window.session.dataset.n_classes > 2, timeout=30_000)
+    outputs = window.views["outputs"]
+    window.tabs.setCurrentWidget(outputs)
+    qtbot.wait(100)
+    axis = outputs.chart.getAxis("left")
+    assert axis.label.boundingRect().width() <= axis.height()  # rotated: its width is upright

@@ -216,7 +216,7 @@ class OutputsView(QWidget):
         self.filter.setEnabled(not regression)  # no right or wrong, only an error
         if regression:
             self.filter.setCurrentIndex(0)
-        self.chart.setLabel("left", "probability of the right class" if multiclass
+        self.chart.setLabel("left", "P(right class)" if multiclass
                             else output_heading(s.experiment.output))
         # Bounded outputs keep their whole range in view: 0.50 for ever should look flat.
         if s.experiment.output in ("sigmoid", "tanh", "softmax"):
@@ -327,7 +327,8 @@ class OutputsView(QWidget):
             if near is None:
                 return
             self.weights_epoch, weights = near
-            outputs = forward(weights, self.session.activations, self.rows_x)
+            outputs = self.session.dataset.in_data_units(  # a table's target in its units
+                forward(weights, self.session.activations, self.rows_x))
         if follow is None:
             follow = self.shown_epoch >= self._latest()
         with QSignalBlocker(self.follow):
@@ -465,7 +466,8 @@ class OutputsView(QWidget):
         values = []
         for i, (epoch, weights) in enumerate(zip(epochs, snapshots)):
             if i == len(epochs) - 1 or epoch not in cache:
-                cache[epoch] = forward(weights, activations, rows)
+                cache[epoch] = self.session.dataset.in_data_units(
+                    forward(weights, activations, rows))
             values.append(cache[epoch])
         return np.stack(values)
 
@@ -493,7 +495,7 @@ class OutputsView(QWidget):
         epochs, snapshots = s.history.weights_history()
         # Weights are kept once a report: use the snapshot nearest the shown epoch.
         epoch, weights = self._weights_near(self.shown_epoch)
-        out = forward(weights, s.activations, row[None])
+        out = s.dataset.in_data_units(forward(weights, s.activations, row[None]))
         value = float(shown_output(out, s.encoding)[0])
         cls = 0 if s.dataset.is_regression else int(predicted_classes(out, s.encoding,
                                                                        s.threshold)[0])
@@ -507,7 +509,9 @@ class OutputsView(QWidget):
         # The curve through the recorded weights (at most 500 snapshots), each computed once.
         unit = cls if is_multiclass(s.encoding) else 0
         cache = self._typed_cache
-        values = [cache[e] if e in cache else float(forward(w, s.activations, row[None])[0, unit])
+        units = s.dataset.in_data_units
+        values = [cache[e] if e in cache else
+                  float(units(forward(w, s.activations, row[None]))[0, unit])
                   for e, w in zip(epochs, snapshots)]
         self._typed_cache = dict(zip(epochs, values))  # thinned with the history
         self.typed_curve.setData(epochs, values)

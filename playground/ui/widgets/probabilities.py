@@ -80,6 +80,14 @@ class ProbabilityBars(QWidget):
         return image_eval.keras_number(value) if self.numbers == "keras" \
             else image_eval.percent(value)
 
+    def name_width(self) -> int:
+        """The names' column: wide enough for the longest name in bold (the answer's row is
+        bold; measured plain, "Ankle boot" lost its "A")."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        return max((metrics.horizontalAdvance(name) for name in self.names), default=0) + 8
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
@@ -88,9 +96,8 @@ class ProbabilityBars(QWidget):
             painter.end()
             return
         row = min(28.0, self.height() / n)
-        plain = QFontMetrics(self.font())
         mono = QFontMetrics(self.mono)
-        name_w = max(plain.horizontalAdvance(name) for name in self.names) + 8
+        name_w = self.name_width()
         number_w = mono.horizontalAdvance(self.text_of(0.123456789)) + 10
         track_x = name_w
         track_w = max(20, self.width() - name_w - number_w - 4)
