@@ -82,8 +82,22 @@ def shot_mnist(window):
     settle(1.5)
 
 
+def window_at(width: int, height: int, theme: str):
+    """The single-neuron example (its caption and a hint showing) at a screen size, in a
+    theme: what a newcomer meets on a 1366×768 laptop or a 1920×1080 screen."""
+    def shot(window):
+        window.theme.set_mode(theme)
+        window.resize(width, height)
+        trained(window, lambda: window.examples.load("xor-single-neuron"))
+    return shot
+
+
 SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
          "mnist": shot_mnist}
+#: The window at common screen sizes, light and dark (named window-WxH-THEME.png).
+SIZES = {f"window-{w}x{h}-{theme}": window_at(w, h, theme)
+         for w, h in ((1366, 768), (1920, 1080)) for theme in ("light", "dark")}
+SHOTS.update(SIZES)
 
 
 def main() -> int:
@@ -109,8 +123,11 @@ def main() -> int:
             print(f"skipped {name}: {why}")
             continue
         path = out / f"{name}.png"
-        window.grab().save(str(path))
-        print(f"wrote {path}")
+        window.grab().save(str(path), "PNG", 0)  # 0: the smallest file (lossless)
+        print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+        if name in SIZES:
+            window.theme.set_mode("system")  # the next shot starts as a launch would
+            window.resize(1500, 940)
     window.close()
     return 0
 
