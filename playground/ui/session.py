@@ -49,6 +49,8 @@ class Session(QObject):
     experiment_requested = Signal(object)
     #: The epoch being looked at moved (Outputs' slider): views of the network's answers follow.
     looked_at_changed = Signal()
+    #: The digit drawn in the Draw tab changed (`drawn_digit`): Filters may show its maps.
+    drawn_digit_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -79,6 +81,8 @@ class Session(QObject):
         self.weights_editor = None
         #: The epoch being looked at (Outputs' slider), None: the newest, following training.
         self.looked_at: int | None = None
+        #: The Draw tab's digit as the network is fed it (one flat row), None: nothing drawn.
+        self.drawn_digit: np.ndarray | None = None
 
     # ----- what views ask for -----
     def set_weights(self, weights: list) -> str:
@@ -111,6 +115,11 @@ class Session(QObject):
             return history.last_epoch, history.latest_weights
         nearest = int(np.abs(np.asarray(epochs) - self.looked_at).argmin())
         return int(epochs[nearest]), snapshots[nearest]
+
+    def set_drawn_digit(self, row) -> None:
+        """The Draw tab's digit (a flat row as the network is fed it; None: none drawn)."""
+        self.drawn_digit = None if row is None else np.asarray(row)
+        self.drawn_digit_changed.emit()
 
     def request_experiment(self, changes: dict) -> None:
         """Ask for some fields of the form to change (a preset, a new data seed)."""

@@ -77,3 +77,35 @@ def test_the_convnet_preset_fills_the_form_with_keras_s_example(qtbot, window):
     assert window.form.experiment.dataset == "fashion-mnist"
     qtbot.waitUntil(lambda: window.state == "idle" and window.session.experiment is not None
                     and window.session.experiment.dataset == "fashion-mnist", timeout=60_000)
+
+
+@pytest.mark.needs_datasets
+def test_the_drawn_digit_s_feature_maps_and_saliency(qtbot, offline_datasets):
+    import numpy as np
+
+    from playground.core.inspection.feature_maps import feature_maps
+
+    window = open_window(qtbot, TINY_CNN)
+    assert train(qtbot, window) in ("finished", "step")
+    view = _show(qtbot, window, "filters")
+    view.source.setCurrentIndex(view.source.findData("drawn"))
+    assert "Draw a digit in the Draw tab" in view.info.text()
+    assert "Drawn digit" not in view.tiles and not view.image.isEnabled()
+
+    draw = _show(qtbot, window, "draw")
+    draw.canvas.stroke([(140, 40), (140, 240)])  # a 1
+    qtbot.waitUntil(lambda: window.session.drawn_digit is not None, timeout=5_000)
+    view = _show(qtbot, window, "filters")
+    qtbot.waitUntil(lambda: "Drawn digit" in view.tiles, timeout=5_000)
+    assert "chosen drawn digit" in view.info.text()
+    row = window.session.drawn_digit
+    np.testing.assert_allclose(row.reshape(28, 28), draw.shown_image)
+    maps = feature_maps(window.session.history.latest_weights, window.session.activations, row)
+    assert [len(view.tiles[f"{i}: {m.step}"]) for i, m in enumerate(maps, 1)] == [3, 3, 2]
+    view.saliency.click()
+    title = next(name for name in view.tiles if name.startswith("Saliency for"))
+    predicted = draw.probabilities.argmax()
+    assert f"'{window.session.dataset.class_names[predicted]}'" in title
+    _show(qtbot, window, "draw").canvas.clear()
+    qtbot.waitUntil(lambda: window.session.drawn_digit is None, timeout=5_000)
+    window.close()

@@ -219,6 +219,7 @@ class DrawView(QWidget):
     # ----- state -----
     def start(self) -> None:
         self.probabilities = None
+        self._drawing_changed = True  # the new run may scale pixels otherwise
         if not self.session.has_images:
             self.stack.setCurrentWidget(self.empty_note)
             self.hint.clear()
@@ -255,6 +256,9 @@ class DrawView(QWidget):
             self._drawing_changed = False
             self.shown_image = self.canvas.image()
             self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), 4))
+            # The Filters tab can show this digit's feature maps and saliency.
+            self.session.set_drawn_digit(None if self.canvas.is_empty or
+                                         not self.session.has_images else self._row())
         weights = self.session.history.latest_weights
         if not self.session.has_images or not weights:
             self.probabilities = None
@@ -266,10 +270,7 @@ class DrawView(QWidget):
             self.chart.clear_values()
             self.answer.setText("Draw a digit in the box.")
             return
-        row = self.shown_image.reshape(1, -1)
-        if not self.session.experiment.normalize:
-            row = row * 255.0
-        self.probabilities = forward(weights, self.session.activations, row)[0]
+        self.probabilities = forward(weights, self.session.activations, self._row()[None])[0]
         self.chart.set_values(self.probabilities)
         top = int(self.probabilities.argmax())
         name = self.session.dataset.class_names[top]
@@ -278,3 +279,9 @@ class DrawView(QWidget):
                             f"{image_eval.percent(self.probabilities[top])} sure<br>"
                             f"<span style='color:#777; font-size:9pt'>network after epoch "
                             f"{epoch:,}</span>")
+
+    def _row(self) -> np.ndarray:
+        """The drawing as the network is fed it: one flat row, 0–255 when it trains on raw
+        pixels."""
+        row = self.shown_image.reshape(-1)
+        return row if self.session.experiment.normalize else row * 255.0

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea,
-                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel,
+                               QScrollArea, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
 from playground.core.inspection.forward import forward
@@ -71,6 +71,12 @@ class FiltersView(QWidget):
         self.image.setPrefix("Test image #")
         self.image.setToolTip("The test image whose feature maps are shown (0 = the first)")
         self.image.valueChanged.connect(lambda _: self.refresh())
+        self.source = QComboBox(objectName="filters_source")
+        self.source.addItem("Test image", "test")
+        self.source.addItem("The drawn digit", "drawn")
+        self.source.setToolTip("Show the feature maps and saliency of a test image, or of the "
+                               "digit you drew in the Draw tab")
+        self.source.currentIndexChanged.connect(lambda _: self.refresh())
         self.saliency = QCheckBox("Saliency", objectName="filters_saliency")
         self.saliency.setToolTip(
             "What the network looks at in this image, for the class it predicts: the gradient "
@@ -87,6 +93,7 @@ class FiltersView(QWidget):
         scroll.setWidget(self.layers_box)
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
+        top.addWidget(self.source)
         top.addWidget(self.image)
         top.addWidget(self.saliency)
         content = QWidget()
@@ -103,6 +110,7 @@ class FiltersView(QWidget):
         layout.addWidget(self.stack)
         session.run_started.connect(self.refresh)
         session.history_changed.connect(self.refresh)
+        session.drawn_digit_changed.connect(self._on_drawn)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -124,26 +132,44 @@ class FiltersView(QWidget):
         first = first_layer_pictures(weights, dataset.image_shape)
         sections = [("First layer", [signed_pixmap(p) for p in first[:MAX_TILES]])]
         convolutional = np.ndim(weights[0]) == 4
-        if convolutional and len(dataset.x_test):
-            row = dataset.x_test[self.image.value()]
-            sections.insert(0, ("Test image", [map_pixmap(row.reshape(dataset.image_shape))]))
+        drawn = self.source.currentData() == "drawn"
+        self.image.setEnabled(not drawn)
+        row = self._chosen_row()
+        if convolutional and row is not None:
+            sections.insert(0, ("Drawn digit" if drawn else "Test image",
+                                [map_pixmap(row.reshape(dataset.image_shape))]))
             for i, fmap in enumerate(feature_maps(weights, self.session.activations, row), 1):
                 channels = np.moveaxis(fmap.values, -1, 0)[:MAX_TILES]
                 sections.append((f"{i}: {fmap.step}", [map_pixmap(c) for c in channels]))
-        if self.saliency.isChecked() and len(dataset.x_test):
-            sections.append(self._saliency(weights, dataset))
+        if self.saliency.isChecked() and row is not None:
+            sections.append(self._saliency(weights, dataset, row))
         self.info.setText(
             f"First layer: {len(first)} {'kernels' if convolutional else 'units'} "
             f"(blue weight > 0, red < 0). "
-            + ("Below: what each conv and pooling layer outputs for the chosen test image, one "
-               "picture per channel, darker where it responds more." if convolutional else
+            + ("Below: what each conv and pooling layer outputs for the chosen "
+               f"{'drawn digit' if drawn else 'test image'}, one picture per channel, darker "
+               "where it responds more." if convolutional else
                "Each picture is the 784 weights into one first hidden unit, laid out as the "
-               "28×28 image they multiply: the pattern the unit responds to."))
+               "28×28 image they multiply: the pattern the unit responds to.")
+            + (" Draw a digit in the Draw tab to see its maps here." if drawn and row is None
+               else ""))
         self._show(sections)
 
-    def _saliency(self, weights, dataset) -> tuple[str, list[QPixmap]]:
+    def _on_drawn(self) -> None:
+        if self.source.currentData() == "drawn":
+            self.refresh()
+
+    def _chosen_row(self) -> np.ndarray | None:
+        """The picture whose maps are shown: the chosen test image or the drawn digit (None:
+        nothing drawn yet)."""
+        if self.source.currentData() == "drawn":
+            return self.session.drawn_digit
+        x_test = self.session.dataset.x_test
+        return x_test[self.image.value()] if len(x_test) else None
+
+    def _saliency(self, weights, dataset, row) -> tuple[str, list[QPixmap]]:
         steps, shape = self.session.activations, dataset.image_shape
-        row = np.asarray(dataset.x_test[self.image.value()], np.float64)
+        row = np.asarray(row, np.float64)
         outputs = forward(weights, steps, row[None])[0]
         unit = int(np.argmax(outputs)) if outputs.size > 1 else 0
         name = dataset.class_names[unit] if unit < len(dataset.class_names) else str(unit)
