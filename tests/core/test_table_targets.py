@@ -83,3 +83,33 @@ def test_the_cli_prints_outputs_and_json_in_the_files_units(prices, capsys):
     assert code == 0
     assert result["final"]["test_r2"] > 0.95 and 100 < result["final"]["test_mse"] < 10_000
     assert 2000 < np.mean([row["output"] for row in result["outputs"]]) < 5000
+
+
+def test_the_keras_script_learns_standardised_targets_and_scores_in_the_files_units(
+        prices, tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from playground.core.files import codegen
+
+    experiment = ready(prices)
+    script = codegen.keras_script(experiment)
+    assert "NumPy, pandas (to read the CSV file) and Keras" in script.split('"""')[1]
+    head: dict = {}
+    exec(compile(script.split("model.summary()")[0], "<generated>", "exec"), head)  # noqa: S102
+    data = Trainer(experiment).dataset  # the app's split and scale
+    assert head["TARGET_SHIFT"] == pytest.approx(data.target_shift, rel=1e-6)
+    assert head["TARGET_SCALE"] == pytest.approx(data.target_scale, rel=1e-6)
+    assert abs(float(head["y"].mean())) < 1e-4  # fit sees standardised targets
+    path = tmp_path / "prices_script.py"
+    path.write_text(script)
+    run = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300,
+                         env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=""))
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = re.search(r"^test mse ([0-9.]+)  mae ([0-9.]+)  r2 (-?[0-9.]+)$", run.stdout,
+                      re.MULTILINE)
+    assert found, run.stdout
+    assert 100 < float(found[1]) < 10_000 and float(found[3]) > 0.9  # prices, fitted

@@ -115,9 +115,18 @@ def script(experiment) -> tuple[list[str], int, tuple[str, ...]]:
         f"{experiment.test_fraction!r}, SEED)",
         "x, labels, x_test, labels_test = x[rest], labels[rest], x[test], labels[test]",
     ]
+    split = experiment.validation_split
+    cut = f"int(len(x) * (1 - {split!r}))" if split > 0 else "len(x)"
+    if rows.task == REGRESSION:  # as tables.target_standardisation
+        lines += [
+            "# The target is learnt standardised (mean 0, spread 1 over the training rows), as",
+            "# in the app; predictions are turned back into the file's units for every number.",
+            f"train_targets = labels[:{cut}].astype(\"float64\")",
+            "TARGET_SHIFT = float(train_targets.mean()) if len(train_targets) else 0.0",
+            "TARGET_SCALE = float(train_targets.std()) if len(train_targets) else 1.0",
+            "TARGET_SCALE = TARGET_SCALE if TARGET_SCALE > 0 else 1.0",
+        ]
     if experiment.standardize:
-        split = experiment.validation_split
-        cut = f"int(len(x) * (1 - {split!r}))" if split > 0 else "len(x)"
         lines += [
             "# Inputs standardised with the training rows' mean and spread (not the",
             "# validation or test rows': they stand for data the network has not seen).",

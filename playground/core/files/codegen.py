@@ -1,6 +1,7 @@
 """The current experiment as a standalone plain-Keras script ("Show as Keras code").
 
-`keras_script(experiment)` writes a script that needs only NumPy and Keras: the same data (the
+`keras_script(experiment)` writes a script that needs NumPy and Keras (and pandas to read a
+table's CSV file): the same data (the
 same generator and seed for generated data, Keras's own loader for the images: each data
 module writes its own lines with `script(experiment)`), the same
 Sequential network built in the same order after `keras.utils.set_random_seed` (so it starts
@@ -32,8 +33,12 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _targets(encoding: str, n_classes: int) -> list[str]:
+def _targets(encoding: str, n_classes: int, scaled: bool = False) -> list[str]:
+    """`scaled`: the data lines define TARGET_SHIFT and TARGET_SCALE (a table's regression)."""
     def line(name, source):
+        if encoding == "value" and scaled:
+            return (f"{name} = (({source} - TARGET_SHIFT) / TARGET_SCALE)"
+                    '.reshape(-1, 1).astype("float32")')
         if encoding in ("binary", "value"):
             return f'{name} = {source}.reshape(-1, 1).astype("float32")'
         if encoding == "signed":
@@ -43,7 +48,8 @@ def _targets(encoding: str, n_classes: int) -> list[str]:
         return f"{name} = {source}"
 
     note = {"binary": "# Targets 0/1.", "signed": "# Hinge loss wants targets -1/+1.",
-            "value": "# Regression: the targets are the values themselves.",
+            "value": ("# Regression: the targets standardised as above." if scaled else
+                      "# Regression: the targets are the values themselves."),
             "onehot": "# Categorical cross-entropy wants one-hot targets.",
             "sparse": "# Sparse categorical cross-entropy takes the class numbers."}[encoding]
     return [note, line("y", "labels"), line("y_test", "labels_test")]
@@ -128,15 +134,22 @@ def _fit_lines(experiment: Experiment, images: bool) -> list[str]:
     return lines
 
 
-def _regression_lines() -> list[str]:
+def _regression_lines(scaled: bool = False) -> list[str]:
+    """`scaled`: outputs are standardised targets, turned back into the file's units."""
+    units = " * TARGET_SCALE + TARGET_SHIFT" if scaled else ""
     return [
+        "",
+        "",
+        "def predicted(rows):",
+        '    """The model\'s outputs in the targets\' units."""',
+        f"    return model.predict(rows, verbose=0)[:, 0]{units}",
         "",
         "",
         "def scores(rows, targets):",
         '    """MSE, MAE and R² of the model on rows, in the targets\' units."""',
         "    if len(rows) == 0:",
         '        return "no rows"',
-        "    error = model.predict(rows, verbose=0)[:, 0] - targets",
+        "    error = predicted(rows) - targets",
         "    spread = np.sum((targets - targets.mean()) ** 2)",
         "    r2 = 1 - np.sum(error ** 2) / spread if spread > 0 else float(\"nan\")",
         '    return (f"mse {np.mean(error ** 2):.4f}  mae {np.mean(np.abs(error)):.4f}  "',
@@ -145,8 +158,8 @@ def _regression_lines() -> list[str]:
         "",
         "# What the model outputs per input, against the target.",
         f"shown, shown_targets = x[:{PRINTED_ROWS}], labels[:{PRINTED_ROWS}]",
-        "for row, output, target in zip(shown, model.predict(shown, verbose=0), shown_targets):",
-        '    print(f"input {[round(float(v), 4) for v in row]}: output {output[0]:.4f}  '
+        "for row, output, target in zip(shown, predicted(shown), shown_targets):",
+        '    print(f"input {[round(float(v), 4) for v in row]}: output {output:.4f}  '
         'target {target:.4f}")',
         "",
         'print("training", scores(x_train, labels_train))',
@@ -157,10 +170,11 @@ def _regression_lines() -> list[str]:
     ]
 
 
-def _report_lines(experiment: Experiment, class_names, images: bool) -> list[str]:
+def _report_lines(experiment: Experiment, class_names, images: bool,
+                  scaled: bool = False) -> list[str]:
     encoding = experiment.encoding
     if encoding == "value":
-        return _regression_lines()
+        return _regression_lines(scaled)
     if encoding in ("onehot", "sparse"):
         classify = "outputs.argmax(axis=1)"
     else:
@@ -241,7 +255,9 @@ def keras_script(experiment: Experiment) -> str:
         f'"""{spec.label} with plain Keras: the Neural Playground experiment as a script.',
         "",
         f"Written by Neural Playground {__version__}. Run it with `python thisfile.py`; it needs",
-        "only NumPy and Keras (with TensorFlow). The experiment's settings in the app:",
+        ("NumPy, pandas (to read the CSV file) and Keras (with TensorFlow)."
+         if experiment.dataset == "csv" else "only NumPy and Keras (with TensorFlow).")
+        + " The experiment's settings in the app:",
         "",
     ]
     header += [f"    {key} = {value!r}" for key, value in _settings(experiment).items()]
@@ -249,10 +265,12 @@ def keras_script(experiment: Experiment) -> str:
                f"SEED = {experiment.seed}",
                "keras.utils.set_random_seed(SEED)  # same seed: same weights, same shuffling",
                ""]
-    body = (data_lines + [""] + _targets(experiment.encoding, n_classes)
+    # A table's regression target is learnt standardised (table_files.script's TARGET_SCALE).
+    scaled = any(line.startswith("TARGET_SCALE") for line in data_lines)
+    body = (data_lines + [""] + _targets(experiment.encoding, n_classes, scaled)
             + [""] + _model_lines(experiment, n_inputs, output_units) + [""]
             + _fit_lines(experiment, spec.images)
-            + _report_lines(experiment, class_names, spec.images))
+            + _report_lines(experiment, class_names, spec.images, scaled))
     return "\n".join(header + body) + "\n"
 
 

@@ -16,8 +16,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSlider, QSpinBox,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy, QSlider,
+                               QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from playground.core.inspection.forward import forward
 from playground.core.inspection.metrics import (class_label, classify, is_multiclass,
@@ -147,6 +148,8 @@ class OutputsView(QWidget):
         self.legend = pg.LegendItem(labelTextSize="8pt", labelTextColor="#222",
                                     brush="#ffffffd0")
         self.chart.getPlotItem().layout.addItem(self.legend, 2, 3)
+        self.legend.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Maximum)  # rows kept tight
+        self.chart.getPlotItem().layout.setAlignment(self.legend, Qt.AlignTop | Qt.AlignLeft)
         self.chart.getPlotItem().legend = self.legend
         self.curves = [self.chart.plot(pen=pg.mkPen(c, width=2)) for c in CURVE_COLOURS]
         # Dots: the typed input is evaluated only where weights were recorded (once a report).

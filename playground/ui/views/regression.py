@@ -103,7 +103,8 @@ class RegressionPlot(pg.PlotWidget):
             return ""
         if self.one_input:
             self.curve_x = np.linspace(*self.span, CURVE_POINTS)
-            self.curve_y = forward(weights, s.activations, self.curve_x[:, None])[:, 0]
+            self.curve_y = s.dataset.in_data_units(  # a table's target in its units
+                forward(weights, s.activations, self.curve_x[:, None]))[:, 0]
             self.curve.setData(self.curve_x, np.nan_to_num(self.curve_y, nan=0.0))
             return (f"Fitted curve, epoch {s.history.last_epoch:,} (shaded: where the "
                     "training data lies)")
@@ -111,8 +112,9 @@ class RegressionPlot(pg.PlotWidget):
         x_range, y_range = plane_range(dataset, 0), plane_range(dataset, 1)
         n = HEATMAP_RESOLUTION
         fixed = np.concatenate([dataset.x_train, dataset.x_val]).mean(axis=0)
-        self.grid = decision_grid(weights, s.activations, x_range, y_range, n,
-                                  fixed=fixed, axes=(0, 1))[..., 0]
+        self.grid = dataset.in_data_units(decision_grid(weights, s.activations, x_range,
+                                                        y_range, n, fixed=fixed,
+                                                        axes=(0, 1)))[..., 0]
         self.image.setImage(self.grid, autoLevels=False, levels=self.levels,
                             lut=VALUE_MAP.getLookupTable(nPts=256))
         dx, dy = (x_range[1] - x_range[0]) / (n - 1), (y_range[1] - y_range[0]) / (n - 1)
