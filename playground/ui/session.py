@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment
 from playground.core.inspection.forward import activations_of
+from playground.core.inspection.neuron_maps import without_neurons
 from playground.core.training.history import RunHistory
 
 REDRAW_INTERVAL_MS = 33
@@ -83,6 +84,10 @@ class Session(QObject):
         self.looked_at: int | None = None
         #: The Draw tab's digit as the network is fed it (one flat row), None: nothing drawn.
         self.drawn_digit: np.ndarray | None = None
+        #: Hidden neurons switched off in the diagram, (hidden layer, unit): the views evaluate
+        #: the network with their outputs held at 0 (see shown_weights); the model keeps them.
+        self.switched_off: frozenset = frozenset()
+        self._without: tuple = (None, None, None)  # (weights, switched_off, copy) last made
 
     # ----- what views ask for -----
     def set_weights(self, weights: list) -> str:
@@ -104,7 +109,27 @@ class Session(QObject):
             self.looked_at = epoch
             self.looked_at_changed.emit()
 
+    def switch_neuron(self, layer: int, unit: int) -> bool:
+        """Switch hidden neuron `unit` of hidden layer `layer` off, or on again; True: now off.
+        The views redraw at once (boundary, accuracy, diagram)."""
+        off = set(self.switched_off) ^ {(layer, unit)}
+        self.switched_off = frozenset(off)
+        self.looked_at_changed.emit()
+        return (layer, unit) in off
+
     def shown_weights(self) -> tuple[int, list | None]:
+        """(epoch, weights) of the network being looked at, with any neuron switched off held
+        at 0 (on a copy, made once per snapshot so views can tell an unchanged one by `is`)."""
+        epoch, weights = self.looked_at_weights()
+        if not self.switched_off or not weights:
+            return epoch, weights
+        source, off, copy = self._without
+        if source is not weights or off != self.switched_off:
+            copy = without_neurons(weights, self.switched_off)
+            self._without = (weights, self.switched_off, copy)
+        return epoch, copy
+
+    def looked_at_weights(self) -> tuple[int, list | None]:
         """(epoch, weights) of the network being looked at: the newest, or the weights kept
         nearest the looked-at epoch (kept once a report; see RunHistory.weights_history)."""
         history = self.history
@@ -134,6 +159,7 @@ class Session(QObject):
         self.history = RunHistory()
         self.threshold = experiment.default_threshold
         self.looked_at = None
+        self.switched_off = frozenset()  # a new network: every neuron on
         self._dirty = False
         self.run_started.emit()
         self.threshold_changed.emit(self.threshold)

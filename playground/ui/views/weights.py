@@ -19,6 +19,7 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.feature_maps import dense_only_note
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.network_diagram import NetworkDiagram
+from playground.ui.widgets.neuron_map_items import PlaneMaps, switched_off_text
 from playground.ui.widgets.weight_table import LayerPanel
 
 #: Redraw the tables at most this often (they are the costly part with big layers).
@@ -82,10 +83,17 @@ class WeightsView(QWidget):
         self.hover_label.setObjectName("diagram_hover")
         self.hover_label.setWordWrap(True)
         self.diagram.hovered.connect(self._show_hover)
+        self.diagram.neuron_clicked.connect(session.switch_neuron)  # views follow at once
+        self.plane_maps = PlaneMaps()
+        self.switch_label = QLabel()  # which neurons are off, and the accuracy without them
+        self.switch_label.setObjectName("switched_off")
+        self.switch_label.setWordWrap(True)
+        self.switch_label.hide()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.diagram, 1)
+        right_layout.addWidget(self.switch_label)
 
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(scroll)
@@ -143,6 +151,7 @@ class WeightsView(QWidget):
             for panel in self.panels:
                 panel.set_table(W.layer_table(weights, panel.layer))
             self.diagram.set_weights(weights)
+            self._draw_maps(weights)
             self._shown_weights = weights
         history = self.session.history
         when = f"Epoch {epoch:,}" if epoch == history.last_epoch else (
@@ -188,6 +197,18 @@ class WeightsView(QWidget):
         self.diagram.set_structure(names)
         self._shapes = tuple(np.shape(w) for w in weights)
         self._shown_weights = None
+
+    def _draw_maps(self, weights) -> None:
+        """Each neuron's output over the plane at the neuron; the accuracy with some off."""
+        s = self.session
+        maps = self.plane_maps.maps(s, weights)
+        if maps is not None:
+            centre = s.threshold if maps[-1].shape[0] == 1 and not s.dataset.is_regression \
+                else 0.0  # the output neuron's map is the boundary: white at the threshold
+            self.diagram.set_maps(maps, s.switched_off, centre)
+        text = switched_off_text(s, weights)
+        self.switch_label.setText(text)
+        self.switch_label.setVisible(bool(text))
 
     def _track_edits(self, weights) -> None:
         """Keep the trained weights while edits land; forget them once training moves on."""

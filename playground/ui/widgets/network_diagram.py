@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphic
                                QGraphicsSimpleTextItem, QGraphicsView)
 
 from playground.core.inspection import weights as W
+from playground.ui.widgets.neuron_map_items import NeuronMaps
 from playground.ui.widgets.weight_table import NEGATIVE, POSITIVE, diverging, scale_of
 
 #: At most this many neurons of a layer are drawn (MNIST has 784 inputs).
@@ -46,12 +47,21 @@ class NeuronItem(QGraphicsEllipseItem):
         self.setZValue(2)
         self.on_hover = on_hover
         self.text = ""
+        self.layer = self.unit = -1  # set by the diagram: which neuron this is
+        self.on_enter = self.on_click = None  # the diagram's (neuron maps, switching off)
+        self.map_numbers, self.switched_off = "", False
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802
-        self.on_hover(self.text)
+        self.on_enter(self, True) if self.on_enter else self.on_hover(self.text)
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802
-        self.on_hover("")
+        self.on_enter(self, False) if self.on_enter else self.on_hover("")
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if self.on_click and event.button() == Qt.LeftButton:
+            self.on_click(self)
+        else:
+            super().mousePressEvent(event)
 
 
 class NetworkDiagram(QGraphicsView):
@@ -59,6 +69,8 @@ class NetworkDiagram(QGraphicsView):
     to read its weight, a neuron to read its bias."""
 
     hovered = Signal(str)
+    #: A hidden neuron was clicked: (hidden layer from 0, unit) — the view switches it.
+    neuron_clicked = Signal(int, int)
 
     SPACING_X = 150
     SPACING_Y = 34
@@ -74,10 +86,12 @@ class NetworkDiagram(QGraphicsView):
         self.neurons: list[list[NeuronItem]] = []  # per layer (inputs first)
         self.shown: list[list[int]] = []            # which neuron indices are drawn
         self.edges: list[dict[tuple[int, int], EdgeItem]] = []  # per Dense layer
+        self.maps = NeuronMaps(self)  # each neuron's output over the plane, when given
 
     def set_structure(self, names: list[list[str]]) -> None:
         scene = self.scene()
         scene.clear()
+        self.maps.clear()
         self.sizes = [len(layer) for layer in names]
         self.neurons, self.shown, self.edges = [], [], []
         positions = []
@@ -94,6 +108,10 @@ class NetworkDiagram(QGraphicsView):
                 item.setPen(QPen(QColor("#444444"), 1.2))
                 item.setBrush(QBrush(QColor("#eeeeee")))
                 item.text = f"input {layer_names[j]}" if k == 0 else layer_names[j]
+                item.layer, item.unit = k, j
+                if k > 0:
+                    item.on_enter = self._enter
+                    item.on_click = self._click if k < len(names) - 1 else None
                 short = layer_names[j] if len(layer_names[j]) <= 4 else str(j + 1)
                 label = QGraphicsSimpleTextItem(short, item)
                 font = label.font()
@@ -143,6 +161,24 @@ class NetworkDiagram(QGraphicsView):
                 b = float(bias[j])
                 item.setBrush(QBrush(diverging(b, bias_scale, 0.7)))
                 item.text = f"neuron {names[k][j]}: bias b = {W.format_value(b)}"
+
+    def set_maps(self, maps, off=frozenset(), centre: float = 0.0) -> None:
+        """Draw each neuron's output over the plane at the neuron (see neuron_map_items)."""
+        self.maps.draw(maps, off, centre)
+
+    def _enter(self, item, entered: bool) -> None:
+        if not entered:
+            self.maps.hide_zoom()
+            return self._hover("")
+        self.maps.show_zoom(item, item.layer - 1, item.unit)
+        text = item.text + (f"; {item.map_numbers}" if item.map_numbers else "")
+        if item.on_click:
+            text += ("; switched off: click to switch it on" if item.switched_off
+                     else "; click to switch it off")
+        self._hover(text)
+
+    def _click(self, item) -> None:
+        self.neuron_clicked.emit(item.layer - 1, item.unit)
 
     def _hover(self, text: str) -> None:
         self.hovered.emit(text)
