@@ -39,3 +39,13 @@ def test_outputs_rows_show_prices_in_the_files_units(qtbot, window, tmp_path):
     assert view.row_set == "test"
     tested = np.array(view.values("output"), float)
     assert np.abs(tested - np.array(view.values("target"), float)).mean() < 150
+    # the backward pass: the loss compares the output with the target as it is learnt
+    backward = window.views["backward"]
+    window.tabs.setCurrentWidget(backward)
+    qtbot.waitUntil(backward.isVisible)
+    backward.pick_row(1)  # the first training row
+    qtbot.waitUntil(lambda: backward.result is not None)
+    price = float(data.labels_train[0])
+    assert float(backward.result.target[0]) == pytest.approx(
+        (price - data.target_shift) / data.target_scale, rel=1e-5)
+    assert abs(float(backward.result.target[0])) < 5 and "agree" in backward.summary.text()

@@ -204,9 +204,11 @@ class BackwardPassView(QWidget):
         if parsed is None:
             return
         row, label = parsed
-        self.result = backward_of(experiment, weights, row, label)
+        dataset = self.session.dataset  # a table's regression target is learnt standardised
+        learnt = float(dataset.scaled_targets([label])[0]) if dataset.is_regression else label
+        self.result = backward_of(experiment, weights, row, learnt)
         model = self._keras_copy(experiment, weights)
-        self.keras = keras_gradients(model, experiment, row, label)
+        self.keras = keras_gradients(model, experiment, row, learnt)
         rate = float(experiment.learning_rate)
         if experiment.optimizer == "sgd":
             self.step = [np.asarray(w, np.float32) for w in self.result.sgd_step(rate)]
