@@ -88,6 +88,9 @@ class Session(QObject):
         #: the network with their outputs held at 0 (see shown_weights); the model keeps them.
         self.switched_off: frozenset = frozenset()
         self._without: tuple = (None, None, None)  # (weights, switched_off, copy) last made
+        #: The boundary's plane for > 2 inputs, (axes, held values), set by the boundary view:
+        #: the diagram's neuron maps show the same slice.
+        self.plane_slice: tuple | None = None
 
     # ----- what views ask for -----
     def set_weights(self, weights: list) -> str:

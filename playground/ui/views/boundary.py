@@ -429,6 +429,7 @@ class DecisionBoundaryView(QWidget):
             spin.setEnabled(shown)
             spin.label.setEnabled(shown)
         self._place_axes()
+        self.session.plane_slice = (self.axes, self.fixed)  # the diagram's neuron maps follow
         self.refresh()
 
     def _test_shown(self, shown: bool) -> None:
@@ -438,6 +439,7 @@ class DecisionBoundaryView(QWidget):
 
     def _held_changed(self) -> None:
         self.fixed = np.array([spin.value() for spin in self.held_spins])
+        self.session.plane_slice = (self.axes, self.fixed)  # the diagram's neuron maps follow
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)

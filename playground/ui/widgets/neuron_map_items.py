@@ -156,7 +156,8 @@ class PlaneMaps:
         if dataset is None or experiment is None or not dataset.is_plane or dataset.is_images:
             return None
         axes, fixed = getattr(session, "plane_slice", None) or ((0, 1), None)
-        if fixed is None:
+        if fixed is None or len(fixed) != dataset.n_inputs or max(axes) >= dataset.n_inputs:
+            axes = (0, 1)  # no slice chosen for this data (yet)
             rows = np.concatenate([dataset.x_train, dataset.x_val])
             fixed = rows.mean(axis=0) if len(rows) else np.zeros(dataset.n_inputs)
         fixed = np.asarray(fixed, np.float64)
