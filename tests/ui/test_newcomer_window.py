@@ -245,3 +245,13 @@ def test_the_outputs_chart_y_label_is_whole_at_1360_px(qtbot, window):
     qtbot.wait(100)
     axis = outputs.chart.getAxis("left")
     assert axis.label.boundingRect().width() <= axis.height()  # rotated: its width is upright
+
+
+def test_training_images_offer_their_sizes_as_choices(window):
+    edit = window.form.texts["train_size"]
+    choices = [action.text() for action in edit.size_menu.actions()]
+    assert choices[0] == "All 60,000" and "1,000" in choices
+    edit.size_menu.actions()[choices.index("10,000")].trigger()
+    assert edit.text() == "10000"
+    edit.size_menu.actions()[0].trigger()
+    assert edit.text() == "0"  # all of them
