@@ -10,6 +10,7 @@ from playground.ui.views.filters import FiltersView
 from playground.ui.views.forward_pass import ForwardPassView
 from playground.ui.views.gallery import ImagesView
 from playground.ui.views.hidden_map import HiddenMapView
+from playground.ui.views.mistakes import MistakesView
 from playground.ui.views.outputs import OutputsView
 from playground.ui.views.runs import RunsView
 from playground.ui.views.training_curves import TrainingCurves
@@ -27,5 +28,6 @@ VIEWS = {
     "draw": DrawView,
     "filters": FiltersView,
     "map": HiddenMapView,
+    "mistakes": MistakesView,
     "runs": RunsView,
 }
