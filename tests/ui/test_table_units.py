@@ -49,3 +49,13 @@ def test_outputs_rows_show_prices_in_the_files_units(qtbot, window, tmp_path):
     assert float(backward.result.target[0]) == pytest.approx(
         (price - data.target_shift) / data.target_scale, rel=1e-5)
     assert abs(float(backward.result.target[0])) < 5 and "agree" in backward.summary.text()
+    # the forward pass: by hand in the network's own numbers, the verdict in prices
+    forward_view = window.views["forward"]
+    window.tabs.setCurrentWidget(forward_view)
+    qtbot.waitUntil(forward_view.isVisible)
+    forward_view.rows.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "The target is" in forward_view.result.text())
+    text = forward_view.result.text()
+    assert "in the file's units" in text
+    off = float(text.rsplit("off by", 1)[1].split("<")[0].strip().replace("−", "-"))
+    assert abs(off) < 300  # tens of price units, not thousands

@@ -251,9 +251,12 @@ class ForwardPassView(QWidget):
         if dataset.is_regression:
             if self._label is None:
                 return ""
-            error = float(self.by_hand[0]) - self._label
-            return (f"<br>The target is <b>{W.format_value(self._label)}</b>: the output is "
-                    f"off by {W.format_value(error)}")
+            # A table's target is learnt standardised: its output read in the file's units.
+            output = float(dataset.in_data_units(self.by_hand)[0])
+            units = ("" if output == float(self.by_hand[0]) else
+                     f" and the output {W.format_value(output)} in the file's units")
+            return (f"<br>The target is <b>{W.format_value(self._label)}</b>{units}: the "
+                    f"output is off by {W.format_value(output - self._label)}")
         predicted = int(predicted_classes(self.by_hand[None], experiment.encoding,
                                           self.session.threshold)[0])
         truth = self._label
