@@ -128,8 +128,9 @@ def test_cli_sweep_bad_flags_are_one_line_exit_2(capsys, flags, message):
 
 
 @pytest.mark.parametrize("command", [["sweep", "--vary", "lr=0.1|1"], ["lr-find"]])
-def test_cli_without_the_image_files_says_so_in_one_line(capsys, monkeypatch, tmp_path, command):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no mnist.npz there
+def test_cli_without_the_image_files_says_so_in_one_line(capsys, empty_cache, command):
+    # empty_cache points the app's dataset folder at an empty one (KERAS_HOME is read only once,
+    # when Keras is first imported, so setting it here would not reach a suite that imported it)
     assert cli.main([*command, "--dataset", "mnist", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: The mnist data files are missing") and err.count("\n") == 1
