@@ -255,3 +255,13 @@ def test_training_images_offer_their_sizes_as_choices(window):
     assert edit.text() == "10000"
     edit.size_menu.actions()[0].trigger()
     assert edit.text() == "0"  # all of them
+
+
+def test_before_the_first_model_the_threshold_reads_its_default(qtbot):
+    from playground.ui.main_window import MainWindow
+    window = MainWindow()  # TensorFlow not loaded yet: what a launch shows for a second
+    qtbot.addWidget(window)
+    try:
+        assert window.findChild(QWidget, "threshold").text() == "0.500"
+    finally:
+        window.close()

@@ -90,6 +90,8 @@ class OutputsView(QWidget):
     def _build(self) -> None:
         self.threshold_spin = QDoubleSpinBox(decimals=3, singleStep=0.05)
         self.threshold_spin.setObjectName("threshold")
+        self.threshold_spin.setRange(0.0, 1.0)
+        self.threshold_spin.setValue(self.session.threshold)  # not 0.000 before the first model
         self.threshold_spin.setToolTip(THRESHOLD_TIP)
         self.threshold_spin.valueChanged.connect(self._threshold_edited)
         self.filter = QComboBox()
