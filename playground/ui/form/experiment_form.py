@@ -8,8 +8,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QLa
                                QMenu, QStyle, QVBoxLayout, QWidget)
 
 from playground.core.data import registry as datasets
-from playground.core.experiment import FIELDS, LOSSES, OPTIMIZERS, Experiment, FieldError
+from playground.core.experiment import (FIELDS, INITIALISERS, LOSSES, OPTIMIZERS, Experiment,
+                                        FieldError)
 from playground.core.losses import fitting_outputs
+from playground.ui.form.feature_boxes import FeatureBoxes
 from playground.ui.form.layer_table import LayerTable
 
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "3")
@@ -73,7 +75,20 @@ TOOLTIPS = {
     "csv_encoding": "How the text is stored: utf-8, utf-8-sig (with a BOM) or latin-1. "
                     "Empty: detected.",
     "csv_header": "Whether the first row names the columns: yes or no. Empty: detected.",
+    "features": "Extra inputs computed from x1 and x2 and fed beside them. With x₁x₂, XOR "
+                "becomes a straight-line problem: one neuron with no hidden layer solves it.",
+    "init": "How the weights start. Glorot uniform (Keras's default) and He (for ReLU) keep "
+            "signals a sensible size; small random starts near 0; zeros makes every neuron "
+            "of a layer the same, and they stay the same: symmetry must be broken.",
+    "l1": "Adds this rate × the sum of |w| over the kernels to the loss: pushes unneeded "
+          "weights to exactly 0. 0 = off.",
+    "l2": "Adds this rate × the sum of w² over the kernels to the loss: keeps weights small, "
+          "a smoother boundary, less over-fitting. 0 = off.",
 }
+
+#: Initial weights: Experiment.init -> what the form shows.
+INIT_LABELS = {"glorot": "Glorot uniform", "he": "He normal", "small": "Small random",
+               "zeros": "Zeros"}
 
 
 class FieldRow(QWidget):
@@ -126,6 +141,10 @@ class ExperimentForm(QWidget):
         self.learning_rate = QComboBox()
         self.learning_rate.setEditable(True)
         self.learning_rate.addItems(LEARNING_RATES)
+        self.features = FeatureBoxes()
+        self.init = QComboBox()
+        for key in INITIALISERS:
+            self.init.addItem(INIT_LABELS.get(key, key), key)
         self.texts: dict[str, QLineEdit] = {}
         self.checks: dict[str, QCheckBox] = {}
 
@@ -136,6 +155,7 @@ class ExperimentForm(QWidget):
         for name in self.option_names:
             self._add_row(self.data_form, name, self._scalar_editor(name))
         self._add_row(self.data_form, "validation_split", self._scalar_editor("validation_split"))
+        self._add_row(self.data_form, "features", self.features)
 
         net_box = QGroupBox("Network")
         net_form = QFormLayout(net_box)
@@ -143,12 +163,13 @@ class ExperimentForm(QWidget):
         net_form.addRow(self.layers)
         self._add_row(net_form, "output_activation", self.output_activation)
         self._add_row(net_form, "loss", self.loss)
+        self._add_row(net_form, "init", self.init)
 
         train_box = QGroupBox("Training")
         self.train_form = QFormLayout(train_box)
         self._add_row(self.train_form, "optimizer", self.optimizer)
         self._add_row(self.train_form, "learning_rate", self.learning_rate)
-        for name in ("momentum", "epochs", "batch_size", "seed"):
+        for name in ("momentum", "epochs", "batch_size", "seed", "l1", "l2"):
             self._add_row(self.train_form, name, self._scalar_editor(name))
 
         layout = QVBoxLayout(self)
@@ -163,6 +184,8 @@ class ExperimentForm(QWidget):
         self.optimizer.currentIndexChanged.connect(self._on_edit)
         self.learning_rate.editTextChanged.connect(self._on_edit)
         self.layers.changed.connect(self._on_edit)
+        self.features.changed.connect(self._on_edit)
+        self.init.currentIndexChanged.connect(self._on_edit)
         self.texts["classes"].textChanged.connect(self._on_classes_changed)
         self.set_experiment(Experiment())
 
@@ -178,6 +201,8 @@ class ExperimentForm(QWidget):
         self.loss.setCurrentIndex(self.loss.findData(experiment.loss))
         self.optimizer.setCurrentIndex(self.optimizer.findData(experiment.optimizer))
         self.learning_rate.setEditText(f"{experiment.learning_rate:g}")
+        self.features.set_text(experiment.features)
+        self.init.setCurrentIndex(max(self.init.findData(experiment.init), 0))
         for name, edit in self.texts.items():
             edit.setText(_format(getattr(experiment, name)))
         for name, box in self.checks.items():
@@ -288,6 +313,8 @@ class ExperimentForm(QWidget):
         spec = datasets.get(self.dataset.currentData())
         for name in self.option_names:
             self.data_form.setRowVisible(self.rows[name], name in spec.options)
+        # Engineered features are computed from x1, x2: not for images or a table's columns.
+        self.data_form.setRowVisible(self.rows["features"], not spec.images and spec.key != "csv")
         sgd = self.optimizer.currentData() == "sgd"
         self.train_form.setRowVisible(self.rows["momentum"], sgd)
         # Image data: layer kinds, and each layer's shape and parameters (28×28 digits/clothes).
@@ -312,6 +339,8 @@ class ExperimentForm(QWidget):
             values[name] = value
         for name, box in self.checks.items():
             values[name] = box.isChecked()
+        values["features"] = self.features.text()
+        values["init"] = self.init.currentData()
         lr, message = FIELDS["learning_rate"].parse(self.learning_rate.currentText())
         if message:
             errors.append(FieldError("learning_rate", message))
@@ -331,8 +360,8 @@ class ExperimentForm(QWidget):
         return (None if errors else experiment), errors
 
 
-#: Experiment fields the form has no editor for yet; it keeps what it was given.
-NOT_IN_FORM = ("features", "init", "l1", "l2")
+#: Experiment fields the form has no editor for yet; it keeps what it was given (none now).
+NOT_IN_FORM = ()
 
 
 def _dataset_option_names() -> set[str]:
