@@ -265,3 +265,12 @@ def test_before_the_first_model_the_threshold_reads_its_default(qtbot):
         assert window.findChild(QWidget, "threshold").text() == "0.500"
     finally:
         window.close()
+
+
+def test_the_forward_pass_shows_its_final_y_without_scrolling(qtbot, window):
+    forward = window.views["forward"]
+    window.tabs.setCurrentWidget(forward)
+    forward.set_input("1, 0")
+    qtbot.waitUntil(lambda: "y =" in forward.result.text(), timeout=10_000)
+    assert forward.result.isVisible()
+    assert forward.result.y() < forward.text.y()  # above the arithmetic, not under it

@@ -195,7 +195,8 @@ class ForwardPassView(QWidget):
 
     def _steps_html(self, weights, dataset) -> str:
         names = W.unit_names(W.layer_sizes(weights), _feature_names(dataset, weights))
-        parts = ["<style>td { padding: 1px 8px; } .n { font-family: monospace; }</style>"]
+        parts = ["<style>td { padding: 1px 8px; } th { padding: 3px 12px; } "
+                 ".n { font-family: monospace; }</style>"]
         for step in self.steps:
             k = step.index
             out_name = _vector_name(k, len(self.steps))
@@ -203,7 +204,7 @@ class ForwardPassView(QWidget):
             kind = "Output layer" if k == len(self.steps) - 1 else f"Hidden layer {k + 1}"
             parts.append(f"<p><b>{kind}</b>: {out_name} = {step.activation}(Wᵀ{in_name} + b), "
                          f"{in_name} = <span class='n'>{_vector(step.inputs)}</span></p>")
-            parts.append("<table><tr><th align=left>neuron</th>"
+            parts.append("<table cellspacing=0 cellpadding=3><tr><th align=left>neuron</th>"
                          f"<th align=left>Wᵀ{in_name}</th>"
                          "<th align=right>+ b</th><th align=right>= z</th>"
                          f"<th align=right>{step.activation}(z)</th></tr>")
