@@ -274,3 +274,10 @@ def test_the_forward_pass_shows_its_final_y_without_scrolling(qtbot, window):
     qtbot.waitUntil(lambda: "y =" in forward.result.text(), timeout=10_000)
     assert forward.result.isVisible()
     assert forward.result.y() < forward.text.y()  # above the arithmetic, not under it
+
+
+def test_run_colours_do_not_repeat():
+    from types import SimpleNamespace
+    from playground.ui.views.runs import colour_of
+    colours = [colour_of(SimpleNamespace(uid=uid)) for uid in range(1, 61)]
+    assert len(set(colours)) == 60  # was 10 colours, round and round

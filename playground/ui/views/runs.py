@@ -63,7 +63,14 @@ NAME_COLUMN, SHOW_COLUMN = 1, 0
 
 
 def colour_of(record: RunRecord) -> str:
-    return PALETTE[(record.uid - 1) % len(PALETTE)]
+    """The palette's colours first, then hues a golden angle apart: no two of the first
+    hundreds of runs share a colour (the palette repeated after ten)."""
+    index = record.uid - 1
+    if index < len(PALETTE):
+        return PALETTE[index]
+    step = index - len(PALETTE)
+    hue = (0.13 + step * 0.618033988749895) % 1.0
+    return QColor.fromHsvF(hue, 0.55 + 0.4 * (step % 2), 0.85 - 0.25 * (step // 2 % 2)).name()
 
 
 class RunsView(QWidget):
