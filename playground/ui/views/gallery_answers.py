@@ -58,6 +58,7 @@ class AnswerJob:
                     return
                 self._parts.append((outputs, logits))
                 self.done_rows += len(outputs)
+                time.sleep(0)  # hand the GIL to the GUI thread between slices
         except Exception as error:  # noqa: BLE001 (shown to the user, not a traceback)
             self.error = f"{type(error).__name__}: {error}"
         finally:
