@@ -36,6 +36,13 @@ def test_ticking_x1x2_and_typing_l2_trains_xor_with_one_neuron(qtbot):
         assert (experiment.features, experiment.l1, experiment.l2) == ("x1*x2", 0.0, 0.0001)
         assert window.session.dataset.feature_names == ("x1", "x2", "x1*x2")
         assert window.session.history.last("accuracy") == 1.0
+        # The loss chart draws the L2 penalty as a line of its own beside the data loss.
+        curves = window.views["curves"]
+        qtbot.waitUntil(lambda: curves.penalty_curve.yData is not None
+                        and len(curves.penalty_curve.yData) > 0, timeout=5_000)
+        assert curves.penalty_curve.yData[-1] == window.session.history.last("penalty") > 0
+        legend = [label.text for _, label in curves.legends["val_loss"].items]
+        assert "L1/L2 penalty" in legend
     finally:
         window.close()
 
@@ -49,5 +56,7 @@ def test_without_x1x2_one_neuron_cannot_learn_xor(qtbot):
         assert window.form.experiment.features == ""
         assert train(qtbot, window) == "finished"
         assert window.session.history.last("accuracy") < 1.0
+        assert window.views["curves"].penalty_curve.yData is None or \
+            not len(window.views["curves"].penalty_curve.yData)  # no L1/L2: no penalty line
     finally:
         window.close()

@@ -110,14 +110,15 @@ class RunHistory:
     def metric_names(self) -> tuple[str, ...]:
         """The task's metrics this history holds ("accuracy"; or "mse", "mae", "r2"), without
         the loss and the "val_" forms."""
-        return tuple(name for name in self._metrics
-                     if name not in ("loss", "val_loss") and not name.startswith("val_"))
+        return tuple(name for name in self._metrics if name not in ("loss", "val_loss", "penalty")
+                     and not name.startswith("val_"))
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Every stored per-epoch column but "epoch": loss, the metrics, then their val_ forms."""
         held = [name for name in self._metrics if name.startswith("val_") and name != "val_loss"]
-        return ("loss", *self.metric_names, "val_loss", *held)
+        penalty = ("penalty",) if "penalty" in self._metrics else ()
+        return ("loss", *self.metric_names, "val_loss", *held, *penalty)
 
     def metric(self, name: str) -> np.ndarray:
         """One value per epoch (NaN throughout for a metric this run does not measure)."""
@@ -152,6 +153,8 @@ class RunHistory:
 
     def append(self, report: Report) -> None:
         flat = {"loss": report.loss, "val_loss": report.val_loss, **report.metrics}
+        if getattr(report, "penalty", None) is not None:  # L1/L2 on: beside the data loss
+            flat["penalty"] = report.penalty
         if report.val_metrics:
             flat.update({"val_" + name: values for name, values in report.val_metrics.items()})
         self.extend_metrics(report.epochs, flat)

@@ -52,6 +52,9 @@ class Report:
     #: Norm of the full-pass loss's gradient for each Dense kernel (input to output) after each
     #: epoch: shape (epochs, layers); None where not recorded (the batch schedule, epoch 0).
     gradient_norms: np.ndarray | None = None
+    #: The L1/L2 penalty beside the data loss `loss`, per epoch (NaN but at the chunk's last
+    #: epoch, whose weights the report holds); None when neither is on (core/training/penalty).
+    penalty: np.ndarray | None = None
 
     @property
     def accuracy(self) -> np.ndarray | None:

@@ -30,6 +30,7 @@ from playground.core.layers import is_spatial, row_costs
 from playground.core.model.build import build_model, make_loss, make_optimizer
 from playground.core.model.runtime import load
 from playground.core.training import schedules
+from playground.core.training.penalty import penalty_column
 from playground.core.training.measures import Measures, spread
 from playground.core.training.reports import BatchProgress, Report, frozen, frozen_metrics
 
@@ -270,7 +271,8 @@ class Trainer:
             val_metrics=frozen_metrics(val_metrics), outputs=frozen(outputs),
             weights=tuple(frozen(w) for w in weights), epochs_per_second=speed, status=status,
             held_out=self.held_out, epoch_metrics=self.epoch_metrics, reason=reason,
-            gradient_norms=frozen(gradient_norms) if gradient_norms is not None else None)
+            gradient_norms=frozen(gradient_norms) if gradient_norms is not None else None,
+            penalty=penalty_column(epochs, weights, self.experiment))
 
     # ----- internals -----
     def _schedule_name(self) -> str:

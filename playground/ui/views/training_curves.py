@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.core.inspection.batch_curve import BatchCurve
@@ -22,6 +23,9 @@ HAND_BRUSH = pg.mkBrush("#2ca02c")
 HAND_LABEL = "weights set by hand"
 #: Within the epoch (issue 17): per chunk of batches, smoothed as TensorBoard does.
 BATCH_PEN = pg.mkPen("#9ecae1", width=1)
+#: With L1/L2 on, the penalty beside the data loss (training minimises their sum).
+PENALTY_PEN = pg.mkPen("#9467bd", width=2, style=Qt.DashLine)
+PENALTY_LABEL = "L1/L2 penalty"
 #: Each chart's least height: below it tick labels overlap (the window scrolls no further).
 MIN_PLOT_HEIGHT = 140
 #: The lowest R² the metric chart reaches down to.
@@ -84,6 +88,7 @@ class TrainingCurves(QWidget):
             plot.setToolTip("Thick lines: one point per epoch. Thin pale line: the training "
                             "numbers per chunk of batches within the epoch, smoothed as "
                             "TensorBoard does (x in fractions of an epoch).")
+        self.penalty_curve = self.loss_plot.plot(pen=PENALTY_PEN)  # in the legend when drawn
         self._metric_range: tuple[float, float] | None = None
         self._show_metric("accuracy")
         self.metric_plot.setXLink(self.loss_plot)
@@ -109,6 +114,8 @@ class TrainingCurves(QWidget):
             self.legends["val_" + key].removeItem(marks)
         self._r2_seen = (0, np.inf)
         self._metric_range = None
+        self.penalty_curve.setData([], [])
+        self.legends["val_loss"].removeItem(self.penalty_curve)
         self.batch_curve.clear()
         for line in self.batch_lines.values():
             line.setData([], [])
@@ -156,9 +163,23 @@ class TrainingCurves(QWidget):
             # Keep the curve drawable after divergence: inf/NaN points are simply not drawn.
             curve.setData(np.insert(epochs, hand, epochs[hand]) if len(hand) else epochs,
                           values, connect="finite")
+        self._draw_penalty(history.metric("penalty"), epochs)
         if metric == "r2":
             self._fit_r2(history)
         self.loss_range.update(self.session.target_epoch)
+
+    def _draw_penalty(self, penalty: np.ndarray, epochs: np.ndarray) -> None:
+        """The penalty where measured (each report's last epoch), joined into one line."""
+        measured = np.isfinite(penalty)
+        legend = self.legends["val_loss"]
+        listed = any(sample.item is self.penalty_curve for sample, _ in legend.items)
+        if measured.any():
+            self.penalty_curve.setData(epochs[measured], penalty[measured])
+            if not listed:
+                legend.addItem(self.penalty_curve, PENALTY_LABEL)
+        elif listed:
+            self.penalty_curve.setData([], [])
+            legend.removeItem(self.penalty_curve)
 
     @property
     def held_out_label(self) -> str:
