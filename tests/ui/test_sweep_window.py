@@ -100,3 +100,44 @@ def test_pause_holds_the_sweep_and_cancel_ends_it_without_another_run(qtbot):
         thread.cancel()
     thread.wait()
     assert ended.args == ["cancelled"] and results == []
+
+
+def test_a_three_setting_sweep_draws_a_line_per_combination_and_a_click_loads_it(window,
+                                                                                  qtbot):
+    window.form.set_experiment(Experiment(epochs=2))
+    dialog = window.research_tools.show_sweep()
+    dialog.resize(760, 900)
+    for box, field, values in zip(dialog.fields, ("learning_rate", "hidden", "batch_size"),
+                                  ("0.1|1", "2|3", "1|4")):
+        box.setCurrentText(field)
+        dialog.values[dialog.fields.index(box)].setText(values)
+    dialog.seeds.setValue(1)
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.thread is None, timeout=120_000)
+    assert dialog.status.text().startswith("Done: 8 runs")
+    view = dialog.view
+    assert view.table.rowCount() == 8
+    # Three settings: parallel coordinates (an axis each and one for accuracy), not the heatmap.
+    parallel = view.parallel
+    assert parallel.isVisible() and not view.plot.isVisible()
+    assert len(parallel.lines) == 8 and parallel.points.shape == (8, 4, 2)
+    combinations = {(r.settings["learning_rate"], r.settings["hidden"], r.settings["batch_size"])
+                    for r in parallel.rows}
+    assert len(combinations) == 8
+    # Each line ends on the metric axis at its own accuracy (lowest at 0, highest at 1).
+    means = [r.mean for r in parallel.rows]
+    if max(means) > min(means):
+        ends = parallel.points[:, -1, 1]
+        assert ends[means.index(max(means))] == 1.0 and ends[means.index(min(means))] == 0.0
+    # Hovering a line names its settings and exact metric; clicking it loads them.
+    wanted = next(i for i, r in enumerate(parallel.rows)
+                  if r.settings == {"learning_rate": 1.0, "hidden": (3,), "batch_size": 4})
+    scene = parallel.scene_point(wanted, fraction=0.1)
+    assert parallel.line_at(scene) == wanted
+    assert parallel.tip(wanted).startswith("lr 1 · hidden 3 · batch 4\naccuracy ")
+    qtbot.mouseClick(parallel.viewport(), Qt.LeftButton,
+                     pos=parallel.mapFromScene(scene))
+    loaded = window.form.experiment
+    assert loaded.learning_rate == 1 and loaded.batch_size == 4
+    assert [layer.units for layer in loaded.layers] == [3]
+    assert dialog.status.text() == "Loaded lr 1 · hidden 3 · batch 4 into the form"

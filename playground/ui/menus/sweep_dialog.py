@@ -1,4 +1,4 @@
-"""Run ▸ Sweep…: one or two settings and their values, a number of seeds, runs one after another.
+"""Run ▸ Sweep…: up to four settings and their values, a number of seeds, runs one after another.
 
 The runs train in a thread of their own (`SweepThread`, the core's `run_sweep` generator, never
 the GUI thread); Pause holds it between reports, Cancel closes the generator. Each finished run
@@ -19,6 +19,8 @@ from playground.core.training.sweep import (LAYER_AXES, Axis, Sweep, SweepError,
 from playground.ui.widgets.sweep_plots import SweepResultsView
 
 NONE = "(none)"
+#: Settings the dialog can vary at once (the command line takes any number of --vary).
+MOST_SETTINGS = 4
 #: Values offered when a setting is picked (the learning rate on a log grid).
 SUGGESTED = {"learning_rate": "0.01|0.03|0.1|0.3|1", "hidden": "2|4|8|8,4",
              "batch_size": "1|8|32", "epochs": "10|100|500", "dropout": "0|0.2|0.5",
@@ -78,11 +80,11 @@ class SweepDialog(QDialog):
         names.remove("hidden")
         self.fields, self.values = [], []
         form = QFormLayout()
-        for i, first in enumerate(("learning_rate", "hidden")):
+        for i in range(MOST_SETTINGS):
             box = QComboBox()
             box.setObjectName(f"sweep_field_{i}")
             box.addItems(([] if i == 0 else [NONE]) + ["learning_rate", "hidden"] + names)
-            box.setCurrentText(first if i == 0 else NONE)
+            box.setCurrentText("learning_rate" if i == 0 else NONE)
             box.setToolTip("The setting to vary; every other setting is the form's")
             values = QLineEdit(SUGGESTED["learning_rate"] if i == 0 else "")
             values.setObjectName(f"sweep_values_{i}")
@@ -116,7 +118,8 @@ class SweepDialog(QDialog):
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
-        self.status = QLabel("Choose one or two settings; the others are the form's.")
+        self.status = QLabel(f"Choose one to {MOST_SETTINGS} settings; the others are the "
+                             "form's.")
         buttons = QHBoxLayout()
         for widget in (self.start_button, self.pause_button, self.cancel_button):
             buttons.addWidget(widget)
@@ -129,7 +132,7 @@ class SweepDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
-        self.resize(760, 640)
+        self.resize(760, 700)
         self._update_buttons()
 
     # ----- commands -----

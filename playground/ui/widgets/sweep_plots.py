@@ -1,6 +1,7 @@
 """A sweep's results: a sortable table (mean ± spread over seeds, time per run) and a plot, a
-heatmap for two settings or a line with error bars for one. Clicking a row, a cell or a point
-says which setting was chosen (`chosen`); exact values show on hover everywhere.
+heatmap for two settings, a line with error bars for one, parallel coordinates for three or more.
+Clicking a row, a cell, a point or a line says which setting was chosen (`chosen`); exact values
+show on hover everywhere.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QSplitter, QTable
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.training.sweep import Aggregate, settings_text, value_text
+from playground.ui.widgets.parallel_coordinates import ParallelCoordinatesPlot
 
 
 class _NumberItem(QTableWidgetItem):
@@ -64,9 +66,13 @@ class SweepResultsView(QWidget):
         self.points.sigClicked.connect(self._point_clicked)
         for item in (self.image, self.curve, self.errors, self.points):
             self.plot.addItem(item)
+        self.parallel = ParallelCoordinatesPlot()
+        self.parallel.chosen.connect(self.choose)
+        self.parallel.setVisible(False)
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.plot)
+        splitter.addWidget(self.parallel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -105,6 +111,12 @@ class SweepResultsView(QWidget):
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []
+        many = len(self.fields) > 2  # parallel coordinates instead of the plot
+        self.plot.setVisible(not many)
+        self.parallel.setVisible(many)
+        if many:
+            self.parallel.show_rows(self.fields, self.rows)
+            return
         two = len(self.fields) == 2
         self.image.setVisible(two)
         for item in (self.curve, self.errors, self.points):
