@@ -31,7 +31,7 @@ class ResearchTools(QObject):
         self.sweep_dialog = None
         self.lr_dialog = None
         self.sweep_action = QAction("S&weep…", window)
-        self.sweep_action.setToolTip("Train over a grid of one or two settings and several "
+        self.sweep_action.setToolTip("Train over a grid of up to four settings and several "
                                      "seeds, one run after another; compare mean ± spread")
         self.sweep_action.triggered.connect(self.show_sweep)
         self.lr_action = QAction("Find &learning rate", window)

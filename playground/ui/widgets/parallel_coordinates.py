@@ -70,7 +70,7 @@ class ParallelCoordinatesPlot(pg.PlotWidget):
             self.lines.append(line)
         self._draw_axes(low, high)
         self.setXRange(-0.3, len(x) - 0.7, padding=0)
-        self.setYRange(-0.12, 1.12, padding=0)
+        self.setYRange(-0.12, 1.1, padding=0)
 
     def _setting_heights(self, field: str) -> np.ndarray:
         """Each row's height on `field`'s axis: its value's place, spread among its sharers."""
@@ -93,12 +93,8 @@ class ParallelCoordinatesPlot(pg.PlotWidget):
     def _draw_axes(self, low: float, high: float) -> None:
         metric = self.rows[0].metric.replace("_", " ")
         names = self.fields + [metric]
-        for i, name in enumerate(names):
-            axis = pg.InfiniteLine(pos=i, angle=90, pen=pg.mkPen("#888888", width=1))
-            self._add(axis)
-            title = pg.TextItem(name, color="#888888", anchor=(0.5, 1.0))
-            title.setPos(i, 1.12)
-            self._add(title)
+        for i in range(len(names)):
+            self._add(pg.InfiniteLine(pos=i, angle=90, pen=pg.mkPen("#888888", width=1)))
         for i, field in enumerate(self.fields):
             values = _distinct(row.settings[field] for row in self.rows)
             for place, value in enumerate(values):
@@ -106,7 +102,7 @@ class ParallelCoordinatesPlot(pg.PlotWidget):
         for value in (low, (low + high) / 2, high) if high > low else (low,):
             self._label(len(self.fields), float(_scaled(np.array([value]), low, high)[0]),
                         f"{value:.4g}")
-        self.getAxis("bottom").setTicks([[(i, "") for i in range(len(names))]])
+        self.getAxis("bottom").setTicks([[(i, name) for i, name in enumerate(names)]])
 
     def _label(self, x: float, y: float, text: str) -> None:
         label = pg.TextItem(text, color="#cccccc", anchor=(1.05, 0.5))
