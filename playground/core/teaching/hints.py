@@ -17,6 +17,7 @@ import numpy as np
 from playground.core.data import registry as datasets
 from playground.core.experiment import FIELDS, OPTIMIZERS, Experiment, Layer
 from playground.core.inspection.separability import linearly_separable_data
+from playground.core.teaching import gradient_hints
 from playground.core.training.history import RunHistory
 
 #: Epochs a run needs before a "not learning" verdict (a slow start is not being stuck).
@@ -309,9 +310,12 @@ CHECKS: tuple[Callable[..., Hint | None], ...] = (
     check_tiny_learning_rate,
     check_not_learning,
     check_overfitting,
+    *gradient_hints.CHECKS,  # symmetric weights, dead ReLUs, vanishing gradients (issue 16)
 )
 SILENCES = {
-    "learning-rate-too-high": {"not-learning", "tiny-learning-rate", "overfitting"},
+    "learning-rate-too-high": {"not-learning", "tiny-learning-rate", "overfitting",
+                               "dead-relus", "vanishing-gradients"},
+    "symmetric-weights": {"not-learning", "dead-relus", "vanishing-gradients"},
     "no-hidden-layer": {"not-learning", "tiny-learning-rate"},
     "tiny-learning-rate": {"not-learning"},
 }

@@ -25,6 +25,8 @@ class FeatureBoxes(QWidget):
         for i, (name, label) in enumerate(BOXES):
             box = QCheckBox(label)
             box.setObjectName(f"feature_{name}")
+            box.setToolTip(f"Feed {label} to the network as one more input, beside x₁ and x₂"
+                           + (" (XOR then needs no hidden layer)" if name == "x1*x2" else ""))
             box.toggled.connect(self.changed)
             layout.addWidget(box, i // 3, i % 3)
             self.boxes[name] = box
