@@ -1,5 +1,6 @@
 """The hidden-layer map: a layer's activations as Keras computes them, projected by PCA."""
 import numpy as np
+import pytest
 
 from playground.core.experiment import Experiment
 from playground.core.inspection.forward import activations_of
@@ -39,3 +40,18 @@ def test_each_layer_s_activations_are_keras_s(tmp_path):
         expected = probe.predict(x, verbose=0).reshape(5, -1)
         np.testing.assert_allclose(activations_at(model.get_weights(), steps, x, index),
                                    expected, atol=1e-5)
+
+
+def test_wide_data_s_two_main_directions_match_a_full_svd():
+    """A conv layer's outputs are wider than there are images: the quick way must agree."""
+    rng = np.random.default_rng(1)
+    basis = rng.standard_normal((3, 500))
+    values = (rng.standard_normal((200, 3)) * [5.0, 2.0, 0.5]) @ basis \
+        + 0.01 * rng.standard_normal((200, 500))
+    coords, (first, second) = pca_2d(values)
+    centred = values - values.mean(axis=0)
+    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
+    exact = centred @ vt[:2].T
+    np.testing.assert_allclose(np.abs(coords), np.abs(exact), rtol=1e-3, atol=1e-3)
+    shares = singular ** 2 / (singular ** 2).sum()
+    assert (first, second) == pytest.approx((shares[0], shares[1]), rel=1e-4)
