@@ -24,6 +24,7 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.backward import (backward_of, dead_relu_units, keras_copy,
                                                  keras_gradients, optimizer_step)
 from playground.ui.session import StreamedRedraw
+from playground.ui.widgets.update_size_plot import UpdateSizePlot
 
 #: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
 TOLERANCE = 1e-5
@@ -91,6 +92,7 @@ class BackwardPassView(QWidget):
                                    "up, too fast (exploding)")
         self._norm_legend = self.norms_plot.addLegend(offset=(-10, 10))
         self.norm_curves: list = []
+        self.update_plot = UpdateSizePlot()  # |ΔW| / |W| per layer, beside the gradients
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input x ="))
@@ -109,7 +111,10 @@ class BackwardPassView(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(step)
         layout.addWidget(self.text, 3)
-        layout.addWidget(self.norms_plot, 1)
+        charts = QHBoxLayout()
+        charts.addWidget(self.norms_plot)
+        charts.addWidget(self.update_plot)
+        layout.addLayout(charts, 1)
 
         self.input.textEdited.connect(self._on_typed)
         self.target.textEdited.connect(self._on_typed)
@@ -139,6 +144,7 @@ class BackwardPassView(QWidget):
         self._redraw_now()
 
     def _on_run_started(self) -> None:
+        self.update_plot.clear_run()
         dataset = self.session.dataset
         self.rows.clear()
         self.rows.addItem("Pick a row of the data…", None)
@@ -307,6 +313,7 @@ class BackwardPassView(QWidget):
         for curve, values in zip(self.norm_curves, columns):
             # A zero gradient (a dead layer) has no logarithm: drawn at the chart's floor.
             curve.setData(epochs, np.maximum(values, 1e-12))
+        self.update_plot.show_history(self.session.history)
 
     def _dead_relu_text(self, weights) -> str:
         """Which ReLU units are never active on the training rows (they cannot learn)."""
