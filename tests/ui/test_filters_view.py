@@ -2,6 +2,8 @@
 and the feature maps of a test image, and the dense-only inspectors say plainly what they show."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -44,8 +46,17 @@ def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_dat
     assert [layer_map.layer.itemText(i).split(" (")[0] for i in range(layer_map.layer.count())] \
         == ["1: Conv2D", "2: MaxPooling2D", "3: Conv2D"]
     layer_map.layer.setCurrentIndex(2)
+    threads, real = [], layer_map.placement
+
+    def recorded(*args):
+        threads.append(threading.get_ident())
+        return real(*args)
+
+    layer_map.placement = recorded
     qtbot.mouseClick(layer_map.draw_button, Qt.LeftButton)
-    assert len(layer_map.scatter.data) == 8  # every test image, one dot each
+    # every test image, one dot each, placed off the GUI thread
+    qtbot.waitUntil(lambda: len(layer_map.scatter.data) == 8, timeout=10_000)
+    assert threads and threading.main_thread().ident not in threads
     assert "8 test images" in layer_map.info.text()
     window.close()
 

@@ -1,16 +1,41 @@
 """Map of a hidden layer: up to 2,000 test images placed by a chosen layer's activations,
 projected onto their two main directions (PCA: core/inspection/hidden_map.py), coloured by true
 class; hovering a point shows its image. Drawn on demand (the *Draw map* button): PCA of conv
-maps takes a moment. Nothing here calls TensorFlow."""
+maps takes seconds, so it runs in a thread of its own and the window stays responsive.
+Nothing here calls TensorFlow."""
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from playground.core.inspection.hidden_map import (MAX_IMAGES, activations_at, layer_choices,
                                                    pca_2d)
 from playground.ui.widgets.probabilities import image_pixmap
+
+def placement(weights, steps, x, layer: int):
+    """(coordinates, variance shares) of `x` by `layer`'s outputs: the costly part."""
+    return pca_2d(activations_at(weights, steps, x, layer))
+
+
+class Placing:
+    """`work()` in a daemon thread; `result` (or `error`) once `done`."""
+
+    def __init__(self, work):
+        self.result, self.error, self.done = None, "", threading.Event()
+
+        def run():
+            try:
+                self.result = work()
+            except Exception as error:  # noqa: BLE001 (one line to the user)
+                self.error = f"{type(error).__name__}: {error}"
+            finally:
+                self.done.set()
+        threading.Thread(target=run, name="layer-map", daemon=True).start()
+
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -38,6 +63,10 @@ class HiddenMapView(QWidget):
         self.scatter.sigHovered.connect(self._on_hover)
         self.plot.addItem(self.scatter)
         self.rows: np.ndarray | None = None
+        #: (weights, steps, x, layer) -> (coords, shares), run off the GUI thread.
+        self.placement = placement
+        self._placing: tuple | None = None  # (Placing, rows, labels)
+        self._poll = QTimer(self, interval=100, timeout=self._check)
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer:"))
         top.addWidget(self.layer, 1)
@@ -57,6 +86,8 @@ class HiddenMapView(QWidget):
         self.start()
 
     def start(self) -> None:
+        self._placing = None  # a thread still at work is left to finish unread
+        self._poll.stop()
         self.scatter.clear()
         self.layer.clear()
         dataset = self.session.dataset
@@ -77,8 +108,24 @@ class HiddenMapView(QWidget):
             return
         x = dataset.x_test[:MAX_IMAGES]
         labels = np.asarray(dataset.labels_test[:MAX_IMAGES])
-        values = activations_at(weights, self.session.activations, x, self.layer.currentData())
-        coords, (first, second) = pca_2d(values)
+        steps, layer = list(self.session.activations), self.layer.currentData()
+        job = Placing(lambda: self.placement(weights, steps, x, layer))
+        self._placing = (job, x, labels)
+        self.draw_button.setEnabled(False)
+        self.info.setText(f"Placing {len(x):,} test images by this layer's outputs…")
+        self._poll.start()
+
+    def _check(self) -> None:
+        if self._placing is None or not self._placing[0].done.is_set():
+            return
+        (job, x, labels), self._placing = self._placing, None
+        self._poll.stop()
+        self.draw_button.setEnabled(self.layer.count() > 0)
+        if job.error:
+            self.info.setText(f"Could not map this layer: {job.error}")
+            return
+        coords, (first, second) = job.result
+        dataset = self.session.dataset
         self.rows = x
         brushes = [pg.mkBrush(COLOURS[int(label) % len(COLOURS)]) for label in labels]
         self.scatter.setData(x=coords[:, 0], y=coords[:, 1], brush=brushes, pen=None,
