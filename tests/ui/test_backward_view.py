@@ -113,3 +113,37 @@ def test_dead_relu_units_are_counted(qtbot):
             f"them): <b>{len(dead[0][1])} of 4</b>" in view.summary.text()
     finally:
         window.close()
+
+
+def test_keras_is_asked_only_once_the_run_ends_not_while_it_streams(qtbot, monkeypatch):
+    from playground.ui.views import backward_pass
+
+    calls = []  # streaming or not, at each call of Keras's GradientTape
+    real = backward_pass.keras_gradients
+
+    def counted(*args, **kwargs):
+        calls.append(window.session.streaming)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backward_pass, "keras_gradients", counted)
+    window = open_window(qtbot, XOR.replace(epochs=400))
+    try:
+        view = show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.keras is not None)  # the window's first draw, before Train
+        drawn_live = []  # what the view showed while reports streamed in
+        view_refresh = view.refresh
+
+        def refresh():
+            view_refresh()
+            if window.session.streaming and view.result is not None:
+                drawn_live.append(view.summary.text())
+
+        view._streamed.redraw = refresh
+        calls.clear()
+        assert train(qtbot, window) == "finished"
+        qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
+        assert drawn_live, "the view redrew while the run streamed"
+        assert all("computed when training pauses or stops" in t for t in drawn_live)
+        assert calls == [False]  # none during the run, one after it ended
+    finally:
+        window.close()

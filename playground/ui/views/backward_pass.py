@@ -4,7 +4,8 @@ Pick a data row (or type an input and its target): the loss, ∂L/∂output, eac
 δ = (W_nextᵀ δ_next) ⊙ f′(z), and every weight's gradient ∂L/∂W = a δᵀ (∂L/∂b = δ) to four
 decimals, computed in NumPy from the latest weights (`core.inspection.backward`), beside the
 gradient Keras computes for the same row (GradientTape on a copy of the model: the live one
-belongs to the training thread) and the difference. Then the step: W − η∇W for SGD, or for
+belongs to the training thread; while a run streams, only once it pauses or stops, so the
+window never waits on TensorFlow) and the difference. Then the step: W − η∇W for SGD, or for
 another optimizer its own first step (applied to a copy). **Apply this step** gives the new
 weights to the model through the run controller, so every view follows.
 """
@@ -33,8 +34,8 @@ ROWS_PER_PART = 50
 DEAD_RELU_ROWS = 5000
 #: Parameters listed per layer before "… and N more".
 MAX_PARAMETERS = 60
-#: Keras's gradients and an optimizer's step cost milliseconds: during a run, redraw at most
-#: this often.
+#: Even without Keras (left for the run's end), a redraw rebuilds the text: during a run,
+#: redraw at most this often.
 MIN_REDRAW_SECONDS = 0.25
 #: One colour per layer in the gradient-norm chart (input side first).
 LAYER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -59,6 +60,7 @@ class BackwardPassView(QWidget):
         self._label = None          # the picked row's label
         self._copy = None           # (shapes, activations, Keras copy of the model)
         self._stale = False
+        self._keras_for = None      # (weights, row, label, experiment) self.keras is for
 
         self.input = QLineEdit(objectName="backward_input", placeholderText="e.g. 1, 0")
         self.target = QLineEdit(objectName="backward_target", placeholderText="class or value")
@@ -213,19 +215,31 @@ class BackwardPassView(QWidget):
         dataset = self.session.dataset  # a table's regression target is learnt standardised
         learnt = float(dataset.scaled_targets([label])[0]) if dataset.is_regression else label
         self.result = backward_of(experiment, weights, row, learnt)
-        model = self._keras_copy(experiment, weights)
-        self.keras = keras_gradients(model, experiment, row, learnt)
+        # While a run streams, TensorFlow here would take the GIL and the cores from the
+        # training thread and stall the window: Keras's side waits for the run's end or pause.
+        live = self.session.streaming
+        asked = (weights, row.tobytes(), learnt, experiment)  # a redraw of the same: reused
+        model = None if live else self._keras_copy(experiment, weights)
+        if live:
+            self.keras = None
+        elif self._keras_for is None or not _same(self._keras_for, asked):
+            self.keras = keras_gradients(model, experiment, row, learnt)
+        self._keras_for = None if live else asked
         rate = float(experiment.learning_rate)
+        name = OPTIMIZERS[experiment.optimizer]
         if experiment.optimizer == "sgd":
             self.step = [np.asarray(w, np.float32) for w in self.result.sgd_step(rate)]
             self.step_note.setText(_sgd_note(experiment))
+        elif live:
+            self.step = None
+            self.step_note.setText(f"{name}'s step is computed when training pauses or stops.")
         else:
             self.step = optimizer_step(model, experiment, self.result.gradients())
-            name = OPTIMIZERS[experiment.optimizer]
             self.step_note.setText(
                 f"{name}'s step is not W − η∇W: it scales each weight's step by its own "
                 f"history. Shown: {name}'s first step from a fresh state (η = {rate:g}), "
                 "applied to a copy of the weights.")
+        self.apply_button.setEnabled(self.step is not None)
         self._show(weights, label)
 
     def _keras_copy(self, experiment, weights):
@@ -238,25 +252,34 @@ class BackwardPassView(QWidget):
         return model
 
     def _show(self, weights, label) -> None:
-        result, (keras_loss, keras_grads) = self.result, self.keras
-        mine = result.gradients()
-        difference = max(float(np.max(np.abs(a - b))) for a, b in zip(mine, keras_grads))
-        difference = max(difference, abs(result.loss - keras_loss))
-        verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
-                   else "<span style='color:#b00020'>✗ differ</span>")
+        result = self.result
+        if self.keras is None:
+            keras_loss_text = "Keras: computed when training pauses or stops"
+            comparison = "Keras's gradients: computed when training pauses or stops."
+        else:
+            keras_loss, keras_grads = self.keras
+            mine = result.gradients()
+            difference = max(float(np.max(np.abs(a - b))) for a, b in zip(mine, keras_grads))
+            difference = max(difference, abs(result.loss - keras_loss))
+            verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
+                       else "<span style='color:#b00020'>✗ differ</span>")
+            keras_loss_text = f"Keras: {keras_loss:.8f}"
+            comparison = (f"Gradients by hand and Keras's: {verdict} (largest difference "
+                          f"{difference:.1e}).")
         self.summary.setText(
             f"Output y = <b>{_vector(result.output)}</b>, target {html.escape(str(label))} "
             f"(as the loss sees it: {_vector(result.target)}). Loss L = <b>{_f(result.loss)}"
-            f"</b> (Keras: {keras_loss:.8f}); ∂L/∂y = {_vector(result.output_gradient)}. "
-            f"Gradients by hand and Keras's: {verdict} (largest difference {difference:.1e})."
-            + self._dead_relu_text(weights))
+            f"</b> ({keras_loss_text}); ∂L/∂y = {_vector(result.output_gradient)}. "
+            f"{comparison}" + self._dead_relu_text(weights))
         self.text.setHtml(self._layers_html(weights))
 
     def _layers_html(self, weights) -> str:
         dataset = self.session.dataset
         names = W.unit_names(W.layer_sizes(weights), _feature_names(dataset, weights))
         count = len(self.result.layers)
-        keras_grads = self.keras[1]
+        # Not yet computed (a run streams): the Keras and step columns show "…".
+        keras_grads = self.keras[1] if self.keras is not None else [None] * (2 * count)
+        steps = self.step if self.step is not None else [None] * (2 * count)
         parts = ["<style>td, th { padding: 1px 8px; } .n { font-family: monospace; }</style>"]
         for layer in reversed(self.result.layers):
             k = layer.index
@@ -275,7 +298,7 @@ class BackwardPassView(QWidget):
             parts.append("</table>")
             parts.append(self._parameters_html(layer, names[k], names[k + 1],
                                                keras_grads[2 * k], keras_grads[2 * k + 1],
-                                               self.step[2 * k], self.step[2 * k + 1]))
+                                               steps[2 * k], steps[2 * k + 1]))
         return "".join(parts)
 
     def _parameters_html(self, layer, inputs, units, keras_kernel, keras_bias, new_kernel,
@@ -284,18 +307,22 @@ class BackwardPassView(QWidget):
                 "<th align=right>∂L/∂w = a·δ</th><th align=right>Keras</th>"
                 "<th align=right>difference</th><th align=right>w</th>"
                 "<th align=right>w after the step</th></tr>"]
+        def at(values, *index):  # a value not computed yet is None
+            return None if values is None else values[index]
+
         cells = [(f"{inputs[i]} → {units[j]}", _f(layer.inputs[i]), layer.kernel_gradient[i, j],
-                  keras_kernel[i, j], layer.kernel[i, j], new_kernel[i, j])
+                  at(keras_kernel, i, j), layer.kernel[i, j], at(new_kernel, i, j))
                  for i in range(layer.kernel.shape[0]) for j in range(layer.kernel.shape[1])]
-        cells += [(f"bias of {units[j]}", "1", layer.bias_gradient[j], keras_bias[j],
-                   layer.bias[j], new_bias[j]) for j in range(len(layer.bias))]
+        cells += [(f"bias of {units[j]}", "1", layer.bias_gradient[j], at(keras_bias, j),
+                   layer.bias[j], at(new_bias, j)) for j in range(len(layer.bias))]
         for name, a, mine, theirs, now, after in cells[:MAX_PARAMETERS]:
+            gap = "…" if theirs is None else f"{abs(mine - theirs):.1e}"
             rows.append(f"<tr><td>{html.escape(name)}</td><td class='n' align=right>{a}</td>"
                         f"<td class='n' align=right><b>{_f(mine)}</b></td>"
-                        f"<td class='n' align=right>{_f(theirs)}</td>"
-                        f"<td class='n' align=right>{abs(mine - theirs):.1e}</td>"
+                        f"<td class='n' align=right>{_pending(theirs)}</td>"
+                        f"<td class='n' align=right>{gap}</td>"
                         f"<td class='n' align=right>{_f(now)}</td>"
-                        f"<td class='n' align=right>{_f(after)}</td></tr>")
+                        f"<td class='n' align=right>{_pending(after)}</td></tr>")
         if len(cells) > MAX_PARAMETERS:
             rows.append(f"<tr><td colspan=7>… and {len(cells) - MAX_PARAMETERS} more</td></tr>")
         return "".join(rows) + "</table>"
@@ -340,6 +367,15 @@ class BackwardPassView(QWidget):
         self.error.setText(why)
         self.error.setVisible(bool(why))
         return why
+
+
+def _same(was: tuple, now: tuple) -> bool:
+    """The same weights (the history's very list), row, label and experiment."""
+    return was[0] is now[0] and was[1:] == now[1:]
+
+
+def _pending(value) -> str:
+    return "…" if value is None else _f(value)
 
 
 def _sgd_note(experiment) -> str:
