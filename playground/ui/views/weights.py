@@ -113,6 +113,9 @@ class WeightsView(QWidget):
         self._streamed = StreamedRedraw(session, self.refresh, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
         session.looked_at_changed.connect(self.refresh)  # Outputs' epoch slider
+        session.threshold_changed.connect(  # the output neuron's map is white at the threshold
+            lambda _: self._shown_weights and self.isVisible() and self._draw_maps(
+                self._shown_weights))
         self._update_buttons()
 
     # ----- following the run -----
