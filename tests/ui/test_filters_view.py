@@ -24,7 +24,17 @@ def _show(qtbot, window, key):
 
 
 @pytest.mark.needs_datasets
-def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_datasets):
+def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_datasets,
+                                                              monkeypatch):
+    from playground.ui.views import filters
+
+    saliency_threads, real_saliency = [], filters.saliency_maps
+
+    def recorded_saliency(*args):
+        saliency_threads.append(threading.get_ident())
+        return real_saliency(*args)
+
+    monkeypatch.setattr(filters, "saliency_maps", recorded_saliency)
     window = open_window(qtbot, TINY_CNN)
     assert train(qtbot, window) in ("finished", "step")  # "step": a one-epoch run
     view = _show(qtbot, window, "filters")
@@ -34,9 +44,12 @@ def test_a_conv_network_trains_and_shows_its_filters_and_maps(qtbot, offline_dat
     assert [len(view.tiles[name]) for name in view.tiles] == [1, 3, 3, 3, 2]
     assert not view.tiles["First layer"][0].pixmap().isNull()
     assert "3 kernels" in view.info.text()
-    view.saliency.click()
+    view.saliency.click()  # worked out in a thread: the tiles come when it is done
+    qtbot.waitUntil(lambda: any(name.startswith("Saliency for") for name in view.tiles),
+                    timeout=10_000)
     title = next(name for name in view.tiles if name.startswith("Saliency for"))
     assert len(view.tiles[title]) == 3 and not view.tiles[title][2].pixmap().isNull()
+    assert saliency_threads and threading.main_thread().ident not in saliency_threads
     weights = _show(qtbot, window, "weights")
     qtbot.waitUntil(lambda: "Dense networks" in weights.info.text(), timeout=5_000)
     assert weights.panels == []
@@ -113,7 +126,9 @@ def test_the_drawn_digit_s_feature_maps_and_saliency(qtbot, offline_datasets):
     np.testing.assert_allclose(row.reshape(28, 28), draw.shown_image)
     maps = feature_maps(window.session.history.latest_weights, window.session.activations, row)
     assert [len(view.tiles[f"{i}: {m.step}"]) for i, m in enumerate(maps, 1)] == [3, 3, 2]
-    view.saliency.click()
+    view.saliency.click()  # worked out in a thread: the tiles come when it is done
+    qtbot.waitUntil(lambda: any(name.startswith("Saliency for") for name in view.tiles),
+                    timeout=10_000)
     title = next(name for name in view.tiles if name.startswith("Saliency for"))
     predicted = draw.probabilities.argmax()
     assert f"'{window.session.dataset.class_names[predicted]}'" in title

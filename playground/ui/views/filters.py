@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
 from playground.core.inspection.forward import forward
 from playground.core.inspection.saliency import gradient, occlusion, smoothgrad
+from playground.ui.views.background import InThread
 from playground.ui.widgets.note import placeholder_note
 
 #: Most pictures drawn per layer (a 512-unit layer would be a wall of tiles).
@@ -61,6 +62,10 @@ class FiltersView(QWidget):
         self.setObjectName("filters_view")
         self._stale = False
         self.tiles: dict[str, list[QLabel]] = {}
+        #: (what it is for, InThread) of the latest saliency asked for, and the last shown.
+        self._saliency_job: tuple | None = None
+        self._saliency_shown: tuple[str, list[QPixmap]] | None = None
+        self._saliency_poll = QTimer(self, interval=50, timeout=self._saliency_ready)
 
         self.empty_note = placeholder_note(
             "Pick <b>MNIST digits</b> or Fashion-MNIST and train: this tab shows what the first "
@@ -108,7 +113,7 @@ class FiltersView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.stack)
-        session.run_started.connect(self.refresh)
+        session.run_started.connect(self._new_model)
         session.history_changed.connect(self.refresh)
         session.drawn_digit_changed.connect(self._on_drawn)
 
@@ -141,8 +146,10 @@ class FiltersView(QWidget):
             for i, fmap in enumerate(feature_maps(weights, self.session.activations, row), 1):
                 channels = np.moveaxis(fmap.values, -1, 0)[:MAX_TILES]
                 sections.append((f"{i}: {fmap.step}", [map_pixmap(c) for c in channels]))
-        if self.saliency.isChecked() and row is not None:
-            sections.append(self._saliency(weights, dataset, row))
+        saliency = self._saliency(weights, dataset, row) \
+            if self.saliency.isChecked() and row is not None else None
+        if saliency is not None:
+            sections.append(saliency)
         self.info.setText(
             f"First layer: {len(first)} {'kernels' if convolutional else 'units'} "
             f"(blue weight > 0, red < 0). "
@@ -167,18 +174,35 @@ class FiltersView(QWidget):
         x_test = self.session.dataset.x_test
         return x_test[self.image.value()] if len(x_test) else None
 
-    def _saliency(self, weights, dataset, row) -> tuple[str, list[QPixmap]]:
-        steps, shape = self.session.activations, dataset.image_shape
-        row = np.asarray(row, np.float64)
-        outputs = forward(weights, steps, row[None])[0]
-        unit = int(np.argmax(outputs)) if outputs.size > 1 else 0
-        name = dataset.class_names[unit] if unit < len(dataset.class_names) else str(unit)
-        maps = [np.abs(gradient(weights, steps, row[None], unit)[0]).reshape(shape),
-                np.abs(smoothgrad(weights, steps, row, unit)).reshape(shape)]
-        pictures = [map_pixmap(m) for m in maps]
-        pictures.append(signed_pixmap(occlusion(weights, steps, row, unit, shape)))
-        return (f"Saliency for '{name}' (its prediction): gradient · SmoothGrad · occlusion",
-                pictures)
+    def _saliency(self, weights, dataset, row) -> tuple[str, list[QPixmap]] | None:
+        """The saliency section for `row`: worked out in a thread (~0.2 s for mnist_convnet),
+        so until it is, the last one shown stays (None: none yet)."""
+        drawn = self.source.currentData() == "drawn"
+        key = (weights, drawn, self.image.value(), self.session.drawn_digit if drawn else None)
+        done = self._saliency_job
+        if done is not None and done[1].done.is_set() and _same(done[0], key):
+            if done[1].error:
+                return (f"Saliency: could not be computed ({done[1].error})", [])
+            title, maps = done[1].result
+            pictures = [map_pixmap(m) for m in maps[:2]] + [signed_pixmap(maps[2])]
+            self._saliency_shown = (title, pictures)
+            return self._saliency_shown
+        if done is None or done[1].done.is_set():
+            steps, shape, names = self.session.activations, dataset.image_shape, \
+                dataset.class_names
+            job = InThread(lambda: saliency_maps(weights, steps, row, shape, names))
+            self._saliency_job = (key, job)
+            self._saliency_poll.start()
+        return self._saliency_shown
+
+    def _new_model(self) -> None:
+        self._saliency_job = self._saliency_shown = None
+        self.refresh()
+
+    def _saliency_ready(self) -> None:
+        if self._saliency_job is None or self._saliency_job[1].done.is_set():
+            self._saliency_poll.stop()
+            self.refresh()
 
     def _show(self, sections: list[tuple[str, list[QPixmap]]]) -> None:
         names = [name for name, _ in sections]
@@ -206,3 +230,20 @@ class FiltersView(QWidget):
                 labels.append(label)
             self.tiles[name] = labels
             self.layers_layout.insertWidget(self.layers_layout.count() - 1, box)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is y or (not isinstance(x, (list, np.ndarray))
+                                               and x == y) for x, y in zip(a, b))
+
+
+def saliency_maps(weights, steps, row, shape, names) -> tuple[str, list[np.ndarray]]:
+    """(title, [|gradient|, |SmoothGrad|, occlusion]) for `row`'s predicted class (NumPy)."""
+    row = np.asarray(row, np.float64)
+    outputs = forward(weights, steps, row[None])[0]
+    unit = int(np.argmax(outputs)) if outputs.size > 1 else 0
+    name = names[unit] if unit < len(names) else str(unit)
+    maps = [np.abs(gradient(weights, steps, row[None], unit)[0]).reshape(shape),
+            np.abs(smoothgrad(weights, steps, row, unit)).reshape(shape),
+            occlusion(weights, steps, row, unit, shape)]
+    return (f"Saliency for '{name}' (its prediction): gradient · SmoothGrad · occlusion", maps)

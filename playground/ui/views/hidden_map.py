@@ -5,8 +5,6 @@ maps takes seconds, so it runs in a thread of its own and the window stays respo
 Nothing here calls TensorFlow."""
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
@@ -14,27 +12,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from playground.core.inspection.hidden_map import (MAX_IMAGES, activations_at, layer_choices,
                                                    pca_2d)
+from playground.ui.views.background import InThread
 from playground.ui.widgets.probabilities import image_pixmap
 
 def placement(weights, steps, x, layer: int):
     """(coordinates, variance shares) of `x` by `layer`'s outputs: the costly part."""
     return pca_2d(activations_at(weights, steps, x, layer))
-
-
-class Placing:
-    """`work()` in a daemon thread; `result` (or `error`) once `done`."""
-
-    def __init__(self, work):
-        self.result, self.error, self.done = None, "", threading.Event()
-
-        def run():
-            try:
-                self.result = work()
-            except Exception as error:  # noqa: BLE001 (one line to the user)
-                self.error = f"{type(error).__name__}: {error}"
-            finally:
-                self.done.set()
-        threading.Thread(target=run, name="layer-map", daemon=True).start()
 
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -65,7 +48,7 @@ class HiddenMapView(QWidget):
         self.rows: np.ndarray | None = None
         #: (weights, steps, x, layer) -> (coords, shares), run off the GUI thread.
         self.placement = placement
-        self._placing: tuple | None = None  # (Placing, rows, labels)
+        self._placing: tuple | None = None  # (InThread, rows, labels)
         self._poll = QTimer(self, interval=100, timeout=self._check)
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer:"))
@@ -109,7 +92,7 @@ class HiddenMapView(QWidget):
         x = dataset.x_test[:MAX_IMAGES]
         labels = np.asarray(dataset.labels_test[:MAX_IMAGES])
         steps, layer = list(self.session.activations), self.layer.currentData()
-        job = Placing(lambda: self.placement(weights, steps, x, layer))
+        job = InThread(lambda: self.placement(weights, steps, x, layer))
         self._placing = (job, x, labels)
         self.draw_button.setEnabled(False)
         self.info.setText(f"Placing {len(x):,} test images by this layer's outputs…")
