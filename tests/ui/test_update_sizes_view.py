@@ -1,4 +1,5 @@
-"""Backward pass's second chart: how far each layer's weights move per epoch, |ΔW| / |W|."""
+"""Backward pass's charts: how far each layer's weights move per epoch (|ΔW| / |W|) and the
+distributions of a layer's weights and activations through training."""
 from __future__ import annotations
 
 import numpy as np
@@ -28,5 +29,15 @@ def test_one_curve_per_layer_of_each_kernels_relative_change_per_epoch(qtbot):
         assert [curve.xData[-1] for curve in plot.curves] == [epochs[last]] * 3
         legend = [label.text for _, label in plot.legend.items]
         assert legend == ["hidden 1", "hidden 2", "output"]
+
+        # Distributions: one histogram per kept epoch from epoch 0, the first layer's weights.
+        dist = view.distributions
+        qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
+        assert dist.epochs_shown[0] == 0 and dist.epochs_shown[-1] == epochs[-1]
+        assert all(abs(line.yData.sum() - 1) < 1e-9 for line in dist.lines)  # every weight
+        dist.kind.setCurrentText("activations")
+        dist.layer.setCurrentIndex(1)
+        assert "activations of hidden 2" in dist.plot.getPlotItem().getAxis("bottom").labelText
+        assert all(abs(line.yData.sum() - 1) < 1e-9 for line in dist.lines)  # every output
     finally:
         window.close()

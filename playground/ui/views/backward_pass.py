@@ -25,6 +25,7 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.backward import (backward_of, dead_relu_units, keras_copy,
                                                  keras_gradients, optimizer_step)
 from playground.ui.session import StreamedRedraw
+from playground.ui.widgets.distributions_plot import DistributionsPlot
 from playground.ui.widgets.update_size_plot import UpdateSizePlot
 
 #: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
@@ -95,6 +96,7 @@ class BackwardPassView(QWidget):
         self._norm_legend = self.norms_plot.addLegend(offset=(-10, 10))
         self.norm_curves: list = []
         self.update_plot = UpdateSizePlot()  # |ΔW| / |W| per layer, beside the gradients
+        self.distributions = DistributionsPlot()  # histograms of weights/activations by epoch
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input x ="))
@@ -116,6 +118,7 @@ class BackwardPassView(QWidget):
         charts = QHBoxLayout()
         charts.addWidget(self.norms_plot)
         charts.addWidget(self.update_plot)
+        charts.addWidget(self.distributions)
         layout.addLayout(charts, 1)
 
         self.input.textEdited.connect(self._on_typed)
@@ -147,6 +150,7 @@ class BackwardPassView(QWidget):
 
     def _on_run_started(self) -> None:
         self.update_plot.clear_run()
+        self.distributions.clear_run()
         dataset = self.session.dataset
         self.rows.clear()
         self.rows.addItem("Pick a row of the data…", None)
@@ -341,6 +345,7 @@ class BackwardPassView(QWidget):
             # A zero gradient (a dead layer) has no logarithm: drawn at the chart's floor.
             curve.setData(epochs, np.maximum(values, 1e-12))
         self.update_plot.show_history(self.session.history)
+        self.distributions.show_history(self.session)
 
     def _dead_relu_text(self, weights) -> str:
         """Which ReLU units are never active on the training rows (they cannot learn)."""

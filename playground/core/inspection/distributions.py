@@ -1,0 +1,44 @@
+"""Distributions through training (as TensorBoard's): per layer, a histogram of its kernel's
+weights or of its activations on the training rows, for each kept weight snapshot, on bins
+shared by every epoch so they compare (issue 16). NumPy over the history's snapshots.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from playground.core.inspection.forward import ACTIVATION_FUNCTIONS, _pairs
+
+KINDS = ("weights", "activations")
+#: Rows the activations are measured on (enough for a histogram, cheap for a redraw).
+MAX_ROWS = 500
+
+
+def layer_values(weights, activations, layer: int, kind: str, x=None) -> np.ndarray:
+    """The values of Dense layer `layer` (0 = first) to histogram: its kernel's weights, or its
+    units' outputs on rows `x` (at most MAX_ROWS of them)."""
+    pairs = _pairs(weights)
+    if kind == "weights":
+        return np.asarray(pairs[layer][0], np.float64).ravel()
+    h = np.asarray(x, np.float64)[:MAX_ROWS]
+    for i, ((kernel, bias), activation) in enumerate(zip(pairs, activations)):
+        h = ACTIVATION_FUNCTIONS[activation](h @ np.asarray(kernel, np.float64)
+                                             + np.asarray(bias, np.float64))
+        if i == layer:
+            return h.ravel()
+    raise IndexError(f"no Dense layer {layer}")
+
+
+def histograms(snapshots, activations, layer: int, kind: str, x=None, bins: int = 40
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(bin edges, counts shaped (snapshots, bins)): one histogram per snapshot, every one on
+    the same edges (the range of all of them), each normalised to sum to 1."""
+    values = [layer_values(w, activations, layer, kind, x) for w in snapshots]
+    finite = [v[np.isfinite(v)] for v in values]
+    every = np.concatenate(finite) if finite else np.zeros(0)
+    low, high = (float(every.min()), float(every.max())) if every.size else (0.0, 1.0)
+    if high <= low:
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    counts = np.stack([np.histogram(v, edges)[0] / max(len(v), 1) for v in finite]) \
+        if finite else np.zeros((0, bins))
+    return edges, counts

@@ -1,0 +1,98 @@
+"""Distributions through training: a chosen layer's weights or activations as one histogram
+line per kept epoch (pale early, dark late; epoch 0 dashed grey for comparison), on shared bins
+(core/inspection/distributions.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from playground.core.inspection.distributions import KINDS, layer_values
+
+#: Epochs drawn at most (evenly picked from the kept snapshots, the first and last always).
+MAX_LINES = 10
+BINS = 40
+
+
+class DistributionsPlot(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layer = QComboBox(objectName="distributions_layer")
+        self.layer.setToolTip("The layer whose values are counted")
+        self.kind = QComboBox(objectName="distributions_kind")
+        self.kind.addItems(KINDS)
+        self.kind.setToolTip("weights: the layer's kernel; activations: its units' outputs on "
+                             "up to 500 training rows")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("distributions_plot")
+        self.plot.setLabel("left", "share of values")
+        self.plot.setMinimumHeight(120)
+        self.plot.setToolTip("One histogram per kept epoch: pale early, dark late; epoch 0 "
+                             "dashed grey. Weights spreading out are learning; activations "
+                             "piled at ±1 (tanh) or 0 (ReLU) are saturated or dead")
+        self.lines: list = []
+        self.epochs_shown: list[int] = []
+        self._values: dict[tuple, np.ndarray] = {}  # (epoch, layer, kind) -> values, kept
+        self._source = None
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Distribution of"))
+        top.addWidget(self.kind)
+        top.addWidget(self.layer, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        self.layer.currentIndexChanged.connect(self._redraw)
+        self.kind.currentIndexChanged.connect(self._redraw)
+
+    def clear_run(self) -> None:
+        self._values, self._source = {}, None
+        self.layer.clear()
+        self.plot.clear()
+
+    def show_history(self, session) -> None:
+        self._source = session
+        self._redraw()
+
+    def _redraw(self, *_args) -> None:
+        session = self._source
+        if session is None or session.dataset is None:
+            return
+        epochs, snapshots = session.history.weights_history()
+        if not snapshots:
+            return
+        count = len(snapshots[-1]) // 2
+        if self.layer.count() != count:
+            self.layer.blockSignals(True)
+            self.layer.clear()
+            self.layer.addItems([f"hidden {i + 1}" for i in range(count - 1)] + ["output"])
+            self.layer.blockSignals(False)
+        layer, kind = max(self.layer.currentIndex(), 0), self.kind.currentText()
+        picks = sorted(set(np.linspace(0, len(epochs) - 1, min(MAX_LINES, len(epochs)))
+                           .round().astype(int)))
+        values = []
+        for i in picks:
+            key = (int(epochs[i]), layer, kind)
+            if key not in self._values:
+                self._values[key] = layer_values(snapshots[i], session.activations, layer,
+                                                 kind, session.dataset.x_train)
+            values.append(self._values[key])
+        every = np.concatenate([v[np.isfinite(v)] for v in values])
+        if not every.size:
+            return
+        low, high = float(every.min()), float(every.max())
+        edges = np.linspace(low, high if high > low else low + 1, BINS + 1)
+        centres = (edges[:-1] + edges[1:]) / 2
+        self.plot.clear()
+        self.lines, self.epochs_shown = [], [int(epochs[i]) for i in picks]
+        for n, (epoch, v) in enumerate(zip(self.epochs_shown, values)):
+            share = np.histogram(v[np.isfinite(v)], edges)[0] / max(len(v), 1)
+            if epoch == 0:
+                pen = pg.mkPen("#888888", width=1.5, style=Qt.DashLine)
+            else:
+                shade = int(200 - 170 * (n + 1) / len(values))
+                pen = pg.mkPen((shade, shade, 255 if n == len(values) - 1 else 230), width=1.5)
+            self.lines.append(self.plot.plot(centres, share, pen=pen))
+        self.plot.setLabel("bottom", f"{kind} of {self.layer.currentText()} (epochs "
+                                     f"{self.epochs_shown[0]:,}–{self.epochs_shown[-1]:,})")
