@@ -30,10 +30,15 @@ def layer_values(weights, activations, layer: int, kind: str, x=None) -> np.ndar
 
 def histograms(snapshots, activations, layer: int, kind: str, x=None, bins: int = 40
                ) -> tuple[np.ndarray, np.ndarray]:
-    """(bin edges, counts shaped (snapshots, bins)): one histogram per snapshot, every one on
-    the same edges (the range of all of them), each normalised to sum to 1."""
-    values = [layer_values(w, activations, layer, kind, x) for w in snapshots]
-    finite = [v[np.isfinite(v)] for v in values]
+    """(bin edges, counts shaped (snapshots, bins)): one histogram per snapshot."""
+    return shared_histograms([layer_values(w, activations, layer, kind, x) for w in snapshots],
+                             bins)
+
+
+def shared_histograms(values, bins: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Histograms of each array of `values` on the same edges (the range of all of them), each
+    normalised to sum to 1 over its values (NaN and inf left out of the bins)."""
+    finite = [np.asarray(v)[np.isfinite(v)] for v in values]
     every = np.concatenate(finite) if finite else np.zeros(0)
     low, high = (float(every.min()), float(every.max())) if every.size else (0.0, 1.0)
     if high <= low:

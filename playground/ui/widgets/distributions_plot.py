@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.core.inspection.distributions import KINDS, layer_values
+from playground.core.inspection.distributions import KINDS, layer_values, shared_histograms
 
 #: Epochs drawn at most (evenly picked from the kept snapshots, the first and last always).
 MAX_LINES = 10
@@ -78,16 +78,11 @@ class DistributionsPlot(QWidget):
                 self._values[key] = layer_values(snapshots[i], session.activations, layer,
                                                  kind, session.dataset.x_train)
             values.append(self._values[key])
-        every = np.concatenate([v[np.isfinite(v)] for v in values])
-        if not every.size:
-            return
-        low, high = float(every.min()), float(every.max())
-        edges = np.linspace(low, high if high > low else low + 1, BINS + 1)
+        edges, shares = shared_histograms(values, BINS)
         centres = (edges[:-1] + edges[1:]) / 2
         self.plot.clear()
         self.lines, self.epochs_shown = [], [int(epochs[i]) for i in picks]
-        for n, (epoch, v) in enumerate(zip(self.epochs_shown, values)):
-            share = np.histogram(v[np.isfinite(v)], edges)[0] / max(len(v), 1)
+        for n, (epoch, share) in enumerate(zip(self.epochs_shown, shares)):
             if epoch == 0:
                 pen = pg.mkPen("#888888", width=1.5, style=Qt.DashLine)
             else:
