@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
-from playground.ui.views.gallery_answers import AnswerJob, saturation_text
+from playground.ui.views.gallery_answers import AnswerJob, SaturationNote
 from playground.ui.views.gallery_presets import PRESET_TIPS, PRESETS  # noqa: F401 (re-export)
 from playground.ui.widgets.confusion import ConfusionView, short_name
 from playground.ui.widgets.image_grid import Cell, GalleryGrid
@@ -34,7 +34,6 @@ MIN_INTERVAL = 1.0
 COST_RATIO = 4
 #: How often the GUI looks at the answering thread's progress (ms).
 POLL_MS = 100
-NOTE_STYLE = "background: #fff3bf; border: 1px solid #f0c36d; padding: 4px;"
 
 
 # ----- the view --------------------------------------------------------------------------------
@@ -87,21 +86,8 @@ class ImagesView(QWidget):
         presets.addSpacing(12)
         presets.addWidget(self.summary, 1)
 
-        self.note = QLabel()
-        self.note.setObjectName("saturation_note")
-        self.note.setWordWrap(True)
-        self.note.setTextFormat(Qt.RichText)
-        self.note.setStyleSheet(NOTE_STYLE)
-        self.normalise_button = QPushButton("Normalise pixels (÷255)")
-        self.normalise_button.setToolTip("Turn on Normalise pixels in the form; then Train again")
-        self.normalise_button.clicked.connect(
-            lambda: self.session.request_experiment({"normalize": True}))
-        self.note_row = QWidget()
-        row = QHBoxLayout(self.note_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.note, 1)
-        row.addWidget(self.normalise_button)
-        self.note_row.hide()
+        self.note_row = SaturationNote(self.session)
+        self.note, self.normalise_button = self.note_row.note, self.note_row.normalise_button
 
         # filters
         self.only_mistakes = QCheckBox("Only mistakes")
@@ -309,13 +295,7 @@ class ImagesView(QWidget):
         self.summary.setText(text)
 
     def _saturation_note(self) -> None:
-        p, experiment = self.predictions, self.session.experiment
-        if p is None or not p.saturated:
-            self.note_row.hide()
-            return
-        self.note.setText(saturation_text(p, experiment.normalize))
-        self.normalise_button.setVisible(not experiment.normalize)
-        self.note_row.show()
+        self.note_row.show_for(self.predictions, self.session.experiment.normalize)
 
     # ----- filters and pages -----
     def _filters_changed(self, *_args) -> None:

@@ -1,4 +1,5 @@
-"""The gallery's answers for the test images, worked out in a thread of its own (issue 17).
+"""The gallery's answers for the test images, worked out in a thread of its own (issue 17),
+and the note it shows when too many of them are hard.
 
 A conv network's NumPy forward pass over 10,000 test images costs ~12 s of CPU: done on the GUI
 thread, even a slice at a time, it would freeze the window for seconds. An `AnswerJob` runs the
@@ -12,6 +13,8 @@ import threading
 import time
 
 import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
@@ -73,6 +76,36 @@ class AnswerJob:
         logits = np.concatenate([z for _, z in parts]) if parts else empty
         softmax = bool(self.activations) and self.activations[-1] == "softmax"
         return Predictions(probs, self.labels, logits if softmax else None)
+
+
+NOTE_STYLE = "background: #fff3bf; border: 1px solid #f0c36d; padding: 4px;"
+
+
+class SaturationNote(QWidget):
+    """A yellow note over the gallery when many answers are hard, with a button to normalise
+    pixels when raw 0–255 pixels are the cause."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.note = QLabel(objectName="saturation_note", wordWrap=True, textFormat=Qt.RichText)
+        self.note.setStyleSheet(NOTE_STYLE)
+        self.normalise_button = QPushButton("Normalise pixels (÷255)")
+        self.normalise_button.setToolTip("Turn on Normalise pixels in the form; then Train again")
+        self.normalise_button.clicked.connect(
+            lambda: session.request_experiment({"normalize": True}))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.note, 1)
+        row.addWidget(self.normalise_button)
+        self.hide()
+
+    def show_for(self, p: Predictions | None, normalize: bool) -> None:
+        if p is None or not p.saturated:
+            self.hide()
+            return
+        self.note.setText(saturation_text(p, normalize))
+        self.normalise_button.setVisible(not normalize)
+        self.show()
 
 
 def saturation_text(p: Predictions, normalize: bool) -> str:
