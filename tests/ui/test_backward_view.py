@@ -147,3 +147,24 @@ def test_keras_is_asked_only_once_the_run_ends_not_while_it_streams(qtbot, monke
         assert calls == [False]  # none during the run, one after it ended
     finally:
         window.close()
+
+
+def test_the_keras_copy_is_built_once_for_the_same_network_across_runs(qtbot, monkeypatch):
+    from playground.ui.views import backward_pass
+
+    built = []
+    real = backward_pass.keras_copy
+    monkeypatch.setattr(backward_pass, "keras_copy",
+                        lambda *args: built.append(1) or real(*args))
+    window = open_window(qtbot, XOR.replace(epochs=5))
+    try:
+        view = show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.keras is not None)
+        assert train(qtbot, window) == "finished"
+        window.reset_weights()  # back to epoch 0: a new run of the same network
+        qtbot.waitUntil(lambda: window.state == "idle", timeout=10_000)
+        assert train(qtbot, window) == "finished"
+        qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
+        assert len(built) == 1
+    finally:
+        window.close()

@@ -154,7 +154,6 @@ class BackwardPassView(QWidget):
         dataset = self.session.dataset
         self.rows.clear()
         self.rows.addItem("Pick a row of the data…", None)
-        self._copy = None
         if dataset is None:
             return
         parts = (("training", dataset.x_train, dataset.labels_train),
@@ -248,7 +247,9 @@ class BackwardPassView(QWidget):
 
     def _keras_copy(self, experiment, weights):
         shapes = tuple(np.shape(w) for w in weights)
-        key = (shapes, tuple(self.session.activations), experiment.loss)
+        # Kept across runs (building one takes a tenth of a second): what the copy depends on.
+        key = (shapes, tuple(self.session.activations), experiment.loss,
+               getattr(experiment, "l1", 0.0), getattr(experiment, "l2", 0.0))
         if self._copy is None or self._copy[0] != key:
             self._copy = (key, keras_copy(experiment, weights))
         model = self._copy[1]
