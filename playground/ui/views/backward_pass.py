@@ -210,7 +210,10 @@ class BackwardPassView(QWidget):
         if note:
             self.text.setPlainText(note)
             return
-        self._show_norms()
+        if self.session.streaming:  # the charts in a turn of their own: shorter stalls
+            self.session.in_turn(self._show_norms)
+        else:
+            self._show_norms()
         parsed = self._parsed(weights)
         if parsed is None:
             return
