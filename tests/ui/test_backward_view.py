@@ -168,3 +168,20 @@ def test_the_keras_copy_is_built_once_for_the_same_network_across_runs(qtbot, mo
         assert len(built) == 1
     finally:
         window.close()
+
+
+def test_the_distributions_chart_updates_its_lines_in_place_and_redraws_after_a_reset(
+        qtbot, xor_window):
+    window = xor_window
+    dist = show(qtbot, window, "backward").distributions
+    qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
+    lines = list(dist.lines)
+    dist.show_history(window.session)  # a redraw during a run: same lines, new data
+    assert [id(line) for line in dist.lines] == [id(line) for line in lines]
+    window.reset_weights()  # a new run clears the chart: its next lines are on the chart
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=10_000)
+    assert train(qtbot, window) == "finished"
+    qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
+    shown = dist.plot.getPlotItem().listDataItems()
+    assert all(line in shown for line in dist.lines)
+    assert all(abs(line.yData.sum() - 1) < 1e-9 for line in dist.lines)
