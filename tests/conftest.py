@@ -157,8 +157,12 @@ def offline_datasets() -> Path:
 def empty_cache(tmp_path, monkeypatch) -> Path:
     """Keras's datasets folder for the download and import machinery, empty: every dataset
     file is missing."""
-    from playground.core.data import downloads
+    from playground.core.data import downloads, images
 
     cache = tmp_path / "keras" / "datasets"
     monkeypatch.setattr(downloads, "datasets_dir", lambda: cache)
+    # Images already read in this process are kept in memory: forget them for this test, or a
+    # suite that trained on MNIST earlier would never see the files missing.
+    monkeypatch.setattr(images, "_raw", {})
+    monkeypatch.setattr(images, "_floats", {})
     return cache

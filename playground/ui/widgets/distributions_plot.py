@@ -50,6 +50,7 @@ class DistributionsPlot(QWidget):
         self._values, self._source = {}, None
         self.layer.clear()
         self.plot.clear()
+        self.lines = []  # removed with the plot's items: the next redraw makes new ones
 
     def show_history(self, session) -> None:
         self._source = session
@@ -80,14 +81,17 @@ class DistributionsPlot(QWidget):
             values.append(self._values[key])
         edges, shares = shared_histograms(values, BINS)
         centres = (edges[:-1] + edges[1:]) / 2
-        self.plot.clear()
-        self.lines, self.epochs_shown = [], [int(epochs[i]) for i in picks]
-        for n, (epoch, share) in enumerate(zip(self.epochs_shown, shares)):
+        self.epochs_shown = [int(epochs[i]) for i in picks]
+        if len(self.lines) != len(shares):  # as many lines as before: updated, not rebuilt
+            self.plot.clear()
+            self.lines = [self.plot.plot() for _ in shares]
+        for n, (line, epoch, share) in enumerate(zip(self.lines, self.epochs_shown, shares)):
             if epoch == 0:
                 pen = pg.mkPen("#888888", width=1.5, style=Qt.DashLine)
             else:
                 shade = int(200 - 170 * (n + 1) / len(values))
                 pen = pg.mkPen((shade, shade, 255 if n == len(values) - 1 else 230), width=1.5)
-            self.lines.append(self.plot.plot(centres, share, pen=pen))
+            line.setPen(pen)
+            line.setData(centres, share)
         self.plot.setLabel("bottom", f"{kind} of {self.layer.currentText()} (epochs "
                                      f"{self.epochs_shown[0]:,}–{self.epochs_shown[-1]:,})")
