@@ -1,10 +1,8 @@
 """Issue 13: the window as a newcomer meets it, driven in the real window (offscreen)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from tests.ui.gui import open_window
 
 
 def test_the_threshold_box_can_be_typed_into(qtbot, window):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
 from playground.core.inspection.forward import forward
 from playground.core.inspection.saliency import gradient, occlusion, smoothgrad
+from playground.ui.session import StreamedRedraw
 from playground.ui.views.background import InThread
 from playground.ui.widgets.note import placeholder_note
 
@@ -114,7 +115,9 @@ class FiltersView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.stack)
         session.run_started.connect(self._new_model)
-        session.history_changed.connect(self.refresh)
+        # Feature maps and pictures of a conv network cost tens of ms: at most twice a second
+        # while a run streams in (the last state is drawn when it ends).
+        self._streamed = StreamedRedraw(session, self.refresh, parent=self, pause=lambda: 0.5)
         session.drawn_digit_changed.connect(self._on_drawn)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)

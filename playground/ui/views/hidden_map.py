@@ -36,6 +36,8 @@ class HiddenMapView(QWidget):
         self.layer.setToolTip("The layer whose activations place the images")
         self.draw_button = QPushButton("Draw map", objectName="hidden_map_draw")
         self.draw_button.clicked.connect(self.draw)
+        self.draw_button.setToolTip("Place up to 2,000 test images by the chosen layer's outputs "
+                                    "(PCA onto their two main directions), coloured by class")
         self.info = QLabel(objectName="hidden_map_info", wordWrap=True)
         self.hovered = QLabel(objectName="hidden_map_hovered")
         self.hovered.setFixedSize(84, 84)

@@ -32,7 +32,7 @@ class GridAxis(pg.AxisItem):
         #: Ticks at whole numbers only (an epoch axis: no "epoch 0.5" on a 3-epoch run).
         self.whole_numbers = False
 
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph's names)
         levels = super().tickSpacing(minVal, maxVal, size)
         if not self.whole_numbers:
             return levels
