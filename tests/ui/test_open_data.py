@@ -73,6 +73,18 @@ def test_import_a_table_through_the_dialog_and_train(qtbot, window, flowers, mon
     assert history.last("accuracy") > 0.9  # two standardised inputs separate the blobs
     assert "accuracy" in window.metrics_label.text()
 
+    # The Data tab's confusion matrix speaks the file's class names and counts the test rows.
+    data = window.views["data"]
+    window.tabs.setCurrentWidget(data)
+    qtbot.waitUntil(lambda: data.confusion.counts is not None, timeout=10_000)
+    table = data.confusion.table
+    assert [table.verticalHeaderItem(r).text().strip() for r in range(3)] == \
+        ["0 setosa", "1 versicolor", "2 virginica"]
+    counts = data.confusion.counts
+    assert counts.sum() == len(window.session.dataset.x_test) == 30  # a quarter of 120
+    assert counts.trace() / counts.sum() == pytest.approx(data.test_accuracy)
+    assert table.item(0, 0).text() == f"{counts[0, 0]:,}"
+
 
 def test_a_bad_file_is_named_in_the_dialog_and_nothing_is_imported(qtbot, window, tmp_path,
                                                                    monkeypatch):

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPus
 from playground.core.data import registry as datasets
 from playground.core.data.sum_threshold import PRESETS
 from playground.core.inspection import metrics
+from playground.core.inspection.forward import activations_of, forward
+from playground.core.inspection.predictions import confusion_matrix
+from playground.ui.widgets.confusion import ConfusionView
 
 #: Test accuracy is recomputed at most this often.
 MIN_TEST_SECONDS = 0.25
@@ -100,6 +103,12 @@ class DataPanel(QWidget):
         layout.addWidget(presets)
         layout.addWidget(self.summary)
         layout.addWidget(scores)
+        # Classes of tables and planes (images have theirs in Test images, with the pictures).
+        self.confusion_box = QGroupBox("Confusion matrix (test rows)")
+        self.confusion = ConfusionView(noun="test rows", clickable=False)
+        QVBoxLayout(self.confusion_box).addWidget(self.confusion)
+        self.confusion_box.setVisible(False)
+        layout.addWidget(self.confusion_box, 1)
         layout.addStretch(1)
 
         self._timer = QTimer(self)
@@ -142,6 +151,10 @@ class DataPanel(QWidget):
         self.rows_labels["Validation"].setText(f"{val:,}")
         self.rows_labels["Test"].setText(f"{test:,}")
         self.epoch_label.setText("")
+        shows_confusion = not regression and not dataset.is_images and len(dataset.x_test) > 0
+        self.confusion_box.setVisible(shows_confusion)
+        if shows_confusion:
+            self.confusion.set_classes(dataset.class_names)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -179,6 +192,8 @@ class DataPanel(QWidget):
         self._test_cost = time.perf_counter() - self._last_test
         self._scored_weights = weights
         self.accuracy_labels["Test"].setText(_score_text(self.test_scores))
+        if self.confusion_box.isVisibleTo(self):
+            self.confusion.set_counts(self.test_confusion(weights))
         rows = len(dataset.x_test)
         if not dataset.is_regression:
             self.rows_labels["Test"].setText(f"{round(self.test_accuracy * rows):,} of {rows:,}")
@@ -189,6 +204,13 @@ class DataPanel(QWidget):
         s = self.session
         return metrics.evaluate(s.experiment, weights, s.dataset.x_test, s.dataset.labels_test,
                                 s.dataset, s.threshold)
+
+    def test_confusion(self, weights):
+        """Counts of (true class, answered class) on the test rows, classes cut as everywhere."""
+        s = self.session
+        outputs = forward(weights, activations_of(s.experiment), s.dataset.x_test)
+        answered = metrics.predicted_classes(outputs, s.experiment.encoding, s.threshold)
+        return confusion_matrix(s.dataset.labels_test, answered, s.dataset.n_classes)
 
     def score(self, weights) -> float:
         """Accuracy of `weights` on the test rows (NaN for a regression)."""

@@ -38,13 +38,16 @@ class ConfusionView(QWidget):
     #: A row heading was clicked: every image of this true class.
     true_class_chosen = Signal(int)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, noun: str = "images", clickable: bool = True):
         super().__init__(parent)
         self.setObjectName("confusion_view")
+        #: What is counted ("images", "test rows"); cells say "click" only where a click shows them.
+        self.noun, self.clickable = noun, clickable
         self.counts: np.ndarray | None = None
         self.names: tuple[str, ...] = ()
         self.note = QLabel("Rows: true class · columns: the network's answer · diagonal: "
-                           "right answers. Click a cell to see its images.")
+                           "right answers." + (f" Click a cell to see its {noun}."
+                                               if clickable else f" Counted on the {noun}."))
         self.note.setWordWrap(True)
         self.table = QTableWidget()
         self.table.setObjectName("confusion_table")
@@ -75,7 +78,8 @@ class ConfusionView(QWidget):
         for column, name in enumerate(names):
             self.table.horizontalHeaderItem(column).setToolTip(f"answered {name}")
             self.table.verticalHeaderItem(column).setToolTip(
-                f"true class {name}: click to see all its images")
+                f"true class {name}" + (f": click to see all its {self.noun}"
+                                        if self.clickable else ""))
         self.clear_counts()
 
     def clear_counts(self) -> None:
@@ -98,10 +102,11 @@ class ConfusionView(QWidget):
                 item.setText(f"{count:,}" if count else "·")
                 item.setBackground(QBrush(cell_colour(count, int(totals[r]), r == c)))
                 if r == c:
-                    tip = f"{count:,} of {int(totals[r]):,} {names[r]} images answered right"
+                    tip = f"{count:,} of {int(totals[r]):,} {names[r]} {self.noun} answered right"
                 else:
-                    tip = f"{count:,} {names[r]} images taken for {names[c]}"
-                item.setToolTip(tip + (" — click to show them" if count else ""))
+                    tip = f"{count:,} {names[r]} {self.noun} taken for {names[c]}"
+                item.setToolTip(tip + (" — click to show them"
+                                       if count and self.clickable else ""))
 
     def _on_cell(self, row: int, column: int) -> None:
         self.cell_chosen.emit(row, column)
