@@ -82,6 +82,27 @@ def shot_mnist(window):
     settle(1.5)
 
 
+def shot_spiral(window):
+    """The 2-D playground: the spiral learnt with depth (test points hollow)."""
+    trained(window, lambda: window.examples.load("spiral-needs-depth"))
+
+
+def shot_extrapolate(window):
+    """A regression: the fitted sine over twice the data's span."""
+    trained(window, lambda: window.examples.load("networks-do-not-extrapolate"))
+
+
+def shot_classes(window):
+    """Four Gaussian blobs: the boundary by predicted class, Outputs with every probability."""
+    from playground.core.experiment import Experiment, Layer
+    from playground.ui.menus.examples import start_fresh
+
+    experiment = Experiment(dataset="gaussians", classes=4, layers=(Layer(8, "tanh"),),
+                            loss="sparse-categorical", optimizer="adam", learning_rate=0.03,
+                            epochs=60, batch_size=16, noise=0.3)
+    trained(window, lambda: start_fresh(window, experiment))
+
+
 def window_at(width: int, height: int, theme: str):
     """The single-neuron example (its caption and a hint showing) at a screen size, in a
     theme: what a newcomer meets on a 1366×768 laptop or a 1920×1080 screen."""
@@ -93,7 +114,8 @@ def window_at(width: int, height: int, theme: str):
 
 
 SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
-         "mnist": shot_mnist}
+         "mnist": shot_mnist, "spiral": shot_spiral, "extrapolate": shot_extrapolate,
+         "classes": shot_classes}
 #: The window at common screen sizes, light and dark (named window-WxH-THEME.png).
 SIZES = {f"window-{w}x{h}-{theme}": window_at(w, h, theme)
          for w, h in ((1366, 768), (1920, 1080)) for theme in ("light", "dark")}

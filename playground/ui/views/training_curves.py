@@ -30,7 +30,9 @@ PENALTY_LABEL = "L1/L2 penalty"
 MIN_PLOT_HEIGHT = 140
 #: The lowest R² the metric chart reaches down to.
 R2_FLOOR = -1.0
-TITLES = {"accuracy": "Accuracy", "r2": "R² (1: a perfect fit; 0: no better than the mean)"}
+TITLES = {"accuracy": "Accuracy", "r2": "R²"}
+#: What a title means, on hover (a long title ran under the legend in the title row).
+TITLE_TIPS = {"r2": "R²: 1 is a perfect fit; 0 is no better than always answering the mean"}
 
 
 def headline_metric(names) -> str:
@@ -193,6 +195,7 @@ class TrainingCurves(QWidget):
         self.metric = metric
         item = self.metric_plot.getPlotItem()
         item.setTitle(TITLES.get(metric, metric_label(metric)))
+        self.metric_plot.setToolTip(TITLE_TIPS.get(metric, ""))
         self._metric_range = None
         self._r2_seen = (0, np.inf)  # (epochs looked at, lowest R² among them)
         if metric == "accuracy":
