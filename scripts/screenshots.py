@@ -103,6 +103,24 @@ def shot_classes(window):
     trained(window, lambda: start_fresh(window, experiment))
 
 
+def shot_convnet(window):
+    """Keras's mnist_convnet (2 epochs on 4,000 images): the Filters tab's feature maps and
+    saliency for one test image."""
+    from playground.core.data import downloads
+    from playground.core.experiment import Experiment
+    from playground.core.model.presets import preset_fields
+    from playground.ui.menus.examples import start_fresh
+
+    if downloads.missing_files("mnist"):
+        raise LookupError("no MNIST files in Keras's cache")
+    fields = dict(preset_fields("mnist-convnet"), epochs=2, train_size=4000, test_size=1000)
+    trained(window, lambda: start_fresh(window, Experiment(**fields)))
+    view = window.views["filters"]
+    window.tabs.setCurrentWidget(view)
+    view.saliency.setChecked(True)
+    settle(4.0)
+
+
 def window_at(width: int, height: int, theme: str):
     """The single-neuron example (its caption and a hint showing) at a screen size, in a
     theme: what a newcomer meets on a 1366×768 laptop or a 1920×1080 screen."""
@@ -115,7 +133,7 @@ def window_at(width: int, height: int, theme: str):
 
 SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
          "mnist": shot_mnist, "spiral": shot_spiral, "extrapolate": shot_extrapolate,
-         "classes": shot_classes}
+         "classes": shot_classes, "convnet": shot_convnet}
 #: The window at common screen sizes, light and dark (named window-WxH-THEME.png).
 SIZES = {f"window-{w}x{h}-{theme}": window_at(w, h, theme)
          for w, h in ((1366, 768), (1920, 1080)) for theme in ("light", "dark")}
