@@ -169,7 +169,9 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.form)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(self.form.minimumSizeHint().width() + 24)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # A conv stack's layer table is wider than the form's usual width: scroll to it
+        # rather than cut it off.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
 
         self.views = {}
         top = QSplitter(Qt.Horizontal)

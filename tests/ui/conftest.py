@@ -1,10 +1,24 @@
 """Fixtures for GUI tests: a real main window, and Qt's own messages captured."""
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.gui import open_window
+
+
+@pytest.fixture(autouse=True)
+def global_look_restored(qapp):
+    """A test that switches the theme changes process-wide state (pyqtgraph's default colours,
+    the application palette); put both back, so no later test depends on the order."""
+    options = dict(pg.CONFIG_OPTIONS)
+    palette = QApplication.instance().palette()
+    yield
+    pg.CONFIG_OPTIONS.clear()
+    pg.CONFIG_OPTIONS.update(options)
+    QApplication.instance().setPalette(palette)
 
 
 @pytest.fixture

@@ -105,6 +105,10 @@ class LayerTable(QWidget):
             self.table.setColumnHidden(column, not n_inputs)
         self.table.horizontalHeaderItem(UNITS).setText("Units · filters · pool" if self._images
                                                        else "Units")
+        # Nine columns squeezed into the form's width cut their headings ("ctivatio"): size
+        # them to their contents for image data; three columns stretch to fill it.
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeToContents if self._images else QHeaderView.Stretch)
         if changed:
             self._update_shapes()
 
