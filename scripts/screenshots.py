@@ -115,7 +115,10 @@ def shot_convnet(window):
         raise LookupError("no MNIST files in Keras's cache")
     fields = dict(preset_fields("mnist-convnet"), epochs=2, train_size=4000, test_size=1000)
     trained(window, lambda: start_fresh(window, Experiment(**fields)))
-    window.centralWidget().setSizes([640, 860])  # as a person drags the form wider for the table
+    from PySide6.QtWidgets import QScrollArea, QSplitter
+    for splitter in window.findChildren(QSplitter):  # drag the form wider, as a person would
+        if isinstance(splitter.widget(0), QScrollArea):
+            splitter.setSizes([640, 860])
     view = window.views["filters"]
     window.tabs.setCurrentWidget(view)
     view.saliency.setChecked(True)
