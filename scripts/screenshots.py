@@ -125,6 +125,13 @@ def shot_convnet(window):
     settle(4.0)
 
 
+def shot_neurons(window):
+    """XOR with one hidden layer: the Weights tab, each neuron's map of the plane in the diagram."""
+    trained(window, lambda: window.examples.load("xor-hidden-layer"))
+    window.tabs.setCurrentWidget(window.views["weights"])
+    settle(1.5)
+
+
 def window_at(width: int, height: int, theme: str):
     """The single-neuron example (its caption and a hint showing) at a screen size, in a
     theme: what a newcomer meets on a 1366×768 laptop or a 1920×1080 screen."""
@@ -137,7 +144,7 @@ def window_at(width: int, height: int, theme: str):
 
 SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
          "mnist": shot_mnist, "spiral": shot_spiral, "extrapolate": shot_extrapolate,
-         "classes": shot_classes, "convnet": shot_convnet}
+         "classes": shot_classes, "convnet": shot_convnet, "neurons": shot_neurons}
 #: The window at common screen sizes, light and dark (named window-WxH-THEME.png).
 SIZES = {f"window-{w}x{h}-{theme}": window_at(w, h, theme)
          for w, h in ((1366, 768), (1920, 1080)) for theme in ("light", "dark")}
