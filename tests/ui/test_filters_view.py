@@ -87,6 +87,7 @@ def test_an_mlp_s_first_units_are_28_by_28_pictures(qtbot, offline_datasets):
     window.close()
 
 
+@pytest.mark.needs_datasets  # the window then loads Fashion-MNIST
 def test_the_convnet_preset_fills_the_form_with_keras_s_example(qtbot, window):
     from playground.core.layers import MNIST_CONVNET
 
