@@ -126,7 +126,9 @@ def test_keras_is_asked_only_once_the_run_ends_not_while_it_streams(qtbot, monke
         return real(*args, **kwargs)
 
     monkeypatch.setattr(backward_pass, "keras_gradients", counted)
-    window = open_window(qtbot, XOR.replace(epochs=400))
+    # Long enough to stream for seconds even on an idle machine (~6,000 XOR epochs a second),
+    # so the throttled view redraws while reports arrive.
+    window = open_window(qtbot, XOR.replace(epochs=20_000))
     try:
         view = show(qtbot, window, "backward")
         qtbot.waitUntil(lambda: view.keras is not None)  # the window's first draw, before Train
