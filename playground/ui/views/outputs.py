@@ -328,7 +328,7 @@ class OutputsView(QWidget):
         self.shown_epoch, outputs = found
         self.weights_epoch = None
         if self.row_set != "probe":
-            near = self._weights_near(self.shown_epoch)
+            near = self.session.history.weights_at(self.shown_epoch)
             if near is None:
                 return
             self.weights_epoch, weights = near
@@ -351,17 +351,6 @@ class OutputsView(QWidget):
         if self.weights_epoch is not None and self.weights_epoch != self.shown_epoch:
             self.epoch_note.setText(f"these rows: weights of epoch {self.weights_epoch:,}, "
                                     "the closest kept")
-
-    def _weights_near(self, epoch: int) -> tuple[int, tuple] | None:
-        """(epoch, weights) of the weight snapshot nearest `epoch` (kept once a report)."""
-        history = self.session.history
-        epochs, snapshots = history.weights_history()
-        if epochs:
-            nearest = int(np.abs(np.array(epochs) - epoch).argmin())
-            return epochs[nearest], snapshots[nearest]
-        if history.latest_weights:
-            return history.last_epoch, history.latest_weights
-        return None
 
     def on_threshold(self, value: float) -> None:
         self._syncing = True
@@ -499,7 +488,7 @@ class OutputsView(QWidget):
             return
         epochs, snapshots = s.history.weights_history()
         # Weights are kept once a report: use the snapshot nearest the shown epoch.
-        epoch, weights = self._weights_near(self.shown_epoch)
+        epoch, weights = self.session.history.weights_at(self.shown_epoch)
         out = s.dataset.in_data_units(forward(weights, s.activations, row[None]))
         value = float(shown_output(out, s.encoding)[0])
         cls = 0 if s.dataset.is_regression else int(predicted_classes(out, s.encoding,
