@@ -1,6 +1,8 @@
 """RunHistory: every epoch's metrics, and probe outputs/weights thinned to bounded memory."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -245,4 +247,46 @@ def test_arrays_that_disagree_are_refused_saying_why():
         RunHistory.from_arrays(arrays, facts)
     del arrays["accuracy"]
     with pytest.raises(ValueError, match="missing accuracy"):
+        RunHistory.from_arrays(arrays, facts)
+
+
+def run_with_gradient_norms(history: RunHistory, last_epoch: int, chunk: int) -> None:
+    """Epoch 0 without norms (as the trainer reports it), then norms for two kernels that
+    encode the epoch, so a lost or shifted value shows."""
+    history.append(report([0]))
+    for start in range(1, last_epoch + 1, chunk):
+        epochs = np.arange(start, min(start + chunk, last_epoch + 1))
+        norms = frozen(np.stack([epochs / 10.0, 1.0 / epochs], axis=1))
+        history.append(replace(report(epochs), gradient_norms=norms))
+
+
+def test_gradient_norms_survive_the_round_trip_through_arrays():
+    history = RunHistory()
+    run_with_gradient_norms(history, 30, 7)
+    back = RunHistory.from_arrays(*history.to_arrays())
+    epochs, norms = back.gradient_norms()
+    np.testing.assert_array_equal(epochs, np.arange(1, 31))
+    assert len(norms) == 2
+    for restored, original in zip(norms, history.gradient_norms()[1]):
+        np.testing.assert_array_equal(restored, original)
+    # and the reopened run records on where it stopped
+    back.append(replace(report([31]), gradient_norms=frozen([[3.1, 1 / 31]])))
+    assert back.gradient_norms()[0][-1] == 31 and back.gradient_norms()[1][0][-1] == 3.1
+
+
+def test_histories_saved_before_gradient_norms_open_with_none():
+    history = RunHistory()
+    run_with_gradient_norms(history, 10, 3)
+    arrays, facts = history.to_arrays()
+    del arrays["gradient_norm_epochs"], arrays["gradient_norms"]  # what older versions wrote
+    epochs, norms = RunHistory.from_arrays(arrays, facts).gradient_norms()
+    assert len(epochs) == 0 and norms == []
+
+
+def test_gradient_norms_that_disagree_with_their_epochs_are_refused():
+    history = RunHistory()
+    run_with_gradient_norms(history, 10, 3)
+    arrays, facts = history.to_arrays()
+    arrays["gradient_norms"] = arrays["gradient_norms"][:-1]
+    with pytest.raises(ValueError, match="gradient norms do not match their epochs"):
         RunHistory.from_arrays(arrays, facts)

@@ -4,7 +4,8 @@ An experiment file is a zip archive holding five parts:
 
     experiment.json   the `Experiment` (its `to_dict`), with the file format and app version
     model.keras       the model in Keras's native format: `keras.models.load_model` reads it
-    history.npz       the `RunHistory`: metrics per epoch, recorded outputs and weights
+    history.npz       the `RunHistory`: metrics per epoch, recorded outputs, weights and
+                      gradient norms (files from before have no norms: an empty chart)
     meta.json         the epoch reached, how the run ended, and how the history was thinned
     runs.json         the Runs list (`core.runs.RunList.to_dict`): each kept run's name,
                       settings, final numbers and curves; at most `RUNS_JSON_BYTES`

@@ -7,7 +7,8 @@ most `max_snapshots` epochs (2,000 by default; with the 64 probe rows of one out
 2,000 × 64 × 8 bytes ≈ 1 MB), evenly thinned: when the store is full, every other recorded
 epoch is dropped and the recording stride doubles, so a long run keeps epoch 0, a uniform
 sample and, always, the latest epoch. Weights are kept the same way at the end of each report
-(they are needed to replay a typed input through history).
+(they are needed to replay a typed input through history). Gradient norms, one per Dense kernel,
+are kept for every epoch the trainer measured them.
 
 `to_arrays` / `from_arrays` turn a history into plain arrays plus JSON-ready facts and back
 (what an experiment file's history.npz and meta.json hold).
@@ -244,6 +245,10 @@ class RunHistory:
                 w_epochs = [w_epochs[i] for i in picks]
                 snapshots = [snapshots[i] for i in picks]
         arrays["weights_epochs"] = np.asarray(w_epochs, np.int64)
+        if self._norms:  # epochs × Dense kernels; files without them read as no norms
+            norm_epochs, norms = self.gradient_norms()
+            arrays["gradient_norm_epochs"] = np.array(norm_epochs, np.int64)
+            arrays["gradient_norms"] = np.stack(norms, axis=1).astype(np.float64)
         for j in range(count):
             arrays[f"latest_weights_{j}"] = np.array(self.latest_weights[j], np.float32)
             if snapshots:
@@ -282,6 +287,11 @@ class RunHistory:
         history._weights.epochs = [int(e) for e in a["weights_epochs"]]
         history._weights.values = [tuple(_frozen(a[f"weights_{j}"][i]) for j in range(count))
                                    for i in range(len(a["weights_epochs"]))]
+        if "gradient_norm_epochs" in a and len(a["gradient_norm_epochs"]):
+            history._norm_epochs.extend(a["gradient_norm_epochs"])
+            history._norms = [_Growable() for _ in range(a["gradient_norms"].shape[1])]
+            for column, values in zip(history._norms, a["gradient_norms"].T):
+                column.extend(values)
         if "latest_outputs" in a:
             history.latest_outputs = _frozen(a["latest_outputs"])
         history.latest_weights = tuple(_frozen(a[f"latest_weights_{j}"]) for j in range(count))
@@ -319,6 +329,11 @@ def _problem(a: dict[str, np.ndarray], facts: dict[str, Any], columns) -> str:
     if len(a["weights_epochs"]) and any(len(a[f"weights_{j}"]) != len(a["weights_epochs"])
                                         for j in range(count)):
         return "the recorded weights do not match their epochs"
+    if "gradient_norms" in a or "gradient_norm_epochs" in a:
+        norms, norm_epochs = a.get("gradient_norms"), a.get("gradient_norm_epochs")
+        if (norms is None or norm_epochs is None or norms.ndim != 2 or norm_epochs.ndim != 1
+                or len(norms) != len(norm_epochs)):
+            return "the gradient norms do not match their epochs"
     if n and "latest_outputs" not in a:
         return "missing latest_outputs"
     return ""
