@@ -41,6 +41,7 @@ class WeightsView(QWidget):
         self._shown_weights = None
         self._trained: tuple | None = None  # the weights before the first edit since training
         self._pending: list | None = None   # weights asked for, not yet reported back
+        self._model_weights = None  # the model's weights last seen (not the ones shown)
         self._stale = False
 
         self.info = QLabel()
@@ -124,6 +125,7 @@ class WeightsView(QWidget):
         self._shown_weights = None
         self._trained = None
         self._pending = None
+        self._model_weights = None
         self._set_message("")
         for panel in self.panels:
             panel.setParent(None)
@@ -214,13 +216,16 @@ class WeightsView(QWidget):
         self.switch_label.setVisible(bool(text))
 
     def _track_edits(self, weights) -> None:
-        """Keep the trained weights while edits land; forget them once training moves on."""
-        if weights is self._shown_weights:
+        """Keep the trained weights while edits land; forget them once training moves on.
+        Compared with the model's weights last seen, never the shown ones: those are a copy
+        with a neuron switched off, or another epoch's, and differ without any change."""
+        if weights is self._model_weights:
             return
+        seen, self._model_weights = self._model_weights, weights
         if self._pending is not None and _equal(weights, self._pending):
             self._pending = None  # our edit, reported back
             return
-        if self._shown_weights is not None:
+        if seen is not None:
             self._pending = None
             self._trained = None  # training (or a reset) changed the weights
 
