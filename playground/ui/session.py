@@ -22,6 +22,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment
+from playground.core.inspection.dead_units import DeadUnits, dead_units
+from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection.forward import activations_of
 from playground.core.inspection.neuron_maps import without_neurons
 from playground.core.training.history import RunHistory
@@ -88,6 +90,7 @@ class Session(QObject):
         #: the network with their outputs held at 0 (see shown_weights); the model keeps them.
         self.switched_off: frozenset = frozenset()
         self._without: tuple = (None, None, None)  # (weights, switched_off, copy) last made
+        self._dead: tuple = (None, None)  # (weights, DeadUnits) last found
         #: The boundary's plane for > 2 inputs, (axes, held values), set by the boundary view:
         #: the diagram's neuron maps show the same slice.
         self.plane_slice: tuple | None = None
@@ -131,6 +134,18 @@ class Session(QObject):
             copy = without_neurons(weights, self.switched_off)
             self._without = (weights, self.switched_off, copy)
         return epoch, copy
+
+    def dead_units(self) -> DeadUnits | None:
+        """The dead ReLU units of the network being looked at (its own weights, every neuron
+        on), on the first training rows; found once per snapshot. None: no dense network."""
+        weights = self.looked_at_weights()[1]
+        if not weights or self.dataset is None or dense_only_note(weights, ""):
+            return None
+        source, found = self._dead
+        if source is not weights:
+            found = dead_units(weights, self.activations, self.dataset.x_train)
+            self._dead = (weights, found)
+        return found
 
     def looked_at_weights(self) -> tuple[int, list | None]:
         """(epoch, weights) of the network being looked at: the newest, or the weights kept

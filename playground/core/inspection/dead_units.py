@@ -57,7 +57,7 @@ def dead_units(weights, activations, x, max_rows: int = MAX_ROWS) -> DeadUnits:
     """The dead hidden ReLU units of a dense network (`get_weights()` order) on the first
     `max_rows` rows of `x` (the training inputs)."""
     x = np.asarray(x)
-    rows = x[:max_rows]
+    rows = x[:max_rows].reshape(min(len(x), max_rows), -1)  # images as flat rows
     relu_units = sum(int(np.shape(weights[2 * i])[1]) for i, activation in
                      enumerate(activations[:-1]) if activation == "relu"
                      and 2 * i < len(weights))

@@ -26,6 +26,9 @@ from playground.ui.widgets.weight_table import LayerPanel
 MIN_REDRAW_SECONDS = 0.1
 HOVER_HINT = ("Hover a heatmap cell or an edge of the diagram for its weight, a neuron for its "
               "bias. Edges: blue w > 0, red w < 0, thicker for larger |w|.")
+DEAD_TIP = ("A ReLU unit is dead when its output is 0 on every training row: ReLU's slope is 0 "
+            "there, so no gradient reaches its weights and it no longer learns. A smaller "
+            "learning rate or He initial weights make it rarer.")
 
 
 class WeightsView(QWidget):
@@ -90,10 +93,15 @@ class WeightsView(QWidget):
         self.switch_label.setObjectName("switched_off")
         self.switch_label.setWordWrap(True)
         self.switch_label.hide()
+        self.dead_label = QLabel()  # "2 of 8 ReLU units dead", beside the crosses in the diagram
+        self.dead_label.setObjectName("dead_units")
+        self.dead_label.setWordWrap(True)
+        self.dead_label.hide()
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.diagram, 1)
+        right_layout.addWidget(self.dead_label)
         right_layout.addWidget(self.switch_label)
 
         splitter = QSplitter(Qt.Horizontal)
@@ -132,6 +140,7 @@ class WeightsView(QWidget):
             panel.deleteLater()
         self.panels = []
         self.diagram.set_structure([])
+        self.dead_label.hide()
         self.info.setText("")
         self._update_buttons()
 
@@ -156,6 +165,7 @@ class WeightsView(QWidget):
             for panel in self.panels:
                 panel.set_table(W.layer_table(weights, panel.layer))
             self.diagram.set_weights(weights)
+            self._mark_dead()
             self._draw_maps(weights)
             self._shown_weights = weights
         history = self.session.history
@@ -214,6 +224,19 @@ class WeightsView(QWidget):
         text = switched_off_text(s, weights)
         self.switch_label.setText(text)
         self.switch_label.setVisible(bool(text))
+
+    def _mark_dead(self) -> None:
+        """Cross out the dead ReLU units in the diagram and count them under it."""
+        dead = self.session.dead_units()
+        summary = dead.summary() if dead is not None else ""
+        self.diagram.set_dead(dead.units if summary else (), dead.why() if summary else "")
+        if summary:
+            self.dead_label.setText(
+                f"<b>{summary}</b>" + (f" (crossed out: 0 on every one of {dead.where}, so "
+                                        "no gradient reaches them and they no longer learn)"
+                                        if dead.count else ""))
+            self.dead_label.setToolTip(DEAD_TIP)
+        self.dead_label.setVisible(bool(summary))
 
     def _track_edits(self, weights) -> None:
         """Keep the trained weights while edits land; forget them once training moves on.

@@ -1,12 +1,13 @@
 """The network as a diagram: neurons by layer, edges blue (w > 0) or red (w < 0) and thicker
-for larger |w|, neurons tinted by their bias; hovering one names its weight or bias."""
+for larger |w|, neurons tinted by their bias; hovering one names its weight or bias. A dead
+ReLU unit is crossed out, its outline grey and dashed, and says why on hover."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView)
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsPathItem,
+                               QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView)
 
 from playground.core.inspection import weights as W
 from playground.ui.widgets.neuron_map_items import NeuronMaps
@@ -14,6 +15,8 @@ from playground.ui.widgets.weight_table import NEGATIVE, POSITIVE, diverging, sc
 
 #: At most this many neurons of a layer are drawn (MNIST has 784 inputs).
 MAX_DRAWN_NEURONS = 12
+NEURON_PEN = QPen(QColor("#444444"), 1.2)
+DEAD_PEN = QPen(QColor("#888888"), 1.6, Qt.DashLine)
 
 
 class EdgeItem(QGraphicsLineItem):
@@ -50,6 +53,7 @@ class NeuronItem(QGraphicsEllipseItem):
         self.layer = self.unit = -1  # set by the diagram: which neuron this is
         self.on_enter = self.on_click = None  # the diagram's (neuron maps, switching off)
         self.map_numbers, self.switched_off = "", False
+        self.dead, self.dead_mark = "", None  # why it is dead ("": alive), its cross
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802
         self.on_enter(self, True) if self.on_enter else self.on_hover(self.text)
@@ -87,11 +91,13 @@ class NetworkDiagram(QGraphicsView):
         self.shown: list[list[int]] = []            # which neuron indices are drawn
         self.edges: list[dict[tuple[int, int], EdgeItem]] = []  # per Dense layer
         self.maps = NeuronMaps(self)  # each neuron's output over the plane, when given
+        self.dead: frozenset = frozenset()  # (hidden layer, unit) of each dead ReLU unit
 
     def set_structure(self, names: list[list[str]]) -> None:
         scene = self.scene()
         scene.clear()
         self.maps.clear()
+        self.dead = frozenset()
         self.sizes = [len(layer) for layer in names]
         self.neurons, self.shown, self.edges = [], [], []
         positions = []
@@ -105,7 +111,7 @@ class NetworkDiagram(QGraphicsView):
             for slot, j in enumerate(shown):
                 y = top + slot * self.SPACING_Y
                 item = NeuronItem(x, y, self.RADIUS, self._hover)
-                item.setPen(QPen(QColor("#444444"), 1.2))
+                item.setPen(NEURON_PEN)
                 item.setBrush(QBrush(QColor("#eeeeee")))
                 item.text = f"input {layer_names[j]}" if k == 0 else layer_names[j]
                 item.layer, item.unit = k, j
@@ -166,12 +172,30 @@ class NetworkDiagram(QGraphicsView):
         """Draw each neuron's output over the plane at the neuron (see neuron_map_items)."""
         self.maps.draw(maps, off, centre)
 
+    def set_dead(self, dead, why: str = "") -> None:
+        """Cross out each dead ReLU unit of `dead` ((hidden layer, unit)); `why` on hover."""
+        self.dead = frozenset(dead)
+        for k, layer in enumerate(self.neurons[1:-1]):
+            for item in layer:
+                text = why if (k, item.unit) in self.dead else ""
+                if text == item.dead:
+                    continue
+                item.dead = text
+                item.setToolTip(text)
+                item.setPen(DEAD_PEN if text else NEURON_PEN)
+                if text and item.dead_mark is None:
+                    item.dead_mark = _cross(item)
+                if item.dead_mark is not None:
+                    item.dead_mark.setVisible(bool(text))
+        self.maps.restyle()
+
     def _enter(self, item, entered: bool) -> None:
         if not entered:
             self.maps.hide_zoom()
             return self._hover("")
         self.maps.show_zoom(item, item.layer - 1, item.unit)
         text = item.text + (f"; {item.map_numbers}" if item.map_numbers else "")
+        text += f"; {item.dead}" if item.dead else ""
         if item.on_click:
             text += ("; switched off: click to switch it on" if item.switched_off
                      else "; click to switch it off")
@@ -190,3 +214,17 @@ class NetworkDiagram(QGraphicsView):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._fit()
+
+
+def _cross(neuron: NeuronItem) -> QGraphicsPathItem:
+    """An X over `neuron`, above its map (a child: it moves with it)."""
+    rect = neuron.rect().adjusted(3, 3, -3, -3)
+    path = QPainterPath(rect.topLeft())
+    path.lineTo(rect.bottomRight())
+    path.moveTo(rect.bottomLeft())
+    path.lineTo(rect.topRight())
+    mark = QGraphicsPathItem(path, neuron)
+    mark.setPen(QPen(QColor("#222222"), 2.4, Qt.SolidLine, Qt.RoundCap))
+    mark.setZValue(1)
+    mark.setAcceptHoverEvents(False)
+    return mark

@@ -1,6 +1,7 @@
 """Neuron maps in the network diagram: each neuron's output over the input plane as a small
 heatmap at the neuron (TensorFlow Playground's view), enlarged with its numbers on hover;
-a switched-off neuron is drawn faded and crossed.
+a switched-off neuron's map is drawn faded, a dead ReLU unit's half faded (and crossed out by
+the diagram).
 
 Colours: blue > 0, red < 0, white at 0 (the output neuron: white at the class threshold, so
 its map is the decision boundary), one scale per layer so its neurons compare.
@@ -55,6 +56,7 @@ class NeuronMaps:
         self.items: dict[tuple[int, int], QGraphicsPixmapItem] = {}  # (dense layer, unit)
         self.grids: dict[tuple[int, int], np.ndarray] = {}
         self.scales: list[float] = []
+        self.off: frozenset = frozenset()
         self.zoom: QGraphicsPixmapItem | None = None
         self.zoom_text: QGraphicsSimpleTextItem | None = None
 
@@ -66,7 +68,7 @@ class NeuronMaps:
         """`maps`: per Dense layer (units, r, r); the output layer's is drawn about `centre`
         (the class threshold). Neurons in `off` ((hidden layer, unit)) are drawn faded."""
         diagram = self.diagram
-        self.scales = []
+        self.scales, self.off = [], frozenset(off)
         for k, layer_maps in enumerate(maps):
             if k + 1 >= len(diagram.neurons):
                 break
@@ -82,10 +84,16 @@ class NeuronMaps:
                 pixmap_item.setPixmap(map_pixmap(values[j], scale))
                 side = 2 * diagram.RADIUS
                 pixmap_item.setScale(side / max(values.shape[1], 1))
-                pixmap_item.setOpacity(0.25 if (k, j) in off else 1.0)
                 self.grids[(k, j)] = np.asarray(layer_maps[j])
                 item.map_numbers = self.numbers(k, j)
                 item.switched_off = (k, j) in off
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Fade the maps of switched-off neurons, and half fade those of dead units."""
+        for key, pixmap_item in self.items.items():
+            pixmap_item.setOpacity(0.25 if key in self.off else
+                                   0.5 if key in self.diagram.dead else 1.0)
 
     def _new_item(self, neuron) -> QGraphicsPixmapItem:
         rect = neuron.rect()
