@@ -11,6 +11,7 @@ from playground.ui.views.forward_pass import ForwardPassView
 from playground.ui.views.gallery import ImagesView
 from playground.ui.views.hidden_map import HiddenMapView
 from playground.ui.views.mistakes import MistakesView
+from playground.ui.views.neuron_grid import NeuronGridView
 from playground.ui.views.outputs import OutputsView
 from playground.ui.views.runs import RunsView
 from playground.ui.views.training_curves import TrainingCurves
@@ -21,6 +22,7 @@ VIEWS = {
     "boundary": DecisionBoundaryView,
     "outputs": OutputsView,
     "weights": WeightsView,
+    "neurons": NeuronGridView,
     "forward": ForwardPassView,
     "backward": BackwardPassView,
     "data": DataPanel,

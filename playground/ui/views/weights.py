@@ -19,7 +19,7 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.feature_maps import dense_only_note
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.network_diagram import NetworkDiagram
-from playground.ui.widgets.neuron_map_items import PlaneMaps, switched_off_text
+from playground.ui.widgets.neuron_map_items import PlaneMaps, map_centre, switched_off_text
 from playground.ui.widgets.weight_table import LayerPanel
 
 #: Redraw the tables at most this often (they are the costly part with big layers).
@@ -217,10 +217,8 @@ class WeightsView(QWidget):
         """Each neuron's output over the plane at the neuron; the accuracy with some off."""
         s = self.session
         maps = self.plane_maps.maps(s, weights)
-        if maps is not None:
-            centre = s.threshold if maps[-1].shape[0] == 1 and not s.dataset.is_regression \
-                else 0.0  # the output neuron's map is the boundary: white at the threshold
-            self.diagram.set_maps(maps, s.switched_off, centre)
+        if maps is not None:  # the output neuron's map is the boundary: white at the threshold
+            self.diagram.set_maps(maps, s.switched_off, map_centre(s, maps))
         text = switched_off_text(s, weights)
         self.switch_label.setText(text)
         self.switch_label.setVisible(bool(text))

@@ -38,14 +38,26 @@ def _lut() -> np.ndarray:
 LUT = _lut()
 
 
-def map_pixmap(grid: np.ndarray, scale: float) -> QPixmap:
-    """A map indexed [ix, iy] as a picture: x to the right, y upwards."""
+def map_image(grid: np.ndarray, scale: float) -> QImage:
+    """A map indexed [ix, iy] as a picture: x to the right, y upwards; ±scale at full colour."""
     scale = scale if scale > 0 and np.isfinite(scale) else 1.0
     index = np.clip((np.nan_to_num(grid) / scale + 1.0) * 127.5, 0, 255).astype(np.uint8)
     pixels = np.ascontiguousarray(LUT[index.T[::-1]])
     height, width = pixels.shape
     image = QImage(pixels.data, width, height, 4 * width, QImage.Format_RGB32)
-    return QPixmap.fromImage(image.copy())  # copy: the array's buffer goes away
+    return image.copy()  # copy: the array's buffer goes away
+
+
+def map_pixmap(grid: np.ndarray, scale: float) -> QPixmap:
+    return QPixmap.fromImage(map_image(grid, scale))
+
+
+def map_centre(session, maps) -> float:
+    """The value drawn white in the output layer's maps: the class threshold for one sigmoid
+    or tanh output (so its map is the decision boundary), else 0."""
+    dataset = session.dataset
+    one_output = bool(maps) and np.shape(maps[-1])[0] == 1
+    return session.threshold if one_output and not dataset.is_regression else 0.0
 
 
 class NeuronMaps:
@@ -156,8 +168,12 @@ class PlaneMaps:
     when the boundary view publishes one, else x1, x2 with the rest at their mean). The grid's
     rows are kept while the plane stays, so a redraw is one small NumPy forward pass."""
 
-    def __init__(self):
+    def __init__(self, resolution: int = MAP_RESOLUTION):
+        self.resolution = resolution
         self._key, self._rows = None, None
+        #: The last maps' plane: the inputs along x and y, and their (low, high) spans.
+        self.axes: tuple[int, int] = (0, 1)
+        self.ranges: tuple | None = None
 
     def maps(self, session, weights) -> list[np.ndarray] | None:
         dataset, experiment = session.dataset, session.experiment
@@ -169,16 +185,18 @@ class PlaneMaps:
             rows = np.concatenate([dataset.x_train, dataset.x_val])
             fixed = rows.mean(axis=0) if len(rows) else np.zeros(dataset.n_inputs)
         fixed = np.asarray(fixed, np.float64)
+        self.axes = tuple(axes)
         key = (id(dataset), tuple(axes), fixed.tobytes(), experiment.features)
         if key != self._key:
             expand = plane_expander(experiment.features) if tuple(axes) == (0, 1) else None
             n_inputs = 2 if expand is not None else dataset.n_inputs
-            self._rows = plane_rows(plane_range(dataset, axes[0]), plane_range(dataset, axes[1]),
-                                    MAP_RESOLUTION, n_inputs, fixed, tuple(axes), expand)
+            self.ranges = (plane_range(dataset, axes[0]), plane_range(dataset, axes[1]))
+            self._rows = plane_rows(*self.ranges,
+                                    self.resolution, n_inputs, fixed, tuple(axes), expand)
             self._key = key
         if self._rows.shape[1] != np.shape(weights[0])[0]:
             return None  # a network for other inputs (a file being opened)
-        return maps_over(self._rows, weights, session.activations, MAP_RESOLUTION)
+        return maps_over(self._rows, weights, session.activations, self.resolution)
 
 
 def switched_off_text(session, weights) -> str:
