@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
 from playground.core.teaching.hints import Hint, hints_for
 from playground.ui.menus.examples import add_bar, start_fresh
 from playground.ui.widgets.folding_label import FoldingLabel
+from playground.ui.widgets.note import set_tone
 
 #: While training, hints are recomputed at most this often.
 UPDATE_SECONDS = 1.0
@@ -42,7 +43,7 @@ class HintRow(QFrame):
         self.why.setObjectName("hint_why")
         self.why.setWordWrap(True)
         self.why.setTextFormat(Qt.PlainText)
-        self.why.setStyleSheet("color: #444444;")
+        set_tone(self.why, "note")
         self.why.hide()
         self.why_button = QPushButton("Why?")
         self.why_button.setObjectName("hint_why_button")

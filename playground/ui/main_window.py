@@ -42,6 +42,10 @@ STATE_TEXT = {
     S.SAVING: "Saving…",
 }
 CLOSE_AFTER_SAVE = "Saving… the window closes as soon as the file is written."
+#: Tab titles shortened so every tab fits a 1280 px wide window (a 2560×1440 screen at 200 %)
+#: without scrolling; the tab's tooltip gives the whole title.
+SHORT_TAB_TITLES = {"Forward pass": "Forward", "Backward pass": "Backward",
+                    "Draw a digit": "Draw", "Mistakes lab": "Mistakes", "Neuron maps": "Neurons"}
 
 
 class MainWindow(QMainWindow):
@@ -109,6 +113,18 @@ class MainWindow(QMainWindow):
         install_research_tools(self)  # Run ▸ Sweep…, Find learning rate; File ▸ Export Runs
         install_theme(self)  # View ▸ Theme: System (the desktop's scheme), Light, Dark
         install_shortcuts_help(self)  # Help ▸ Keyboard Shortcuts, read from the menus
+        for index in range(self.tabs.count()):  # every tab is in place now (Runs came last)
+            title = self.tabs.tabText(index)
+            self.tabs.setTabText(index, SHORT_TAB_TITLES.get(title, title))
+            self.tabs.setTabToolTip(index, f"The {title} tab")
+        # Narrower still, titles are cut short ("Outp…", whole on hover) rather than scrolled.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.ElideRight)
+        # Tab: the form top to bottom, then Train, Pause, Step, Stop, Reset, then the views
+        # (after the bars above the content rewrapped it: that re-made the focus chain).
+        self.form.tab_tail = self.run_buttons
+        self.form.chain_tab_order(force=True)
+        self.form.dataset.setFocus()  # the first field, where reading starts
         # TensorFlow (~3.5 s) loads in the worker thread once the window has painted: the
         # import holds the GIL, and begun before the first paint it delays it by ~0.5 s. A
         # window that is never painted (hidden) starts loading after a second anyway.
@@ -160,6 +176,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         toolbar.widgetForAction(self.train_action).setObjectName("trainButton")
         self.toolbar = toolbar
+        self.run_buttons = [toolbar.widgetForAction(a) for a in self.actions_by_name.values()]
+        for button in self.run_buttons:  # Tab reaches them after the form's last field
+            button.setFocusPolicy(Qt.TabFocus)
         menu = self.menuBar().addMenu("&Run")
         for act in self.actions_by_name.values():
             menu.addAction(act)
@@ -172,6 +191,7 @@ class MainWindow(QMainWindow):
         # A conv stack's layer table is wider than the form's usual width: scroll to it
         # rather than cut it off.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        scroll.setFocusPolicy(Qt.NoFocus)  # its fields take the focus, not the frame round them
 
         self.views = {}
         top = QSplitter(Qt.Horizontal)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from playground.ui.widgets.note import set_tone
+
 
 class RunStatus(QWidget):
     """Reads the session's history; the window tells it the state's text and messages."""
@@ -21,7 +23,7 @@ class RunStatus(QWidget):
         self.progress.setTextVisible(True)
         self.message_label = _label("message_label")
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b00020;")
+        set_tone(self.message_label, "error")
         # Shown only with a message: an empty one showing, then hidden at the first Train,
         # would resize the whole window's content (and repaint every plot) mid-run.
         self.message_label.hide()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QMenu, QWidget
 
 from playground.ui.settings import settings
 from playground.ui.widgets.grid_plot import GridAxis
+from playground.ui.widgets.note import recolour
 
 MODES = ("system", "light", "dark")
 KEY = "view/theme"
@@ -88,6 +89,9 @@ class Theme(QObject):
             if bar is not None:
                 self._light_sheets.setdefault(name, bar.styleSheet())
                 bar.setStyleSheet(dark_sheet if self.dark else self._light_sheets[name])
+        for widget in self.window.findChildren(QWidget):  # notes and errors: readable greys
+            if widget.property("tone"):
+                recolour(widget, self.dark)
         self.restyle_plots()
 
     def restyle_plots(self) -> None:

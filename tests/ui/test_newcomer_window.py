@@ -284,3 +284,67 @@ def test_run_colours_do_not_repeat():
     from playground.ui.views.runs import colour_of
     colours = [colour_of(SimpleNamespace(uid=uid)) for uid in range(1, 61)]
     assert len(set(colours)) == 60  # was 10 colours, round and round
+
+
+def test_tabbing_into_the_layer_table_selects_no_row_and_opens_no_editor(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
+    window.form.set_experiment(window.form.experiment.replace(layers=(
+        window.form.experiment.layers[0],) * 2))
+    table = window.form.layers.table
+    assert not table.selectionModel().hasSelection()  # after loading: nothing chosen
+    window.activateWindow()
+    qtbot.waitActive(window)
+    before = window.form.features.boxes["sin(x2)"]  # the field above the table
+    before.setFocus()
+    qtbot.keyClick(before, Qt.Key_Tab)
+    assert QApplication.focusWidget() is table
+    assert not table.selectionModel().hasSelection()
+    assert table.state() != QAbstractItemView.EditingState  # row 1 was opened for editing
+    qtbot.keyClick(table, Qt.Key_Tab)  # and Tab goes on, out of the table
+    assert QApplication.focusWidget() is window.form.layers.add_button
+
+
+def test_tab_moves_through_the_form_in_reading_order_then_to_train(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    window.activateWindow()
+    qtbot.waitActive(window)
+    assert QApplication.focusWidget() is window.form.dataset  # where reading starts
+    seen = []
+    for _ in range(30):
+        widget = QApplication.focusWidget()
+        seen.append(widget.objectName() or widget.text())
+        if widget.objectName() == "trainButton":
+            break
+        qtbot.keyClick(widget, Qt.Key_Tab)
+    fields = [name for name in seen if name in (
+        "dataset", "validation_split", "layer_table", "Add layer", "Remove layer", "loss",
+        "optimizer", "learning_rate", "epochs", "batch_size", "seed", "trainButton")]
+    assert fields == ["dataset", "validation_split", "layer_table", "Add layer", "Remove layer",
+                      "loss", "optimizer", "learning_rate", "epochs", "batch_size", "seed",
+                      "trainButton"], seen
+    assert seen.index("trainButton") == len(seen) - 1
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Space)  # the keyboard trains
+    qtbot.waitUntil(lambda: window.state != "idle", timeout=10_000)
+    window.stop()
+    qtbot.waitUntil(lambda: window.state == "idle", timeout=30_000)
+
+
+def test_every_view_tab_title_is_whole_at_1280_and_1366_px(qtbot, window):
+    from PySide6.QtWidgets import QToolButton
+    tabs, bar = window.tabs, window.tabs.tabBar()
+    assert tabs.count() >= 11
+    for width, height in ((1280, 720), (1366, 768)):  # 2560×1440 at 200 %, a laptop
+        window.resize(width, height)
+        qtbot.waitUntil(lambda width=width: window.width() == width)
+        qtbot.wait(50)
+        scrolls = [b for b in bar.findChildren(QToolButton) if b.isVisible()]
+        assert not scrolls, (width, [b.objectName() for b in scrolls])
+        for index in range(tabs.count()):
+            rect = bar.tabRect(index)
+            assert bar.rect().contains(rect), (width, tabs.tabText(index), rect, bar.rect())
+            text = tabs.tabText(index)
+            assert bar.fontMetrics().horizontalAdvance(text) < rect.width(), text
+    shortened = [tabs.tabToolTip(i) for i in range(tabs.count()) if tabs.tabToolTip(i)]
+    assert "The Forward pass tab" in shortened  # the whole title, on hover

@@ -13,6 +13,7 @@ from playground.core.experiment import (FIELDS, INITIALISERS, LOSSES, OPTIMIZERS
 from playground.core.losses import fitting_outputs
 from playground.ui.form.feature_boxes import FeatureBoxes
 from playground.ui.form.layer_table import LayerTable
+from playground.ui.widgets.note import set_tone, tone_colour
 
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.5", "1", "3")
 
@@ -100,7 +101,7 @@ class FieldRow(QWidget):
         self.error = QLabel()
         self.error.setObjectName(f"{name}_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        set_tone(self.error, "error")
         self.error.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,7 +112,8 @@ class FieldRow(QWidget):
     def set_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
-        self.editor.setStyleSheet("border: 1px solid #b00020;" if message else "")
+        self.editor.setStyleSheet(f"border: 1px solid {tone_colour('error').name()};"
+                                  if message else "")
 
 
 class ExperimentForm(QWidget):
@@ -187,6 +189,9 @@ class ExperimentForm(QWidget):
         self.features.changed.connect(self._on_edit)
         self.init.currentIndexChanged.connect(self._on_edit)
         self.texts["classes"].textChanged.connect(self._on_classes_changed)
+        self._chained_rows = -1  # layer rows when the Tab order was last set
+        #: Widgets Tab visits after the form's last field (the window's Train, Pause…).
+        self.tab_tail: list[QWidget] = []
         self.set_experiment(Experiment())
 
     # ----- public -----
@@ -212,6 +217,28 @@ class ExperimentForm(QWidget):
         self.layers.set_layers(experiment.layers)
         self._loading = False
         self._on_edit()
+
+    def reading_order(self) -> list[QWidget]:
+        """Every field top to bottom, in the order Tab visits them (hidden ones are skipped):
+        data, layers, output and loss, then training."""
+        editor = {name: row.editor for name, row in self.rows.items()}
+        return ([self.dataset] + [editor[name] for name in self.option_names]
+                + [editor["validation_split"]] + list(self.features.boxes.values())
+                + self.layers.tab_stops()
+                + [editor[name] for name in ("output_activation", "loss", "init", "optimizer",
+                                             "learning_rate", "momentum", "epochs",
+                                             "batch_size", "seed", "l1", "l2")])
+
+    def chain_tab_order(self, force: bool = False) -> None:
+        """Tab follows the page, not the order the widgets were made in (the layer table's
+        combos are made with their rows)."""
+        rows = self.layers.table.rowCount()
+        if rows == self._chained_rows and not force:
+            return
+        self._chained_rows = rows
+        order = self.reading_order() + self.tab_tail
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
 
     def field_error(self, name: str) -> str:
         """The message shown under field `name` ("" when none); for tests and hints."""
@@ -325,6 +352,7 @@ class ExperimentForm(QWidget):
         for name, row in self.rows.items():
             row.set_error(shown.get(name, ""))
         self.layers.show_errors(self.errors)
+        self.chain_tab_order()
         self.changed.emit()
 
     def _read(self) -> tuple[Experiment | None, list[FieldError]]:

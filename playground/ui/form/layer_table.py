@@ -10,16 +10,19 @@ be built is refused beside its row: the row's shape cell says why.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QHBoxLayout,
+                               QHeaderView, QLabel, QPushButton, QStyledItemDelegate,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.experiment import ACTIVATIONS, LAYER_FIELDS, FieldError, Layer
 from playground.core.layers import KIND_LABELS, KINDS, PADDINGS, stack_shapes
+from playground.ui.widgets.note import set_tone, tone_colour
 
-ERROR_BACKGROUND = QColor("#ffd6d6")
-OFF_BACKGROUND = QColor("#eeeeee")
+# Translucent, so that light and dark tables both show them with readable text.
+ERROR_BACKGROUND = QColor(230, 0, 40, 60)
+OFF_BACKGROUND = QColor(128, 128, 128, 50)
 UNITS, ACTIVATION, DROPOUT, KIND, KERNEL, PADDING, SHAPE, PARAMS = range(8)
 HEADERS = ("Units", "Activation", "Dropout", "Kind", "Kernel", "Padding", "Output shape",
            "Params")
@@ -55,7 +58,18 @@ class LayerTable(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.AllEditTriggers)
+        # Not on a change of current cell: the keyboard's focus arriving set one and opened an
+        # editor, row 1 looking selected though nobody clicked. A click still edits at once.
+        self.table.setEditTriggers(QAbstractItemView.DoubleClicked
+                                   | QAbstractItemView.SelectedClicked
+                                   | QAbstractItemView.EditKeyPressed
+                                   | QAbstractItemView.AnyKeyPressed)
+        self.table.cellClicked.connect(self._edit_clicked)
+        self.table.currentCellChanged.connect(self._focus_cell_combo)
+        # Tab leaves the table for the next field (arrows move between cells); from a cell's
+        # editor too, which would otherwise go round the cells for ever.
+        self.table.setTabKeyNavigation(False)
+        self.table.setItemDelegate(TabLeavesDelegate(self.table))
         self.table.setToolTip("Layers before the output, input side first. A Dense row: how "
                               "many neurons, their activation, and the dropout rate after it.")
         self.table.itemChanged.connect(lambda _: self._edited())
@@ -67,11 +81,12 @@ class LayerTable(QWidget):
         self.remove_button.clicked.connect(self.remove_row)
         self.empty_note = QLabel("No hidden layer: one output neuron straight from the inputs.")
         self.empty_note.setWordWrap(True)
-        self.empty_note.setStyleSheet("color: #555; font-style: italic;")
+        self.empty_note.setStyleSheet("font-style: italic;")
+        set_tone(self.empty_note, "note")
         self.error = QLabel()
         self.error.setObjectName("layers_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        set_tone(self.error, "error")
         self.error.hide()
         self.total = QLabel()
         self.total.setObjectName("layers_total")
@@ -118,6 +133,8 @@ class LayerTable(QWidget):
         self.table.setRowCount(0)
         for layer in layers:
             self._insert(self.table.rowCount(), layer)
+        self.table.setCurrentItem(None)  # nothing chosen until the user clicks
+        self.table.clearSelection()
         self.table.blockSignals(False)
         self._update_note()
         self._edited()
@@ -139,6 +156,23 @@ class LayerTable(QWidget):
         self.table.removeRow(row if row >= 0 else self.table.rowCount() - 1)
         self._update_note()
         self._edited()
+
+    def _edit_clicked(self, row: int, column: int) -> None:
+        item = self.table.item(row, column)
+        if item is not None and item.flags() & Qt.ItemIsEditable:
+            self.table.editItem(item)
+
+    def _focus_cell_combo(self, row: int, column: int, *_previous) -> None:
+        """Arrows onto a combo's cell (activation, kind, padding) hand it the keyboard, so the
+        keyboard reaches every setting of a row; Left and Right move on from it."""
+        combo = self.table.cellWidget(row, column)
+        if combo is not None and combo.isEnabled() and self.table.hasFocus():
+            combo.setFocus(Qt.TabFocusReason)
+
+    def tab_stops(self) -> list[QWidget]:
+        """What Tab visits here, in order: the table (its rows' combos follow it, as its
+        children), then the buttons."""
+        return [self.table, self.add_button, self.remove_button]
 
     def kind_at(self, row: int) -> str:
         return self.table.cellWidget(row, KIND).currentData()
@@ -279,12 +313,12 @@ class LayerTable(QWidget):
             if why:
                 shape.setText(f"✗ {why}")
                 shape.setToolTip(why)
-                shape.setForeground(QColor("#b00020"))
+                shape.setForeground(tone_colour("error"))
                 params.setText("")
             elif row < len(rows):
                 shape.setText("×".join(str(d) for d in rows[row].shape))
                 shape.setToolTip("")
-                shape.setForeground(QColor("#000000"))
+                shape.setData(Qt.ForegroundRole, None)  # the table's own text colour
                 params.setText(f"{rows[row].params:,}")
             else:
                 shape.setText("")
@@ -303,6 +337,21 @@ class LayerTable(QWidget):
         height = (self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
                   + rows * self.table.verticalHeader().defaultSectionSize() + 2)
         self.table.setFixedHeight(min(height, 220))
+
+
+class TabLeavesDelegate(QStyledItemDelegate):
+    """Tab in a cell's editor keeps what was typed and moves on to the field after the table
+    (Shift+Tab: before it), as everywhere else in the form."""
+
+    def eventFilter(self, editor, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Tab, Qt.Key_Backtab):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.NoHint)
+            table = self.parent()
+            table.setFocus(Qt.OtherFocusReason)
+            table.focusNextPrevChild(event.key() == Qt.Key_Tab)
+            return True
+        return super().eventFilter(editor, event)
 
 
 def _describe(error: FieldError) -> str:

@@ -1,8 +1,50 @@
-"""The grey, centred sentence a view shows in place of its content when it has none to show."""
+"""Text tones that stay readable in both themes, and the grey note a view shows when it has none.
+
+A fixed grey (#555) that reads well on a light window is unreadable on a dark one, so notes,
+captions and error messages take a *tone* instead of a colour: `set_tone(label, "note")`. The
+colour follows the scheme now and again whenever the theme switches (ui/theme.py recolours every
+widget that has a tone). Each colour is at least 4.5:1 (WCAG AA) against the backgrounds it is
+shown on: the window, the example bar and the hints bar, light and dark.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+#: Tone -> (colour on a light background, colour on a dark one).
+TONES = {"note": ("#4a4a4a", "#b9bcc2"), "error": ("#b00020", "#ff8f8f")}
+
+
+def is_dark() -> bool:
+    """The application's palette is dark (the theme or the system chose it)."""
+    return QGuiApplication.palette().color(QPalette.Window).lightness() < 128
+
+
+def tone_colour(tone: str, dark: bool | None = None) -> QColor:
+    """The colour of `tone` in the current scheme (or the one named by `dark`)."""
+    return QColor(TONES[tone][int(is_dark() if dark is None else dark)])
+
+
+def set_tone(widget: QWidget, tone: str) -> QWidget:
+    """Give `widget`'s text the colour of `tone` ("note", "error"), now and after theme
+    switches; returns `widget`."""
+    widget.setProperty("tone", tone)
+    recolour(widget)
+    return widget
+
+
+def recolour(widget: QWidget, dark: bool | None = None) -> None:
+    """Colour a toned widget's text for the scheme (the palette: a stylesheet colour would
+    override the scheme's and hide the change)."""
+    tone = widget.property("tone")
+    if tone not in TONES:
+        return
+    colour = tone_colour(tone, dark)
+    palette = widget.palette()
+    for role in (QPalette.WindowText, QPalette.Text):
+        palette.setColor(role, colour)
+    widget.setPalette(palette)
 
 
 def placeholder_note(text: str, name: str) -> QLabel:
@@ -11,5 +53,5 @@ def placeholder_note(text: str, name: str) -> QLabel:
     note.setObjectName(name)
     note.setWordWrap(True)
     note.setAlignment(Qt.AlignCenter)
-    note.setStyleSheet("color: #444; padding: 20px; font-size: 11pt;")
-    return note
+    note.setStyleSheet("padding: 20px; font-size: 11pt;")
+    return set_tone(note, "note")

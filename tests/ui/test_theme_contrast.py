@@ -1,0 +1,68 @@
+"""Issue 13: every note, caption, hint and error is readable (WCAG AA, 4.5:1) in both themes."""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+AA = 4.5
+BARS = ("example_bar", "hints_bar")
+
+
+def luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF()))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def bar_background(bar: QWidget) -> QColor:
+    return QColor(re.search(r"background:\s*(#[0-9a-fA-F]{6})", bar.styleSheet()).group(1))
+
+
+def background_of(widget: QWidget) -> QColor:
+    """What the widget's text sits on: a slim bar's own colour, else the window's."""
+    parent = widget
+    while parent is not None:
+        if parent.objectName() in BARS:
+            return bar_background(parent)
+        parent = parent.parentWidget()
+    return QApplication.palette().color(QPalette.Window)
+
+
+def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, window):
+    from playground.ui.widgets.note import TONES
+    window.form.layers.set_layers(())  # "No hidden layer: …", the grey note
+    window.form.texts["epochs"].setText("many")  # an error under its field
+    bars = [window.findChild(QWidget, name) for name in BARS]
+    assert all(bars)
+    try:
+        for mode in ("light", "dark"):
+            window.theme.set_mode(mode)
+            palette = QApplication.palette()
+            toned = [w for w in window.findChildren(QWidget) if w.property("tone")]
+            names = {w.objectName() for w in toned}
+            assert {"layers_error", "epochs_error", "message_label"} <= names
+            assert window.form.layers.empty_note in toned
+            assert any(name.endswith("_note") for name in names)  # the views' placeholders
+            for widget in toned:
+                text = widget.palette().color(QPalette.WindowText)
+                ratio = contrast(text, background_of(widget))
+                assert ratio >= AA, (mode, widget.objectName(), text.name(), ratio)
+            # A hint's "Why?" (a note) and any error may show on either bar.
+            dark = mode == "dark"
+            for bar in bars:
+                for tone, colours in TONES.items():
+                    ratio = contrast(QColor(colours[dark]), bar_background(bar))
+                    assert ratio >= AA, (mode, bar.objectName(), tone, ratio)
+            for role in (QPalette.Text, QPalette.PlaceholderText):  # "e.g. 1, 1" in a field
+                ratio = contrast(palette.color(role), palette.color(QPalette.Base))
+                assert ratio >= AA, (mode, role, ratio)
+    finally:
+        window.theme.set_mode("system")
