@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 AA = 4.5
 BARS = ("example_bar", "hints_bar")
@@ -36,6 +36,12 @@ def background_of(widget: QWidget) -> QColor:
     return QApplication.palette().color(QPalette.Window)
 
 
+def text_colour(widget: QWidget) -> QColor:
+    """The colour a widget's text is drawn in: its stylesheet's, else its palette's."""
+    found = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})", widget.styleSheet())
+    return QColor(found.group(1)) if found else widget.palette().color(QPalette.WindowText)
+
+
 def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, window):
     from playground.ui.widgets.note import TONES
     window.form.layers.set_layers(())  # "No hidden layer: …", the grey note
@@ -45,6 +51,7 @@ def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, wind
     try:
         for mode in ("light", "dark"):
             window.theme.set_mode(mode)
+            qtbot.wait(20)  # Qt hands the new palette to the widgets in a posted event
             palette = QApplication.palette()
             toned = [w for w in window.findChildren(QWidget) if w.property("tone")]
             names = {w.objectName() for w in toned}
@@ -55,6 +62,14 @@ def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, wind
                 text = widget.palette().color(QPalette.WindowText)
                 ratio = contrast(text, background_of(widget))
                 assert ratio >= AA, (mode, widget.objectName(), text.name(), ratio)
+            for index in range(window.tabs.count()):  # what each tab shows, in front
+                window.tabs.setCurrentIndex(index)
+                shown = [w for w in window.findChildren(QLabel) if w.isVisible()]
+                for label in shown:
+                    text = text_colour(label)
+                    ratio = contrast(text, background_of(label))
+                    assert ratio >= AA, (mode, window.tabs.tabText(index),
+                                         label.objectName() or label.text()[:40], text.name())
             # A hint's "Why?" (a note) and any error may show on either bar.
             dark = mode == "dark"
             for bar in bars:

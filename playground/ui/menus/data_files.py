@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QProgr
 
 from playground.core.data import registry as datasets
 from playground.core.data import downloads
+from playground.ui.widgets.note import set_tone
 
 FILE_FILTERS = {
     "mnist": "MNIST (mnist.npz *.npz);;All files (*)",
@@ -84,7 +85,7 @@ class DataFilesDialog(QDialog):
         self.error.setObjectName("data_files_error")
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.error.setStyleSheet("color: #b00020;")
+        set_tone(self.error, "error")
         self.error.hide()
         self.download_button = QPushButton("Download")
         self.download_button.setObjectName("download_button")

@@ -20,6 +20,7 @@ from playground.core.data import table_reader, tables
 from playground.core.data.table_reader import (DECIMALS, DELIMITERS, ENCODINGS, Cancelled,
                                                ReadOptions, TableError)
 from playground.core.experiment import Experiment
+from playground.ui.widgets.note import clear_tone, set_tone
 
 #: The experiment fields that spell each read option (tab is typed as a word).
 _DELIMITER_FIELD = {",": ",", ";": ";", "\t": "tab", "|": "|"}
@@ -187,7 +188,7 @@ class OpenDataDialog(QDialog):
         self.detected.setText(f"Detected: {self.layout_.describe()}.")
         self._show_preview(preview)
         self._fill_columns()
-        self.message.setStyleSheet("")
+        clear_tone(self.message)
         self.message.setText("Reading the file…")
         self.progress.setValue(0)
         self.progress.show()
@@ -275,7 +276,7 @@ class OpenDataDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.experiment = None
         self.import_button.setEnabled(False)
-        self.message.setStyleSheet("color: #b00020;")
+        set_tone(self.message, "error")
         self.message.setText(text)
 
     def chosen_inputs(self) -> list[str]:
@@ -302,7 +303,7 @@ class OpenDataDialog(QDialog):
             self._show_error(errors[0].message)
             return
         self.experiment = experiment
-        self.message.setStyleSheet("")
+        clear_tone(self.message)
         self.message.setText(_summary(experiment))
         self.import_button.setEnabled(True)
 

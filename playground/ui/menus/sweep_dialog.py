@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLa
 from playground.core.training.sweep import (LAYER_AXES, Axis, Sweep, SweepError, SweepProgress,
                                             aggregate, best_metric, parse_axis, settings_text,
                                             sweepable)
+from playground.ui.widgets.note import set_tone
 from playground.ui.widgets.sweep_plots import SweepResultsView
 
 NONE = "(none)"
@@ -106,7 +107,7 @@ class SweepDialog(QDialog):
         form.addRow("Seeds:", self.seeds)
         self.error = QLabel("")
         self.error.setObjectName("sweep_error")
-        self.error.setStyleSheet("color: #b00020")
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.start_button = QPushButton("Start")
         self.pause_button = QPushButton("Pause")

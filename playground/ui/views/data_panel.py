@@ -23,6 +23,7 @@ from playground.core.inspection import metrics
 from playground.core.inspection.forward import activations_of, forward
 from playground.core.inspection.predictions import confusion_matrix
 from playground.ui.widgets.confusion import ConfusionView
+from playground.ui.widgets.note import set_tone
 
 #: Test accuracy is recomputed at most this often.
 MIN_TEST_SECONDS = 0.25
@@ -95,7 +96,7 @@ class DataPanel(QWidget):
                       "Test numbers are measured from the current weights, so they follow "
                       "weights you set by hand at once.")
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        set_tone(note, "note")  # readable light and dark
         grid.addWidget(note, len(PARTS) + 2, 0, 1, 4)
 
         layout = QVBoxLayout(self)

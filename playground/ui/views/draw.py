@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy,
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.digits import mnist_style
 from playground.core.inspection.forward import forward
-from playground.ui.widgets.note import placeholder_note
+from playground.ui.widgets.note import placeholder_note, set_tone
 from playground.ui.widgets.probabilities import ProbabilityBars, image_pixmap
 
 CANVAS = 280
@@ -180,10 +180,10 @@ class DrawView(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("drawing_hint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
+        set_tone(self.hint, "note")  # readable light and dark
 
         how = QLabel("Left button draws,\nright button erases.")
-        how.setStyleSheet("color: #555;")
+        set_tone(how, "note")
         middle = QVBoxLayout()
         middle.addWidget(QLabel("The network sees:"))
         middle.addWidget(self.preview)

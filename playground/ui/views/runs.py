@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from playground.core.teaching.examples import milestone_name
 from playground.core.inspection.metrics import metric_label
 from playground.core.training.runs import RunList, RunRecord, final_heading, model_key, record_run
+from playground.ui.widgets.note import set_tone
 
 #: One colour per run (the live curves use blue and orange, so these avoid them).
 PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -98,7 +99,7 @@ class RunsView(QWidget):
                            "test); double-click a name to rename it.")
         self.note.setObjectName("runs_note")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555555;")
+        set_tone(self.note, "note")  # readable light and dark
 
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("runs_table")

@@ -34,6 +34,12 @@ def set_tone(widget: QWidget, tone: str) -> QWidget:
     return widget
 
 
+def clear_tone(widget: QWidget) -> None:
+    """Back to the ordinary text colour (a message that was an error is not any more)."""
+    widget.setProperty("tone", None)
+    widget.setPalette(QPalette())  # an empty palette: everything inherited again
+
+
 def recolour(widget: QWidget, dark: bool | None = None) -> None:
     """Colour a toned widget's text for the scheme (the palette: a stylesheet colour would
     override the scheme's and hide the change)."""

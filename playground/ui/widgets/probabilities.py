@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSiz
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.forward import forward
+from playground.ui.widgets.note import set_tone
 
 RIGHT, WRONG, OTHER, TRUTH = "#2f9e44", "#d6336c", "#9db4d0", "#8ce99a"
 IMAGE_SCALE = 3
@@ -169,7 +170,7 @@ class ProbabilityPanel(QWidget):
         self.source_label = QLabel()
         self.source_label.setObjectName("probability_source")
         self.source_label.setWordWrap(True)
-        self.source_label.setStyleSheet("color: #555;")
+        set_tone(self.source_label, "note")  # readable light and dark
         self.copy_button = QPushButton("Copy numbers")
         self.copy_button.setToolTip("Copy the ten probabilities as print(model.predict(x)) "
                                     "writes them")
