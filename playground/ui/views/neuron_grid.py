@@ -104,10 +104,8 @@ class NeuronGridView(QWidget):
 
     # ----- following the run -----
     def reset(self) -> None:
+        """A new model: nothing chosen; the tiles stay for its first redraw to reuse."""
         self.maps, self.chosen, self.hover, self._layers_key = None, None, None, None
-        self._set_tiles(0)
-        self.zoom.clear()
-        self.zoom_numbers.setText("")
         self.refresh()
 
     def refresh(self) -> None:

@@ -40,7 +40,7 @@ class WeightsView(QWidget):
         self.session = session
         self.setObjectName("weights_view")
         self.panels: list[LayerPanel] = []
-        self._shapes: tuple = ()
+        self._structure: tuple | None = None  # what the panels and diagram were built for
         self._shown_weights = None
         self._trained: tuple | None = None  # the weights before the first edit since training
         self._pending: list | None = None   # weights asked for, not yet reported back
@@ -118,7 +118,7 @@ class WeightsView(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.hover_label)
 
-        session.run_started.connect(self.clear)
+        session.run_started.connect(self.new_model)
         self._streamed = StreamedRedraw(session, self.refresh, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
         session.looked_at_changed.connect(self.refresh)  # Outputs' epoch slider
@@ -128,21 +128,27 @@ class WeightsView(QWidget):
         self._update_buttons()
 
     # ----- following the run -----
-    def clear(self) -> None:
-        self._shapes = ()
+    def new_model(self) -> None:
+        """A new model: its edits start afresh. The tables and the diagram stay while the
+        network's shape does (rebuilding them when a run starts stalled the window)."""
         self._shown_weights = None
         self._trained = None
         self._pending = None
         self._model_weights = None
         self._set_message("")
+        self.info.setText("")
+        self._update_buttons()
+
+    def clear(self) -> None:
+        """No tables, no diagram (a network this tab cannot show)."""
+        self.new_model()
+        self._structure = None
         for panel in self.panels:
             panel.setParent(None)
             panel.deleteLater()
         self.panels = []
         self.diagram.set_structure([])
         self.dead_label.hide()
-        self.info.setText("")
-        self._update_buttons()
 
     def refresh(self) -> None:
         if not self.isVisible():
@@ -158,9 +164,9 @@ class WeightsView(QWidget):
             self.info.setText(note)
             return
         self._track_edits(self.session.history.latest_weights)
-        shapes = tuple(np.shape(w) for w in weights)
-        if shapes != self._shapes:
+        if self._structure_of(weights) != self._structure:
             self._build(weights)
+        self.diagram.set_smooth(not self.session.streaming)
         if weights is not self._shown_weights:
             for panel in self.panels:
                 panel.set_table(W.layer_table(weights, panel.layer))
@@ -210,8 +216,14 @@ class WeightsView(QWidget):
             self.panel_layout.insertWidget(self.panel_layout.count() - 1, panel)
             self.panels.append(panel)
         self.diagram.set_structure(names)
-        self._shapes = tuple(np.shape(w) for w in weights)
+        self._structure = self._structure_of(weights)
         self._shown_weights = None
+
+    def _structure_of(self, weights) -> tuple:
+        dataset = self.session.dataset
+        return (tuple(np.shape(w) for w in weights), tuple(self.session.activations),
+                dataset.feature_names if dataset is not None else (),
+                dataset is not None and dataset.is_plane)
 
     def _draw_maps(self, weights) -> None:
         """Each neuron's output over the plane at the neuron; the accuracy with some off."""

@@ -17,16 +17,24 @@ from playground.ui.widgets.weight_table import NEGATIVE, POSITIVE, diverging, sc
 MAX_DRAWN_NEURONS = 12
 NEURON_PEN = QPen(QColor("#444444"), 1.2)
 DEAD_PEN = QPen(QColor("#888888"), 1.6, Qt.DashLine)
+#: An edge's thickness and opacity take this many steps from w = 0 to the largest |w|.
+EDGE_LEVELS = 40
 
 
 class EdgeItem(QGraphicsLineItem):
     """A connection; easy to hover even when drawn thin."""
 
-    def __init__(self, x1, y1, x2, y2, on_hover):
+    def __init__(self, x1, y1, x2, y2, on_hover, label=""):
         super().__init__(x1, y1, x2, y2)
         self.setAcceptHoverEvents(True)
         self.on_hover = on_hover
-        self.text = ""
+        self.label, self.weight = label, None  # "weight h1 → y", and its value once drawn
+        self.style = None  # the pen's (sign, strength level) last set: unchanged, not set again
+
+    @property
+    def text(self) -> str:
+        """What hovering it says (formatted only then: a redraw sets many edges)."""
+        return "" if self.weight is None else f"{self.label}: w = {W.format_value(self.weight)}"
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -52,7 +60,7 @@ class NeuronItem(QGraphicsEllipseItem):
         self.text = ""
         self.layer = self.unit = -1  # set by the diagram: which neuron this is
         self.on_enter = self.on_click = None  # the diagram's (neuron maps, switching off)
-        self.map_numbers, self.switched_off = "", False
+        self.switched_off = False
         self.dead, self.dead_mark = "", None  # why it is dead ("": alive), its cross
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802
@@ -83,6 +91,7 @@ class NetworkDiagram(QGraphicsView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.NoIndex)  # nothing moves: no index kept
         self.setRenderHint(QPainter.Antialiasing)
         self.setBackgroundBrush(QBrush(QColor("white")))
         self.setMinimumWidth(220)
@@ -138,7 +147,8 @@ class NetworkDiagram(QGraphicsView):
             edges = {}
             for a, (x1, y1) in zip(self.shown[k - 1], positions[k - 1]):
                 for b, (x2, y2) in zip(self.shown[k], positions[k]):
-                    edge = EdgeItem(x1 + self.RADIUS, y1, x2 - self.RADIUS, y2, self._hover)
+                    edge = EdgeItem(x1 + self.RADIUS, y1, x2 - self.RADIUS, y2, self._hover,
+                                    f"weight {names[k - 1][a]} → {names[k][b]}")
                     scene.addItem(edge)
                     edges[(a, b)] = edge
             self.edges.append(edges)
@@ -150,16 +160,20 @@ class NetworkDiagram(QGraphicsView):
         names = self._names
         kernels = [np.asarray(weights[2 * i]) for i in range(len(self.edges))]
         scale = scale_of(np.concatenate([k.ravel() for k in kernels])) if kernels else 1.0
-        for k, (edges, kernel) in enumerate(zip(self.edges, kernels)):
+        for edges, kernel in zip(self.edges, kernels):
             for (a, b), edge in edges.items():
-                w = float(kernel[a, b])
+                edge.weight = w = float(kernel[a, b])
                 strength = min(abs(w) / scale, 1.0) if np.isfinite(w) else 0.0
+                # In steps too fine to see: most edges keep their pen from one redraw to the next.
+                style = (w >= 0 if np.isfinite(w) else None, round(strength * EDGE_LEVELS))
+                if style == edge.style:
+                    continue
+                edge.style = style
+                strength = style[1] / EDGE_LEVELS
                 colour = QColor(POSITIVE if w >= 0 else NEGATIVE) if np.isfinite(w) \
                     else diverging(w, scale)
                 colour.setAlphaF(0.35 + 0.65 * strength)
                 edge.setPen(QPen(colour, 0.6 + 5.4 * strength))
-                edge.text = (f"weight {names[k][a]} → {names[k + 1][b]}: "
-                             f"w = {W.format_value(w)}")
         biases = [np.asarray(weights[2 * i + 1]) for i in range(len(self.edges))]
         bias_scale = scale_of(np.concatenate([b.ravel() for b in biases])) if biases else 1.0
         for k, bias in enumerate(biases, start=1):
@@ -167,6 +181,13 @@ class NetworkDiagram(QGraphicsView):
                 b = float(bias[j])
                 item.setBrush(QBrush(diverging(b, bias_scale, 0.7)))
                 item.text = f"neuron {names[k][j]}: bias b = {W.format_value(b)}"
+
+    def set_smooth(self, smooth: bool) -> None:
+        """Antialiased edges (costly: most of a redraw's painting), or plain while a run
+        streams in and the diagram changes several times a second."""
+        if (QPainter.Antialiasing in self.renderHints()) != smooth:
+            self.setRenderHint(QPainter.Antialiasing, smooth)
+            self.viewport().update()
 
     def set_maps(self, maps, off=frozenset(), centre: float = 0.0) -> None:
         """Draw each neuron's output over the plane at the neuron (see neuron_map_items)."""
@@ -194,7 +215,8 @@ class NetworkDiagram(QGraphicsView):
             self.maps.hide_zoom()
             return self._hover("")
         self.maps.show_zoom(item, item.layer - 1, item.unit)
-        text = item.text + (f"; {item.map_numbers}" if item.map_numbers else "")
+        numbers = self.maps.numbers(item.layer - 1, item.unit)
+        text = item.text + (f"; {numbers}" if numbers else "")
         text += f"; {item.dead}" if item.dead else ""
         if item.on_click:
             text += ("; switched off: click to switch it on" if item.switched_off

@@ -38,18 +38,23 @@ def _lut() -> np.ndarray:
 LUT = _lut()
 
 
-def map_image(grid: np.ndarray, scale: float) -> QImage:
-    """A map indexed [ix, iy] as a picture: x to the right, y upwards; ±scale at full colour."""
+def map_images(grids: np.ndarray, scale: float) -> list[QImage]:
+    """Maps (n, r, r) indexed [unit, ix, iy] as pictures: x to the right, y upwards; ±scale at
+    full colour. One colour lookup for them all (a redraw makes one per neuron)."""
     scale = scale if scale > 0 and np.isfinite(scale) else 1.0
-    index = np.clip((np.nan_to_num(grid) / scale + 1.0) * 127.5, 0, 255).astype(np.uint8)
-    pixels = np.ascontiguousarray(LUT[index.T[::-1]])
-    height, width = pixels.shape
-    image = QImage(pixels.data, width, height, 4 * width, QImage.Format_RGB32)
-    return image.copy()  # copy: the array's buffer goes away
+    grids = np.asarray(grids)
+    index = np.clip((np.nan_to_num(grids) / scale + 1.0) * 127.5, 0, 255).astype(np.uint8)
+    pixels = np.ascontiguousarray(LUT[index.transpose(0, 2, 1)[:, ::-1]])
+    images = []
+    for picture in pixels:
+        height, width = picture.shape
+        image = QImage(picture.data, width, height, 4 * width, QImage.Format_RGB32)
+        images.append(image.copy())  # copy: the array's buffer goes away
+    return images
 
 
-def map_pixmap(grid: np.ndarray, scale: float) -> QPixmap:
-    return QPixmap.fromImage(map_image(grid, scale))
+def map_image(grid: np.ndarray, scale: float) -> QImage:
+    return map_images(np.asarray(grid)[None], scale)[0]
 
 
 def map_centre(session, maps) -> float:
@@ -88,16 +93,16 @@ class NeuronMaps:
             values = np.asarray(layer_maps) - shift
             scale = float(np.max(np.abs(values))) if values.size else 1.0
             self.scales.append(scale)
-            for item, j in zip(diagram.neurons[k + 1], diagram.shown[k + 1]):
+            shown = diagram.shown[k + 1]
+            images = map_images(values[shown], scale)
+            for item, j, image in zip(diagram.neurons[k + 1], shown, images):
                 pixmap_item = self.items.get((k, j))
                 if pixmap_item is None:
                     pixmap_item = self._new_item(item)
+                    pixmap_item.setScale(2 * diagram.RADIUS / max(values.shape[1], 1))
                     self.items[(k, j)] = pixmap_item
-                pixmap_item.setPixmap(map_pixmap(values[j], scale))
-                side = 2 * diagram.RADIUS
-                pixmap_item.setScale(side / max(values.shape[1], 1))
-                self.grids[(k, j)] = np.asarray(layer_maps[j])
-                item.map_numbers = self.numbers(k, j)
+                pixmap_item.setPixmap(QPixmap.fromImage(image))
+                self.grids[(k, j)] = layer_maps[j]
                 item.switched_off = (k, j) in off
         self.restyle()
 
@@ -119,6 +124,9 @@ class NeuronMaps:
         return pixmap_item
 
     def numbers(self, layer: int, unit: int) -> str:
+        """'' without a map; else its min, mean and max (worked out on hover only)."""
+        if (layer, unit) not in self.grids:
+            return ""
         low, mean, high = value_range(self.grids[(layer, unit)])
         return (f"output over the plane: min {W.format_value(low)}, mean "
                 f"{W.format_value(mean)}, max {W.format_value(high)}")
