@@ -24,7 +24,7 @@ from playground.ui.menus.research_menu import install_research_tools
 from playground.ui.run_controller import RunController, RunState
 from playground.ui.session import Session
 from playground.ui.status_bar import RunStatus
-from playground.ui.theme import install_theme
+from playground.ui.theme import colours_for_new_plots, install_theme
 from playground.ui.views import VIEWS
 from playground.ui.views.runs import install_runs
 
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
             raise
 
     def _build_window(self, experiment: Experiment | None) -> None:
+        colours_for_new_plots()  # before the views make their plots
         self.form = ExperimentForm()
         if experiment is not None:
             self.form.set_experiment(experiment)

@@ -50,6 +50,15 @@ def system_is_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
+def colours_for_new_plots() -> None:
+    """pyqtgraph's colours for the plots made from now on, in the scheme the theme will choose
+    (its own default, grey #969696 text, is 2.9:1 on white: too faint for tick labels)."""
+    mode = settings().value(KEY, "system")
+    dark = system_is_dark() if mode not in ("light", "dark") else mode == "dark"
+    background, foreground = PLOT_COLOURS[dark]
+    pg.setConfigOptions(background=background, foreground=foreground)
+
+
 class Theme(QObject):
     """One window's theme: the mode chosen ("system", "light", "dark") and its restyling."""
 

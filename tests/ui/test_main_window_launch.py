@@ -63,3 +63,24 @@ def test_a_relaunch_shows_the_saved_experiment_from_its_first_paint(qtbot):
         store.remove("last_experiment")
         if window is not None:
             window.close()
+
+
+SPLASH_AT_200_PERCENT = """
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from playground.ui.app import loading_splash
+pixmap = loading_splash().pixmap()
+print(pixmap.devicePixelRatio(), pixmap.width(), pixmap.height())
+"""
+
+
+def test_the_splash_is_drawn_in_device_pixels_at_200_percent():
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", SPLASH_AT_200_PERCENT], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    ratio, width, height = result.stdout.split()
+    assert float(ratio) == 2.0 and (int(width), int(height)) == (720, 420)  # not 360×210 blown up

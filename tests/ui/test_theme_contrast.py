@@ -62,6 +62,11 @@ def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, wind
                 text = widget.palette().color(QPalette.WindowText)
                 ratio = contrast(text, background_of(widget))
                 assert ratio >= AA, (mode, widget.objectName(), text.name(), ratio)
+            for name in ("lossPlot", "accuracyPlot", "boundaryPlot"):  # tick labels, titles
+                plot = window.findChild(QWidget, name)
+                ratio = contrast(plot.getAxis("left").textPen().color(),
+                                 plot.backgroundBrush().color())
+                assert ratio >= AA, (mode, name, ratio)
             for index in range(window.tabs.count()):  # what each tab shows, in front
                 window.tabs.setCurrentIndex(index)
                 shown = [w for w in window.findChildren(QLabel) if w.isVisible()]
