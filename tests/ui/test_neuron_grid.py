@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPainter
 
 from playground.core.experiment import Experiment
 from playground.core.inspection.forward import forward
@@ -74,11 +75,16 @@ def test_the_grid_follows_training_while_shown_and_catches_up_when_shown_again(q
         qtbot.waitUntil(lambda: epochs_drawn.add(view.info.text().split(".")[0])
                         or len(epochs_drawn) >= 3, timeout=30_000)  # redrawn while it runs
         assert window.state != "idle"
-        window.tabs.setCurrentWidget(window.views["outputs"])
+        weights = show_tab(qtbot, window, "weights")
         qtbot.waitUntil(lambda: view._stale, timeout=10_000)  # hidden: not drawn
         hidden_text = view.info.text()
+        # The diagram paints plain edges while the run streams in, smooth ones at its end.
+        qtbot.waitUntil(lambda: weights._shown_weights is not None, timeout=10_000)
+        assert QPainter.Antialiasing not in weights.diagram.renderHints()
         with qtbot.waitSignal(window.training_idle, timeout=30_000):
             window.stop_action.trigger()
+        qtbot.waitUntil(lambda: QPainter.Antialiasing in weights.diagram.renderHints(),
+                        timeout=5_000)
         assert view.info.text() == hidden_text
         show_tab(qtbot, window, "neurons")
         last = window.session.history.last_epoch
