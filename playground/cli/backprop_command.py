@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from playground.cli.commands import UsageError, _Parser
+from playground.cli.train_flags import UsageError, _Parser
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ import sys
 import time
 
 from playground.core.data.downloads import MissingFilesError
-from playground.cli.commands import UsageError, _Parser, build_parser, parse_train_args
+from playground.cli.train_flags import UsageError, _Parser, build_parser, parse_train_args
 
 def _sweep_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="playground sweep", add_help=False)

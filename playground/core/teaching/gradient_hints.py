@@ -11,6 +11,7 @@ import numpy as np
 from playground.core.experiment import Experiment
 from playground.core.inspection.backward import dead_relu_units
 from playground.core.inspection.forward import activations_of
+from playground.core.teaching.hint_text import make_hint
 from playground.core.training.history import RunHistory
 
 #: The first kernel's gradient below this share of the last one's = vanishing.
@@ -31,12 +32,6 @@ def _dense_hidden(experiment: Experiment) -> list[int]:
     return [i for i, layer in enumerate(experiment.layers) if layer.kind == "dense"]
 
 
-def _hint(key, text, why, before, fix=None):
-    from playground.core.teaching.hints import _hint as make  # hints.py imports this module
-
-    return make(key, text, why, before, fix)
-
-
 def check_symmetric_weights(experiment: Experiment, history: RunHistory, dataset=None):
     """A hidden layer whose neurons all still have the same weights: they started equal
     (init zeros), get the same gradient, and stay copies of one neuron."""
@@ -49,7 +44,7 @@ def check_symmetric_weights(experiment: Experiment, history: RunHistory, dataset
         if kernel.ndim == 2 and kernel.shape[1] >= 2 and \
                 np.allclose(kernel, kernel[:, :1], atol=SYMMETRY_TOLERANCE, rtol=0):
             fix = experiment.replace(init="glorot") if experiment.init != "glorot" else None
-            return _hint(
+            return make_hint(
                 "symmetric-weights",
                 f"The {kernel.shape[1]} neurons of hidden layer {layer + 1} all have the same "
                 f"weights after {history.last_epoch:,} epochs: they act as one neuron.",
@@ -79,7 +74,7 @@ def check_vanishing_gradients(experiment: Experiment, history: RunHistory, datas
         layers = tuple(dataclasses.replace(layer, activation="relu") if i in squashing else layer
                        for i, layer in enumerate(experiment.layers))
         fix = experiment.replace(layers=layers, init="he")
-    return _hint(
+    return make_hint(
         "vanishing-gradients",
         f"The first layer's gradient is {last / max(first, 1e-300):,.0f}× smaller than the "
         f"output layer's: it vanishes on the way back and the first layers barely learn.",
@@ -107,7 +102,7 @@ def check_dead_relus(experiment: Experiment, history: RunHistory, dataset=None):
         return None
     rate = experiment.learning_rate
     fix = experiment.replace(learning_rate=float(f"{rate / 10:.3g}"))
-    return _hint(
+    return make_hint(
         "dead-relus",
         f"{count} of {sum(relu)} ReLU units are dead: never active on any training row, "
         "they pass no gradient back and never learn again.",

@@ -5,19 +5,22 @@ returns a `Hint` or None. `hints_for` runs them all and drops hints that an earl
 one already explains (a single neuron on XOR is also "not learning"; the cause is the missing
 hidden layer). The thresholds are named constants so a test can state exactly when a hint fires.
 No Qt and no TensorFlow here: the window shows the hints, the tests build histories by hand.
+A hint and its fix in words are hint_text.py's; the gradient checks are gradient_hints.py's.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 import numpy as np
 
 from playground.core.data import registry as datasets
-from playground.core.experiment import FIELDS, OPTIMIZERS, Experiment, Layer
+from playground.core.experiment import OPTIMIZERS, Experiment, Layer
 from playground.core.inspection.separability import linearly_separable_data
 from playground.core.teaching import gradient_hints
+# Hint, describe_changes and layers_text are also read from here (the window, tests).
+from playground.core.teaching.hint_text import (  # noqa: F401
+    Hint, describe_changes, held_out_name, layers_text, make_hint, round_rate)
 from playground.core.training.history import RunHistory
 
 #: Epochs a run needs before a "not learning" verdict (a slow start is not being stuck).
@@ -65,27 +68,6 @@ FIX_HIDDEN_SGD_RATE = 0.5
 FIX_HIDDEN_MIN_EPOCHS = 500
 
 
-@dataclass(frozen=True)
-class Hint:
-    """Something worth knowing about the run, why it happens, and a fix if one exists."""
-
-    #: Stable identifier ("no-hidden-layer", "learning-rate-too-high", …).
-    key: str
-    #: One line: what is wrong.
-    text: str
-    #: A few sentences: why it happens (shown on "Why?").
-    why: str
-    #: The experiment with the fix applied (None where no one-click fix exists).
-    fix: Optional[Experiment] = None
-    #: What the fix changes, in words ("learning rate 5 → 0.5").
-    fix_text: str = ""
-
-
-def _hint(key: str, text: str, why: str, before: Experiment,
-          fix: Experiment | None = None) -> Hint:
-    return Hint(key, text, why, fix, describe_changes(before, fix) if fix else "")
-
-
 # ---------------------------------------------------------------------------------------------
 # The checks, one per mistake. Each takes (experiment, history, dataset) and returns a Hint or None.
 
@@ -97,7 +79,7 @@ def check_learning_rate_too_high(experiment: Experiment, history: RunHistory,
     if len(loss) < 2:
         return None
     lr = experiment.learning_rate
-    fix = experiment.replace(learning_rate=_round_rate(lr / 10))
+    fix = experiment.replace(learning_rate=round_rate(lr / 10))
     why = ("Each step moves the weights by the learning rate times the slope of the loss. When "
            "the steps are too big they jump over the valley the loss is in, to the other side "
            "and higher up: the loss bounces, climbs, and can overflow to infinity or NaN (not a "
@@ -105,13 +87,13 @@ def check_learning_rate_too_high(experiment: Experiment, history: RunHistory,
     bad = np.flatnonzero(~np.isfinite(loss))
     if bad.size or history.status == "diverged":
         epoch = int(history.epochs[bad[0]]) if bad.size else history.last_epoch
-        return _hint("learning-rate-too-high",
+        return make_hint("learning-rate-too-high",
                      f"The loss became NaN at epoch {epoch:,}: the learning rate ({lr:g}) is "
                      "too high.", why, experiment, fix)
     start = loss[0]
     recent = loss[-min(len(loss) - 1, 10):]
     if start > 0 and np.mean(recent) > LOSS_RISE_FACTOR * start:
-        return _hint("learning-rate-too-high",
+        return make_hint("learning-rate-too-high",
                      f"The loss rose from {start:.3g} to {loss[-1]:.3g} while training: the "
                      f"learning rate ({lr:g}) is too high.", why, experiment, fix)
     if len(loss) - 1 >= OSCILLATION_MIN_EPOCHS:
@@ -120,7 +102,7 @@ def check_learning_rate_too_high(experiment: Experiment, history: RunHistory,
         turns = np.mean(np.sign(steps[1:]) != np.sign(steps[:-1]))
         size = np.mean(np.abs(steps)) / max(np.mean(window), OSCILLATION_FLOOR * start, 1e-12)
         if turns >= OSCILLATION_TURNS and size >= OSCILLATION_SIZE:
-            return _hint("learning-rate-too-high",
+            return make_hint("learning-rate-too-high",
                          f"The loss jumps up and down by about {100 * size:.0f} % an epoch: the "
                          f"learning rate ({lr:g}) is too high.", why, experiment, fix)
     return None
@@ -139,7 +121,7 @@ def check_no_hidden_layer(experiment: Experiment, history: RunHistory,
     if experiment.optimizer == "sgd" and experiment.learning_rate < FIX_HIDDEN_SGD_RATE:
         changes["learning_rate"] = FIX_HIDDEN_SGD_RATE
     name = _data_name(experiment)
-    return _hint(
+    return make_hint(
         "no-hidden-layer",
         f"No straight line separates the classes of {name}, and a network with no hidden "
         "layer can only draw a straight line: add a hidden layer.",
@@ -170,8 +152,8 @@ def check_tiny_learning_rate(experiment: Experiment, history: RunHistory,
         return None
     lr = experiment.learning_rate
     typical = TYPICAL_RATES.get(experiment.optimizer, 0.01)
-    fix = experiment.replace(learning_rate=_round_rate(max(lr * 10, typical)))
-    return _hint(
+    fix = experiment.replace(learning_rate=round_rate(max(lr * 10, typical)))
+    return make_hint(
         "tiny-learning-rate",
         f"In {history.last_epoch:,} epochs the loss changed by {100 * loss_change:.2g} % and "
         f"the weights by {100 * weight_change:.2g} %: the learning rate ({lr:g}) is so small "
@@ -204,7 +186,7 @@ def check_not_learning(experiment: Experiment, history: RunHistory,
     narrow = [layer for layer in experiment.layers  # Dense layers: a conv layer has filters
               if layer.kind == "dense" and layer.units < FIX_HIDDEN.units]
     if experiment.optimizer == "sgd" and lr < TYPICAL_RATES["sgd"]:
-        fix = experiment.replace(learning_rate=_round_rate(max(TYPICAL_RATES["sgd"],
+        fix = experiment.replace(learning_rate=round_rate(max(TYPICAL_RATES["sgd"],
                                                                min(lr * 10, 1.0))))
         cause = "the learning rate is small for SGD"
     elif narrow:
@@ -217,7 +199,7 @@ def check_not_learning(experiment: Experiment, history: RunHistory,
         cause = ("a hidden layer this narrow is easily stuck (a ReLU neuron that outputs 0 "
                  "for every row never learns again)")
     elif experiment.optimizer != "sgd" and lr > 10 * TYPICAL_RATES.get(experiment.optimizer, 1):
-        fix = experiment.replace(learning_rate=_round_rate(lr / 10))
+        fix = experiment.replace(learning_rate=round_rate(lr / 10))
         cause = "the learning rate is large for this optimizer"
     elif (dataset is not None and experiment.batch_size > FIX_BATCH_SIZE
           and len(dataset.x_train) / experiment.batch_size < STUCK_FEW_UPDATES):
@@ -235,7 +217,7 @@ def check_not_learning(experiment: Experiment, history: RunHistory,
                 "gives (almost) every row the same answer")
     else:
         what = f"accuracy has stayed at or below {best:.2f} for the last {window:,} epochs"
-    return _hint(
+    return make_hint(
         "not-learning",
         f"The network is not learning: {what}. Likely cause: {cause}.",
         "A network that has not found the pattern plays safe: it answers about 0.5 for "
@@ -267,7 +249,7 @@ def check_overfitting(experiment: Experiment, history: RunHistory, dataset=None)
                    else Layer(layer.units, layer.activation, FIX_DROPOUT)
                    for layer in experiment.layers)
     fix = experiment.replace(epochs=best_epoch, layers=layers)
-    return _hint(
+    return make_hint(
         "overfitting",
         f"Over-fitting: the {held} loss was lowest at epoch {best_epoch:,} ({val[best]:.3g}) "
         f"and has risen to {val[-1]:.3g} while the training loss kept falling.",
@@ -290,7 +272,7 @@ def check_raw_pixels(experiment: Experiment, history: RunHistory, dataset=None) 
         hard = int(np.sum(np.max(outputs, axis=-1) > SATURATED))
         seen = (f" {hard} of the {len(outputs)} test images shown get a top probability "
                 f"above {SATURATED:g}.")
-    return _hint(
+    return make_hint(
         "raw-pixels",
         "The pixels are raw values from 0 to 255: the probabilities come out saturated, hard "
         "[1, 0, 0, …] rows." + seen + " Normalise them (divide by 255).",
@@ -339,48 +321,6 @@ def hints_for(experiment: Experiment | None, history: RunHistory | None,
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def held_out_name(history: RunHistory) -> str:
-    """What the held-out curve measures, as the trainer's reports say ("validation" or "test")."""
-    return history.held_out or "validation"
-
-
-def describe_changes(before: Experiment, after: Experiment) -> str:
-    """The fields that differ, in words: "learning rate 5 → 0.5; epochs 200 → 500"."""
-    parts = []
-    if before.layers != after.layers:
-        parts.append(f"hidden layers {layers_text(before.layers)} → {layers_text(after.layers)}")
-    for name, spec in FIELDS.items():
-        old, new = getattr(before, name), getattr(after, name)
-        if old != new:
-            parts.append(f"{spec.label.lower()} {_value_text(old)} → {_value_text(new)}")
-    return "; ".join(parts)
-
-
-def layers_text(layers) -> str:
-    """"none", "4 tanh", "512 relu + dropout 0.2, 512 relu + dropout 0.2"."""
-    if not layers:
-        return "none"
-    return ", ".join((f"{layer.units} {layer.activation}"
-                      + (f" + dropout {layer.dropout:g}" if layer.dropout else ""))
-                     if layer.kind == "dense" else layer.label  # Conv2D 32 3×3 relu
-                     for layer in layers)
-
-
-def _value_text(value) -> str:
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def _round_rate(rate: float) -> float:
-    """A learning rate with two significant digits (0.05, not 0.049999999999999996)."""
-    return float(f"{rate:.2g}") if rate > 0 and math.isfinite(rate) else rate
 
 
 def _last_accuracy(history: RunHistory) -> float:
