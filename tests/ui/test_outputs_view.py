@@ -306,3 +306,28 @@ def test_every_view_shows_three_blobs_and_the_sine(qtbot, experiment):
             assert data.test_accuracy > 0.8
     finally:
         window.close()
+
+
+def test_a_redraw_recolours_only_the_rows_that_turned_right_or_wrong(qtbot, window, monkeypatch):
+    # Each brush set repaints its row: every report recoloured every cell of the table.
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from playground.ui.views.output_rows import RIGHT_BG, WRONG_BG
+
+    view = window.views["outputs"]
+    recoloured = []
+    set_background = QTableWidgetItem.setBackground
+    monkeypatch.setattr(QTableWidgetItem, "setBackground", lambda item, brush: (
+        recoloured.append(item.row()), set_background(item, brush)))
+    before = view.values("result")
+    view.refresh()
+    view.refresh()
+    assert recoloured == []  # nothing changed, nothing repainted
+    view.threshold_spin.setValue(0.0)  # every row class 1: the class-0 rows turn wrong
+    after = view.values("result")
+    assert before != after
+    assert set(recoloured) == {r for r in range(4) if before[r] != after[r]}
+    for r, right in enumerate(after):
+        for c in range(len(view.columns)):
+            assert view.table.item(r, c).background().color() == (RIGHT_BG if right
+                                                                   else WRONG_BG)

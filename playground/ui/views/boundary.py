@@ -12,6 +12,7 @@ The grid is one vectorised NumPy forward pass over the latest weight snapshot
 (`core.forward.decision_grid`), never a TensorFlow call. Redraws follow `history_changed` (at
 most ~30 a second) and are skipped while the view is hidden; a redraw waits at least three
 times as long as the last one took, so a large network never starves training of the GIL.
+The grid's colours are `boundary_painting`; the held inputs' spin boxes `held_inputs`.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
-                               QLabel, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from playground.core.data.features import plane_expander
 from playground.core.inspection.forward import decision_grid, forward
@@ -29,7 +30,10 @@ from playground.core.inspection.planes import plane_range, threshold_segments
 from playground.core.inspection.metrics import class_label, is_multiclass, predicted_classes
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.note import placeholder_note
-from playground.ui.views.outputs import class_colours
+from playground.ui.views.boundary_painting import (class_borders, class_image, colour_map,
+                                                   output_levels)
+from playground.ui.views.held_inputs import HeldInputs
+from playground.ui.views.output_rows import class_colours
 from playground.ui.views.points_editor import PointsEditor
 from playground.ui.views.regression import RegressionPlot
 
@@ -110,12 +114,8 @@ class DecisionBoundaryView(QWidget):
         bar.addWidget(self.show_test)
         bar.addWidget(self.discretize)
         bar.addWidget(self.resolution)
-        self.held = QWidget()  # values for the inputs not shown (more than two inputs)
-        self.held.setToolTip("Inputs not on the axes are held at these values (greyed: the "
-                             "two inputs on the axes)")
-        self.held_layout = QGridLayout(self.held)
-        self.held_layout.setContentsMargins(0, 0, 0, 0)
-        self.held_spins: list[QDoubleSpinBox] = []
+        self.held = HeldInputs()  # values for the inputs not shown (more than two inputs)
+        self.held.changed.connect(self._held_changed)
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("boundaryPlot")
@@ -251,33 +251,15 @@ class DecisionBoundaryView(QWidget):
                     "output for each input.")
         return ""
 
+    @property
+    def held_spins(self) -> list:
+        return self.held.spins
+
     def _build_held(self, dataset) -> None:
-        for spin in self.held_spins:
-            self.held_layout.removeWidget(spin.label)
-            self.held_layout.removeWidget(spin)
-            spin.label.deleteLater()
-            spin.deleteLater()
-        self.held_spins = []
-        rows = np.concatenate([dataset.x_train, dataset.x_val])
-        self.fixed = rows.mean(axis=0).astype(np.float64) if len(rows) else None
-        if dataset.n_inputs <= 2 or self.why_no_boundary():
-            self.held.hide()
-            return
-        low, high = rows.min(axis=0), rows.max(axis=0)
-        for i, name in enumerate(dataset.feature_names):
-            spin = QDoubleSpinBox(decimals=3, singleStep=0.05)
-            spin.setRange(float(low[i]) - 10, float(high[i]) + 10)
-            spin.setValue(float(self.fixed[i]))
-            spin.setToolTip(f"The value {name} is held at while the plane varies the two shown "
-                            "inputs (starts at the mean of the data)")
-            spin.valueChanged.connect(self._held_changed)
-            spin.label = QLabel(f"{name} =")
-            spin.setMaximumWidth(80)
-            self.held_layout.addWidget(spin.label, i // 4, 2 * (i % 4), Qt.AlignRight)
-            self.held_layout.addWidget(spin, i // 4, 2 * (i % 4) + 1)
-            self.held_spins.append(spin)
-        self.held.show()
-        self._axes_changed()
+        shown = dataset.n_inputs > 2 and not self.why_no_boundary()
+        self.fixed = self.held.build(dataset, shown)
+        if shown:
+            self._axes_changed()
 
     # ----- redraws -----
     def schedule(self) -> None:
@@ -339,38 +321,21 @@ class DecisionBoundaryView(QWidget):
     def _draw_output(self, values: np.ndarray, threshold: float) -> None:
         """One output unit: its value blue to orange, white and a line at the threshold."""
         self.grid = values
-        low, high = self._levels(values, threshold)
+        low, high = output_levels(self.session.experiment.output, values, threshold)
         shown = np.where(values > threshold, high, low) if self.discretize.isChecked() else values
         self.image.setImage(shown, autoLevels=False, levels=(low, high))
         if self._bar_state != (low, high, threshold):  # costly: only when it changes
             self._bar_state = (low, high, threshold)
-            self.colour_bar.setColorMap(self._colour_map((threshold - low) / (high - low)))
+            self.colour_bar.setColorMap(colour_map((threshold - low) / (high - low)))
             self.colour_bar.setLevels((low, high))
         self.contour.setData(*threshold_segments(values, self.xs, self.ys, threshold))
 
     def _draw_classes(self, probabilities: np.ndarray) -> None:
         """A softmax: each point in its predicted class's colour, paler where the top class is
         barely ahead (all white at even odds, unless discretized); borders between classes."""
-        self.grid = classes = probabilities.argmax(axis=-1)
-        k = probabilities.shape[-1]
-        palette = np.array([pg.mkColor(c).getRgb()[:3] for c in class_colours(k)], np.float64)
-        top = np.nan_to_num(probabilities.max(axis=-1), nan=1.0 / k)
-        sure = np.ones_like(top) if self.discretize.isChecked() else \
-            np.clip((top - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
-        rgb = 247.0 + (palette[classes] - 247.0) * (0.25 + 0.75 * sure[..., None])
-        self.image.setImage(rgb.astype(np.ubyte), autoLevels=False, levels=(0, 255))
-        xs, ys = [], []
-        # Borders from every other grid point: K marching-squares passes cost more than the
-        # grid itself, and a border a grid step coarser looks the same.
-        step = 2 if len(self.xs) >= 100 else 1
-        coarse = probabilities[::step, ::step]
-        for c in np.unique(classes):  # where class c stops being the top one
-            others = np.delete(coarse, c, axis=-1).max(axis=-1)
-            x, y = threshold_segments(coarse[..., c] - others, self.xs[::step],
-                                      self.ys[::step], 0.0)
-            xs.append(x)
-            ys.append(y)
-        self.contour.setData(np.concatenate(xs), np.concatenate(ys))
+        self.grid, rgb = class_image(probabilities, self.discretize.isChecked())
+        self.image.setImage(rgb, autoLevels=False, levels=(0, 255))
+        self.contour.setData(*class_borders(probabilities, self.grid, self.xs, self.ys))
 
     def _place_axes(self) -> None:
         """What changes only with the dataset or the chosen inputs: points, labels, range."""
@@ -395,23 +360,6 @@ class DecisionBoundaryView(QWidget):
         self.plot.setRange(xRange=plane_range(dataset, ax), yRange=plane_range(dataset, ay),
                            padding=0)
 
-    def _levels(self, values: np.ndarray, threshold: float) -> tuple[float, float]:
-        output = self.session.experiment.output
-        if output == "sigmoid":
-            return 0.0, 1.0
-        if output == "tanh":
-            return -1.0, 1.0
-        finite = np.abs(values[np.isfinite(values)] - threshold)
-        spread = float(finite.max()) if finite.size else 1.0  # a diverged run: all NaN
-        spread = spread if spread > 0 else 1.0
-        return threshold - spread, threshold + spread
-
-    @staticmethod
-    def _colour_map(middle: float) -> pg.ColorMap:
-        """Blue (class 0) to white at the threshold to orange (class 1)."""
-        middle = float(np.clip(middle, 0.02, 0.98))
-        return pg.ColorMap([0.0, middle, 1.0], ["#5a8fd0", "#f7f7f7", "#f0a050"])
-
     def _resolution(self, weights) -> int:
         chosen = self.resolution.currentData()
         per_point = sum(np.asarray(w).size for w in weights[0::2])
@@ -424,10 +372,7 @@ class DecisionBoundaryView(QWidget):
         if ax < 0 or ay < 0:
             return
         self.axes = (ax, ay)
-        for i, spin in enumerate(self.held_spins):
-            shown = i not in self.axes
-            spin.setEnabled(shown)
-            spin.label.setEnabled(shown)
+        self.held.on_axes(self.axes)
         self._place_axes()
         self.session.plane_slice = (self.axes, self.fixed)  # the diagram's neuron maps follow
         self.refresh()
@@ -438,7 +383,7 @@ class DecisionBoundaryView(QWidget):
         self.refresh()
 
     def _held_changed(self) -> None:
-        self.fixed = np.array([spin.value() for spin in self.held_spins])
+        self.fixed = self.held.values()
         self.session.plane_slice = (self.axes, self.fixed)  # the diagram's neuron maps follow
         self.refresh()
 

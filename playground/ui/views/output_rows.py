@@ -1,6 +1,7 @@
-"""The Outputs table's rows as text and colour: class colours, typed inputs, row names, targets,
-every class's probability, and the selection tint. Pure helpers apart from Qt's colour and
-delegate types (the classification rules live in core.inspection.metrics)."""
+"""The Outputs table's rows as text and colour: the row sets it can list, class colours, typed
+inputs, row names, targets, every class's probability, and the selection tint. Pure helpers
+apart from Qt's colour and delegate types (the classification rules live in
+core.inspection.metrics)."""
 from __future__ import annotations
 
 import re
@@ -13,9 +14,33 @@ from playground.core.inspection.metrics import class_label
 
 RIGHT_BG, WRONG_BG = QColor("#d8f0d8"), QColor("#f7d4d7")
 CLASS_COLOURS = ("#2b6cb0", "#dd6b20")  # class 0 / negative: blue; class 1 / positive: orange
+#: A row set larger than this is cut to its first rows (a table of thousands helps nobody).
+MAX_TABLE_ROWS = 1000
 #: Colours of more classes (the first two as above).
 MORE_CLASS_COLOURS = CLASS_COLOURS + ("#2f9e44", "#c92a2a", "#7048e8", "#8c564b", "#d6336c",
                                       "#7f7f7f", "#a9a9a9", "#17becf")
+
+
+def row_sets(session) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+    """The row sets the table offers: key -> (menu text, rows, labels). The probe always; the
+    other parts of tabular data when the probe is not all of them. Images have the gallery
+    for their test set, so they list the probe only."""
+    s = session
+    d = s.dataset
+    n = len(s.probe_x)
+    whole = n >= len(d.x_train) + len(d.x_val)  # the probe is training + validation rows
+    sets = {"probe": (f"All {n:,} rows" if whole else
+                      f"Sample: {n:,} rows, recorded every epoch", s.probe_x, s.probe_labels)}
+    if s.has_images:
+        return sets
+    for key, name, x, labels in (("train", "training", d.x_train, d.labels_train),
+                                 ("val", "validation", d.x_val, d.labels_val),
+                                 ("test", "test", d.x_test, d.labels_test)):
+        if len(x) and not (whole and key != "test"):
+            cut = "" if len(x) <= MAX_TABLE_ROWS else f" (first {MAX_TABLE_ROWS:,})"
+            sets[key] = (f"{name.capitalize()} rows: {len(x):,}{cut}",
+                         x[:MAX_TABLE_ROWS], labels[:MAX_TABLE_ROWS])
+    return sets
 
 
 def class_colours(n_classes: int) -> tuple[str, ...]:

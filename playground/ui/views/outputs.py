@@ -7,45 +7,33 @@ larger tabular data the user can pick another set instead (all training rows, th
 rows, the test rows): those, like a typed input, are evaluated with `core.forward` on the
 recorded weight snapshots (one per report, at most 500), never with the live model. The
 threshold drives the session, so the boundary view re-classifies with it; nothing here retrains.
+The table is `outputs_table`, the chart `widgets.per_input_curves`, the "Try an input" row
+`try_input`.
 """
 from __future__ import annotations
 
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSizePolicy, QSlider,
-                               QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel,
+                               QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from playground.core.inspection.forward import forward
-from playground.core.inspection.metrics import (class_label, classify, is_multiclass,
-                                                output_heading, predicted_classes, shown_output,
-                                                threshold_range)
+from playground.core.inspection.metrics import is_multiclass, output_heading, threshold_range
+from playground.core.inspection.metrics import classify  # noqa: F401 - tests import it here
 from playground.ui.session import StreamedRedraw
 # class_colours, describe_row and parse_input are also read from here (the boundary, tests).
 from playground.ui.views.output_rows import (  # noqa: F401
-    RIGHT_BG, WRONG_BG, TranslucentSelection, _number, class_colours, describe_row, parse_input,
-    probability_columns, target_text)
-from playground.ui.widgets.grid_plot import grid_plot
-from playground.ui.widgets.live_range import LiveRange
+    class_colours, describe_row, parse_input, row_sets, target_text)
+from playground.ui.views.outputs_table import OutputsTable
+from playground.ui.views.try_input import TryInput
+from playground.ui.widgets.per_input_curves import PerInputCurves
 
-#: Text on the light right/wrong row colours, in any theme.
-ROW_TEXT = QBrush(QColor("#1a1a1a"))
-
-CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                 "#7f7f7f")
 #: Outputs of at most this many epochs are kept (RunHistory's default `max_snapshots`).
 HISTORY_BOUND = 2000
-MAX_TYPED_INPUTS = 10
 #: While training, the table and chart redraw at most this often.
 REFRESH_SECONDS = 0.1
-#: A row set larger than this is cut to its first rows (a table of thousands helps nobody).
-MAX_TABLE_ROWS = 1000
 DEFAULT_CURVES = 4
-ERROR_STYLE = "color: #b00020;"
 THRESHOLD_TIP = ("Outputs above this value count as class 1, the rest as class 0. Moving it "
                  "re-classifies at once, without training: the output and the class are two "
                  "things.")
@@ -64,19 +52,11 @@ class OutputsView(QWidget):
         self.epochs: list[int] = []      # the epochs the slider can show
         self.shown_epoch = 0
         self.outputs: np.ndarray | None = None  # the outputs shown (rows × units)
-        self.columns: list[str] = []
-        self.row_names: list[str] = []  # how each listed row reads in the legend
-        self.row_set = "probe"          # which rows the table lists (see `_row_sets`)
-        self.rows_x: np.ndarray = np.zeros((0, 0))  # those rows and their labels
-        self.rows_labels: np.ndarray = np.zeros(0, int)
+        self.row_set = "probe"          # which rows the table lists (see `row_sets`)
         self.weights_epoch: int | None = None  # the weights behind a computed table
         # Curves of chosen non-probe rows: (row set, rows) -> {snapshot epoch: outputs}.
         self._rows_key: tuple | None = None
         self._rows_cache: dict[int, np.ndarray] = {}
-        self.typed_row: np.ndarray | None = None
-        self._typed_cache: dict[int, float] = {}
-        self._typed_data: tuple | None = None  # (dataset, inputs) the typed row is for
-        self._legend_names: list[str] = []
         self._syncing = False
         self._build()
         session.run_started.connect(self.start)
@@ -129,58 +109,21 @@ class OutputsView(QWidget):
             bar.addWidget(widget)
         bar.setStretch(5, 1)
 
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setToolTip("Each input row: its target, the network's output, the class "
-                              "that output implies at the threshold, and whether it is right. "
-                              "Select rows to choose the curves on the right.")
-        self.table.setItemDelegate(TranslucentSelection(self.table))
+        self.table = OutputsTable()
         self.table.itemSelectionChanged.connect(self._draw_curves)
 
-        self.chart = grid_plot()
-        self.chart.setLabel("bottom", "epoch")
-        self.chart.getAxis("left").enableAutoSIPrefix(False)
-        # Long runs: draw only what is in view, at most a few points a pixel (as the curves).
-        self.chart.getPlotItem().setDownsampling(auto=True, mode="peak")
-        self.chart.getPlotItem().setClipToView(True)
-        self.chart.setTitle("Output of each input through training", size="10pt")
-        # Right, below the top: trained outputs end near the extremes, not there.
-        # Right of the data, in the plot's own layout: never over the curves' ends.
-        self.legend = pg.LegendItem(labelTextSize="8pt", labelTextColor="#222",
-                                    brush="#ffffffd0")
-        self.chart.getPlotItem().layout.addItem(self.legend, 2, 3)
-        self.legend.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Maximum)  # rows kept tight
-        self.chart.getPlotItem().layout.setAlignment(self.legend, Qt.AlignTop | Qt.AlignLeft)
-        self.chart.getPlotItem().legend = self.legend
-        self.curves = [self.chart.plot(pen=pg.mkPen(c, width=2)) for c in CURVE_COLOURS]
-        # Dots: the typed input is evaluated only where weights were recorded (once a report).
-        self.typed_curve = self.chart.plot(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine),
-                                           symbol="o", symbolSize=4, symbolBrush="k")
-        self.threshold_line = pg.InfiniteLine(
-            angle=0, movable=True, pen=pg.mkPen("#b00020", width=1.5, style=Qt.DashLine),
-            label="threshold", labelOpts={"position": 0.55, "color": "#b00020"})
-        self.threshold_line.setToolTip("The class threshold: drag it to move it")
+        self.per_input = PerInputCurves()
+        # The chart's items, by the names the rest of the view (and its tests) use.
+        self.chart, self.curves = self.per_input.plot, self.per_input.curves
+        self.typed_curve = self.per_input.typed_curve
+        self.threshold_line, self.epoch_line = (self.per_input.threshold_line,
+                                                self.per_input.epoch_line)
         self.threshold_line.sigPositionChanged.connect(self._threshold_dragged)
-        self.epoch_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#555", width=1))
-        self.epoch_line.setToolTip("The epoch the table shows: drag it to go back in time")
         self.epoch_line.sigPositionChanged.connect(self._epoch_dragged)
-        for line in (self.threshold_line, self.epoch_line):
-            self.chart.addItem(line, ignoreBounds=True)
-        self.chart_range = LiveRange(self.chart, grow_y=False)
 
-        self.input_edit = QLineEdit()
-        self.input_edit.setPlaceholderText("e.g. 1, 1  or  0.3 0.1")
-        self.input_edit.setToolTip("Type one input row, numbers separated by commas or spaces, "
-                                   "to see what the network answers for it")
-        self.input_edit.textChanged.connect(self._typed)
-        self.input_result = QLabel()
-        self.input_result.setObjectName("input_result")
-        self.input_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        typed = QHBoxLayout()
-        typed.addWidget(QLabel("Try an input"))
-        typed.addWidget(self.input_edit, 1)
-        typed.addWidget(self.input_result, 2)
+        self.try_input = TryInput(self.session)
+        self.input_edit, self.input_result = self.try_input.edit, self.try_input.result
+        self.try_input.changed.connect(self._typed_changed)
 
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.table)
@@ -190,13 +133,13 @@ class OutputsView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        layout.addLayout(typed)
+        layout.addWidget(self.try_input)
 
     # ----- a new model -----
     def start(self) -> None:
         s = self.session
         dataset = s.dataset
-        sets = self._row_sets()
+        sets = row_sets(s)
         with QSignalBlocker(self.rows_combo):
             self.rows_combo.clear()
             for key, (text, _x, _labels) in sets.items():
@@ -221,77 +164,26 @@ class OutputsView(QWidget):
         self.filter.setEnabled(not regression)  # no right or wrong, only an error
         if regression:
             self.filter.setCurrentIndex(0)
-        self.chart.setLabel("left", "P(right class)" if multiclass
-                            else output_heading(s.experiment.output))
-        # Bounded outputs keep their whole range in view: 0.50 for ever should look flat.
-        if s.experiment.output in ("sigmoid", "tanh", "softmax"):
-            self.chart.setYRange(low - 0.03 * (high - low), high + 0.03 * (high - low),
-                                 padding=0)
-        else:
-            self.chart.enableAutoRange(axis="y")
-        self.input_edit.setEnabled(dataset.n_inputs <= MAX_TYPED_INPUTS)
-        if dataset.n_inputs > MAX_TYPED_INPUTS:
-            self.input_edit.setPlaceholderText(f"{dataset.n_inputs} inputs: too many to type")
+        bounded = s.experiment.output in ("sigmoid", "tanh", "softmax")
+        self.per_input.start("P(right class)" if multiclass
+                             else output_heading(s.experiment.output),
+                             (low, high) if bounded else None)
         self.epochs, self.outputs = [], None
         self._rows_key = None
-        self.chart_range.reset()
         self.follow.setChecked(True)
-        self._typed_cache.clear()
-        data = (s.experiment.dataset, dataset.n_inputs)
-        if data != self._typed_data:  # a typed row belongs to the data it was typed for
-            self._typed_data = data
-            with QSignalBlocker(self.input_edit):
-                self.input_edit.clear()
-        self._typed(self.input_edit.text())
+        self.try_input.start()
+        self._typed_changed()
         self.refresh()
-
-    def _row_sets(self) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
-        """The row sets to offer: key -> (menu text, rows, labels). The probe always; the
-        other parts of tabular data when the probe is not all of them. Images have the gallery
-        for their test set, so they list the probe only."""
-        s = self.session
-        d = s.dataset
-        n = len(s.probe_x)
-        whole = n >= len(d.x_train) + len(d.x_val)  # the probe is training + validation rows
-        sets = {"probe": (f"All {n:,} rows" if whole else
-                          f"Sample: {n:,} rows, recorded every epoch", s.probe_x, s.probe_labels)}
-        if s.has_images:
-            return sets
-        for key, name, x, labels in (("train", "training", d.x_train, d.labels_train),
-                                     ("val", "validation", d.x_val, d.labels_val),
-                                     ("test", "test", d.x_test, d.labels_test)):
-            if len(x) and not (whole and key != "test"):
-                cut = "" if len(x) <= MAX_TABLE_ROWS else f" (first {MAX_TABLE_ROWS:,})"
-                sets[key] = (f"{name.capitalize()} rows: {len(x):,}{cut}",
-                             x[:MAX_TABLE_ROWS], labels[:MAX_TABLE_ROWS])
-        return sets
 
     def _fill_rows(self) -> None:
         """List the chosen rows: their inputs and targets (outputs follow in `show_epoch`)."""
-        s = self.session
-        dataset = s.dataset
-        _text, self.rows_x, self.rows_labels = self._row_sets()[self.row_set]
-        features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
-        images = s.has_images
-        regression = dataset.is_regression
-        self.columns = features + (["target", "output", "error"] if regression else
-                                   ["target", *probability_columns(dataset, s.encoding),
-                                    output_heading(s.experiment.output), "class", "result"])
-        self.row_names = []
-        self.table.clearContents()
-        self.table.setRowCount(len(self.rows_x))
-        self.table.setColumnCount(len(self.columns))
-        self.table.setHorizontalHeaderLabels(self.columns)
-        for r, (row, label) in enumerate(zip(self.rows_x, self.rows_labels)):
-            self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
-            cells = ([_number(v) for v in row] if len(features) == len(row)
-                     else [self.row_names[-1]]) + [target_text(dataset, s.encoding, label)]
-            for c, text in enumerate(cells + [""] * (len(self.columns) - len(cells))):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignCenter)
-                self.table.setItem(r, c, item)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.fill(self.session, self.row_set)
+
+    # The listed rows, as the table holds them.
+    columns = property(lambda self: self.table.columns)
+    row_names = property(lambda self: self.table.row_names)
+    rows_x = property(lambda self: self.table.rows_x)
+    rows_labels = property(lambda self: self.table.rows_labels)
 
     def _row_set_chosen(self) -> None:
         key = self.rows_combo.currentData()
@@ -299,7 +191,7 @@ class OutputsView(QWidget):
             return
         self.row_set = key
         self._fill_rows()
-        self._legend_names = []
+        self.per_input.forget_legend()
         self.show_epoch(self.shown_epoch, follow=self.follow.isChecked())
         self._draw_curves()
 
@@ -317,11 +209,19 @@ class OutputsView(QWidget):
         self.epoch_note.setText("every epoch kept" if recorded >= total else
                                 f"{recorded:,} of {total:,} epochs kept")
         target = self._latest() if self.follow.isChecked() else self.shown_epoch
-        self.show_epoch(target, follow=self.follow.isChecked())
-        self.session.in_turn(self._draw_curves)  # the chart in a turn of its own
+        self.show_epoch(target, follow=self.follow.isChecked(), move_line=False)
+        self.session.in_turn(self._draw_chart)  # the chart in a turn of its own
 
-    def show_epoch(self, epoch: int, follow: bool | None = None) -> None:
-        """Show the table at the recorded epoch at or before `epoch`."""
+    def _draw_chart(self) -> None:
+        """The curves and the epoch line together: the chart repaints once a report."""
+        self._syncing = True
+        self.epoch_line.setValue(self.shown_epoch)
+        self._syncing = False
+        self._draw_curves()
+
+    def show_epoch(self, epoch: int, follow: bool | None = None, move_line: bool = True) -> None:
+        """Show the table at the recorded epoch at or before `epoch` (and the chart's epoch
+        line there, unless the caller moves it with the curves)."""
         found = self.session.history.outputs_at(int(epoch))
         if found is None:
             return
@@ -342,7 +242,8 @@ class OutputsView(QWidget):
         self._syncing = True
         self.epoch_slider.setValue(max(index, 0))
         self.epoch_spin.setValue(self.shown_epoch)
-        self.epoch_line.setValue(self.shown_epoch)
+        if move_line:
+            self.epoch_line.setValue(self.shown_epoch)
         self._syncing = False
         self._show_outputs(outputs)
         self._show_typed()
@@ -365,53 +266,13 @@ class OutputsView(QWidget):
 
     def _show_outputs(self, outputs) -> None:
         self.outputs = None if outputs is None else np.asarray(outputs)
-        s = self.session
-        if self.outputs is None or s.dataset is None:
+        if self.outputs is None or self.session.dataset is None:
             return
-        values = shown_output(self.outputs, s.encoding)
-        if s.dataset.is_regression:
-            self._show_values(values)
-            return
-        classes, right = classify(self.outputs, self.rows_labels, s.encoding, s.threshold)
-        first = self.columns.index("class") - 1
-        per_class = len(probability_columns(s.dataset, s.encoding))
-        for r in range(len(values) if per_class else 0):  # every class's probability
-            for k in range(per_class):
-                item = self.table.item(r, first - per_class + k)
-                item.setText(f"{self.outputs[r, k]:.4f}")
-                item.setData(Qt.UserRole, float(self.outputs[r, k]))
-        for r in range(len(values)):
-            cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
-                     "✓ right" if right[r] else "✗ wrong")
-            brush = QBrush(RIGHT_BG if right[r] else WRONG_BG)
-            data = (float(values[r]), int(classes[r]), bool(right[r]))
-            for c, (text, value) in enumerate(zip(cells, data), start=first):
-                item = self.table.item(r, c)
-                item.setText(text)
-                item.setData(Qt.UserRole, value)
-            for c in range(len(self.columns)):
-                self.table.item(r, c).setBackground(brush)
-                self.table.item(r, c).setForeground(ROW_TEXT)  # readable in a dark theme too
+        self.table.show_outputs(self.session, self.outputs)
         self._apply_filter()
 
-    def _show_values(self, values: np.ndarray) -> None:
-        """A regression's rows: the output and how far it is from the target."""
-        first = self.columns.index("output")
-        errors = values - np.asarray(self.rows_labels, np.float64)
-        for r in range(len(values)):
-            for c, value in enumerate((float(values[r]), float(errors[r])), start=first):
-                item = self.table.item(r, c)
-                item.setText(f"{value:.4f}")
-                item.setData(Qt.UserRole, value)
-
     def _apply_filter(self) -> None:
-        mode = self.filter.currentIndex()
-        rows = self.table.rowCount()
-        column = len(self.columns) - 1
-        for r in range(rows):
-            item = self.table.item(r, column)
-            wrong = item is not None and item.text().startswith("✗")
-            self.table.setRowHidden(r, (mode == 1 and not wrong) or (mode == 2 and wrong))
+        self.table.filter_rows(self.filter.currentIndex())
 
     def _draw_curves(self) -> None:
         s = self.session
@@ -429,26 +290,17 @@ class OutputsView(QWidget):
             chosen_index = {r: i for i, r in enumerate(chosen)}
         if not len(epochs):
             chosen = []
-        for i, curve in enumerate(self.curves):
-            if i < len(chosen):
-                r = chosen[i]
-                unit = int(self.rows_labels[r]) if is_multiclass(s.encoding) else 0  # its class
-                column = r if self.row_set == "probe" else chosen_index[r]
-                curve.setData(np.asarray(epochs), outputs[:, column, unit])
-            else:
-                curve.setData([], [])
-        self.chart_range.update(s.target_epoch)
+        series = []
+        for r in chosen:
+            unit = int(self.rows_labels[r]) if is_multiclass(s.encoding) else 0  # its class
+            column = r if self.row_set == "probe" else chosen_index[r]
+            series.append(outputs[:, column, unit])
         names = [f"{self.row_names[r]} → "
                  f"{target_text(s.dataset, s.encoding, self.rows_labels[r])}"
                  for r in chosen]
-        if self.typed_row is not None:
-            names.append(f"typed {describe_row(self.typed_row)}")
-        if names != self._legend_names:  # rebuilding the legend is slow: only on a change
-            self._legend_names = names
-            self.legend.clear()
-            items = self.curves[:len(chosen)] + [self.typed_curve]
-            for item, name in zip(items, names):
-                self.legend.addItem(item, name)
+        if self.try_input.row is not None:
+            names.append(f"typed {describe_row(self.try_input.row)}")
+        self.per_input.show(epochs, series, names, s.target_epoch)
 
     def _chosen_rows_through(self, epochs, snapshots, chosen) -> np.ndarray:
         """(epochs × chosen rows × units) from the weight snapshots; each kept snapshot is
@@ -466,49 +318,14 @@ class OutputsView(QWidget):
         return np.stack(values)
 
     # ----- the typed input -----
-    def _typed(self, text: str) -> None:
-        self._typed_cache.clear()
-        self.typed_row = None
-        dataset = self.session.dataset
-        if not text.strip() or dataset is None:
-            self.input_result.setText("")
-        else:
-            row, error = parse_input(text, dataset.n_inputs)
-            self.typed_row = row
-            if error:
-                self.input_result.setStyleSheet(ERROR_STYLE)
-                self.input_result.setText(error)
+    def _typed_changed(self) -> None:
         self._show_typed()
         self._draw_curves()
 
     def _show_typed(self) -> None:
-        s, row = self.session, self.typed_row
-        if row is None or not s.history.latest_weights:
-            self.typed_curve.setData([], [])
-            return
-        epochs, snapshots = s.history.weights_history()
-        # Weights are kept once a report: use the snapshot nearest the shown epoch.
-        epoch, weights = self.session.history.weights_at(self.shown_epoch)
-        out = s.dataset.in_data_units(forward(weights, s.activations, row[None]))
-        value = float(shown_output(out, s.encoding)[0])
-        cls = 0 if s.dataset.is_regression else int(predicted_classes(out, s.encoding,
-                                                                       s.threshold)[0])
-        when = (f"at epoch {epoch:,}" if epoch == self.shown_epoch else
-                f"with the weights of epoch {epoch:,}, the closest recorded to "
-                f"{self.shown_epoch:,}")
-        self.input_result.setStyleSheet("")
-        meaning = "" if s.dataset.is_regression else \
-            f" → class <b>{class_label(s.dataset, s.encoding, cls)}</b>"
-        self.input_result.setText(f"output <b>{value:.4f}</b>{meaning} {when}")
-        # The curve through the recorded weights (at most 500 snapshots), each computed once.
-        unit = cls if is_multiclass(s.encoding) else 0
-        cache = self._typed_cache
-        units = s.dataset.in_data_units
-        values = [cache[e] if e in cache else
-                  float(units(forward(w, s.activations, row[None]))[0, unit])
-                  for e, w in zip(epochs, snapshots)]
-        self._typed_cache = dict(zip(epochs, values))  # thinned with the history
-        self.typed_curve.setData(epochs, values)
+        epochs, values = self.try_input.show_at(self.shown_epoch)
+        if len(epochs) or self.typed_curve.xData is not None and len(self.typed_curve.xData):
+            self.typed_curve.setData(epochs, values)  # (an empty curve set again repaints)
 
     # ----- control events -----
     def _threshold_edited(self, value: float) -> None:
@@ -541,10 +358,7 @@ class OutputsView(QWidget):
 
     def values(self, column: str) -> list:
         """The exact values of a column, top to bottom (numbers for output and class)."""
-        c = self.columns.index(column)
-        items = [self.table.item(r, c) for r in range(self.table.rowCount())]
-        return [item.data(Qt.UserRole) if item.data(Qt.UserRole) is not None else item.text()
-                for item in items]
+        return self.table.values(column)
 
     def _latest(self) -> int:
         return self.epochs[-1] if self.epochs else 0

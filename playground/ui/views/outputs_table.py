@@ -1,0 +1,126 @@
+"""The Outputs tab's table: one line per listed row, its target, output, class and right/wrong.
+
+Kept apart from the view (outputs.py), which chooses the epoch and the rows: the table is made
+once per row set (`fill`) and then only has its cells' text and data set (`show_outputs`); a
+row's colours are set again only when it turns right or wrong, since every brush set repaints
+the row, so a run streaming in costs a few cell updates a row.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from playground.core.inspection.metrics import class_label, classify, output_heading, shown_output
+from playground.ui.views.output_rows import (RIGHT_BG, WRONG_BG, TranslucentSelection, _number,
+                                             describe_row, probability_columns, row_sets,
+                                             target_text)
+
+#: Text on the light right/wrong row colours, in any theme.
+ROW_TEXT = QBrush(QColor("#1a1a1a"))
+#: The filter's choices, in the order of its menu.
+ALL_ROWS, WRONG_ONLY, RIGHT_ONLY = 0, 1, 2
+
+
+class OutputsTable(QTableWidget):
+    """The listed rows and what the network answers for each (numbers under Qt.UserRole)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setToolTip("Each input row: its target, the network's output, the class that "
+                        "output implies at the threshold, and whether it is right. Select rows "
+                        "to choose the curves on the right.")
+        self.setItemDelegate(TranslucentSelection(self))
+        self.columns: list[str] = []
+        self.row_names: list[str] = []  # how each listed row reads in the legend
+        self.rows_x: np.ndarray = np.zeros((0, 0))  # the listed rows and their labels
+        self.rows_labels: np.ndarray = np.zeros(0, int)
+        self._row_right: list = []  # each row's right/wrong as last coloured (None: not yet)
+
+    def fill(self, session, row_set: str) -> None:
+        """List the rows of `row_set` (see `row_sets`): inputs and targets; no outputs yet."""
+        s = session
+        dataset = s.dataset
+        _text, self.rows_x, self.rows_labels = row_sets(s)[row_set]
+        features = list(dataset.feature_names) if dataset.n_inputs <= 6 else ["inputs"]
+        images = s.has_images
+        regression = dataset.is_regression
+        self.columns = features + (["target", "output", "error"] if regression else
+                                   ["target", *probability_columns(dataset, s.encoding),
+                                    output_heading(s.experiment.output), "class", "result"])
+        self.row_names = []
+        self.clearContents()
+        self.setRowCount(len(self.rows_x))
+        self.setColumnCount(len(self.columns))
+        self.setHorizontalHeaderLabels(self.columns)
+        for r, (row, label) in enumerate(zip(self.rows_x, self.rows_labels)):
+            self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
+            cells = ([_number(v) for v in row] if len(features) == len(row)
+                     else [self.row_names[-1]]) + [target_text(dataset, s.encoding, label)]
+            for c, text in enumerate(cells + [""] * (len(self.columns) - len(cells))):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignCenter)
+                self.setItem(r, c, item)
+        self._row_right = [None] * len(self.rows_x)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def show_outputs(self, session, outputs: np.ndarray) -> None:
+        """The network's `outputs` for the listed rows (rows × units), classified at the
+        session's threshold; a regression's output and error."""
+        s = session
+        values = shown_output(outputs, s.encoding)
+        if s.dataset.is_regression:
+            self._show_values(values)
+            return
+        classes, right = classify(outputs, self.rows_labels, s.encoding, s.threshold)
+        first = self.columns.index("class") - 1
+        per_class = len(probability_columns(s.dataset, s.encoding))
+        for r in range(len(values) if per_class else 0):  # every class's probability
+            for k in range(per_class):
+                item = self.item(r, first - per_class + k)
+                item.setText(f"{outputs[r, k]:.4f}")
+                item.setData(Qt.UserRole, float(outputs[r, k]))
+        for r in range(len(values)):
+            cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
+                     "✓ right" if right[r] else "✗ wrong")
+            data = (float(values[r]), int(classes[r]), bool(right[r]))
+            for c, (text, value) in enumerate(zip(cells, data), start=first):
+                item = self.item(r, c)
+                item.setText(text)
+                item.setData(Qt.UserRole, value)
+            if self._row_right[r] != right[r]:  # colours only when right/wrong flips
+                self._row_right[r] = bool(right[r])
+                brush = QBrush(RIGHT_BG if right[r] else WRONG_BG)
+                for c in range(len(self.columns)):
+                    self.item(r, c).setBackground(brush)
+                    self.item(r, c).setForeground(ROW_TEXT)  # readable in a dark theme too
+
+    def _show_values(self, values: np.ndarray) -> None:
+        """A regression's rows: the output and how far it is from the target."""
+        first = self.columns.index("output")
+        errors = values - np.asarray(self.rows_labels, np.float64)
+        for r in range(len(values)):
+            for c, value in enumerate((float(values[r]), float(errors[r])), start=first):
+                item = self.item(r, c)
+                item.setText(f"{value:.4f}")
+                item.setData(Qt.UserRole, value)
+
+    def filter_rows(self, mode: int) -> None:
+        """Hide the rows `mode` leaves out (ALL_ROWS, WRONG_ONLY, RIGHT_ONLY)."""
+        column = len(self.columns) - 1
+        for r in range(self.rowCount()):
+            item = self.item(r, column)
+            wrong = item is not None and item.text().startswith("✗")
+            self.setRowHidden(r, (mode == WRONG_ONLY and not wrong)
+                              or (mode == RIGHT_ONLY and wrong))
+
+    def values(self, column: str) -> list:
+        """The exact values of a column, top to bottom (numbers for output and class)."""
+        c = self.columns.index(column)
+        items = [self.item(r, c) for r in range(self.rowCount())]
+        return [item.data(Qt.UserRole) if item.data(Qt.UserRole) is not None else item.text()
+                for item in items]
