@@ -126,6 +126,8 @@ def restyle_plot(view: pg.GraphicsView, back: QColor, fore: QColor) -> None:
             item.label.setDefaultTextColor(fore)
         elif isinstance(item, pg.LegendItem):
             item.setLabelTextColor(fore)
+            for _sample, label in item.items:  # pyqtgraph keeps a shown label's old colour
+                label.setText(label.text, color=fore)
             item.setBrush(QBrush(QColor(back.red(), back.green(), back.blue(), 200)))
         elif isinstance(item, pg.PlotItem) and item.titleLabel.text:
             item.titleLabel.setText(item.titleLabel.text, color=fore)

@@ -67,6 +67,12 @@ def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, wind
                 ratio = contrast(plot.getAxis("left").textPen().color(),
                                  plot.backgroundBrush().color())
                 assert ratio >= AA, (mode, name, ratio)
+                for _sample, label in plot.getPlotItem().legend.items if name != "boundaryPlot" \
+                        else ():  # "training": shown since launch, in the launch's colour
+                    html = label.item.toHtml()  # pyqtgraph colours the text in a span
+                    shown = re.findall(r"color:\s*(#[0-9a-fA-F]{6,8})", html)[-1]
+                    ratio = contrast(QColor(shown), plot.backgroundBrush().color())
+                    assert ratio >= AA, (mode, name, label.text, ratio)
             for index in range(window.tabs.count()):  # what each tab shows, in front
                 window.tabs.setCurrentIndex(index)
                 shown = [w for w in window.findChildren(QLabel) if w.isVisible()]

@@ -12,14 +12,12 @@ file replaces the list with the file's (see `open_path`).
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from playground.core.files import codegen
 from playground import desktop
 from playground.core.files import experiment_file as persist
 from playground.core.experiment import Experiment, needs_new_model
@@ -27,6 +25,7 @@ from playground.core.training.runs import RunList
 from playground.ui.menus import exports
 from playground.ui.app import app_icon
 from playground.ui.menus.about import AboutDialog
+from playground.ui.menus.export_actions import ExportActions
 from playground.ui.menus.unsaved import UnsavedWork
 from playground.ui.settings import RememberedSettings
 
@@ -44,7 +43,7 @@ def install_file_actions(window) -> "FileActions":
     return existing
 
 
-class FileActions(QObject):
+class FileActions(ExportActions, QObject):
     #: An operation ended: (operation, path, "" or the message shown). Operations: "save",
     #: "export-model", "open", "export-plot", "export-csv", "save-code".
     finished = Signal(str, str, str)
@@ -364,68 +363,7 @@ class FileActions(QObject):
             self._opening = None
             self._end("open", path, message)
 
-    # ----- exports -----
-    def plots(self) -> dict[str, object]:
-        """Every plot in the window, by a label naming its view: label -> PlotItem or scene."""
-        return exports.find_plots(self.window)
-
-    def export_plot_dialog(self) -> None:
-        plots = self.plots()
-        if not plots:
-            self._end("export-plot", "", "There is no plot to export.")
-            return
-        label, ok = QInputDialog.getItem(self.window, "Export plot", "Plot:", list(plots), 0,
-                                         False)
-        if not ok:
-            return
-        stem = re.sub(r"[^\w.-]+", "-", label.lower()).strip("-") or "plot"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export plot",
-                                              str(Path(self._folder()) / f"{stem}.png"),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            self.export_plot(plots[label], path if Path(path).suffix else path + ".png")
-
-    def export_plot(self, item, path) -> str:
-        """Write plot `item` (a PlotItem or a scene) as PNG or SVG, by `path`'s suffix."""
-        path = Path(path)
-        try:
-            exports.export_plot(item, path)
-            message = ""
-        except persist.PersistError as error:
-            message = str(error)
-        self._end("export-plot", str(path), message, f"Saved {path}")
-        return message
-
-    def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export history",
-                                              str(Path(self._folder()) / "history.csv"),
-                                              "CSV files (*.csv)")
-        if path:
-            self.export_history_csv(path if Path(path).suffix else path + ".csv")
-
-    def export_history_csv(self, path) -> str:
-        message = ""
-        try:
-            persist.write_text(path, persist.history_csv(self.window.session.history))
-        except persist.PersistError as error:
-            message = str(error)
-        self._end("export-csv", str(path), message, f"Saved {path}")
-        return message
-
     # ----- dialogs -----
-    def show_code(self) -> "exports.CodeDialog | None":
-        experiment = self.window.form.experiment or self.window.session.experiment
-        if experiment is None:
-            self._end("save-code", "", "Fix the highlighted fields first: the code is written "
-                                       "from a valid experiment.")
-            return None
-        if self.code_dialog is not None:
-            self.code_dialog.close()
-        self.code_dialog = exports.CodeDialog(codegen.keras_script(experiment), self,
-                                              self.window)
-        self.code_dialog.show()
-        return self.code_dialog
-
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.window)
         dialog.show()
