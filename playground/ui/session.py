@@ -54,6 +54,8 @@ class Session(QObject):
     looked_at_changed = Signal()
     #: The digit drawn in the Draw tab changed (`drawn_digit`): Filters may show its maps.
     drawn_digit_changed = Signal()
+    #: The boundary's plane changed (`plane_slice`): the neuron maps follow.
+    plane_slice_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -91,9 +93,22 @@ class Session(QObject):
         self.switched_off: frozenset = frozenset()
         self._without: tuple = (None, None, None)  # (weights, switched_off, copy) last made
         self._dead: tuple = (None, None)  # (weights, DeadUnits) last found
-        #: The boundary's plane for > 2 inputs, (axes, held values), set by the boundary view:
-        #: the diagram's neuron maps show the same slice.
-        self.plane_slice: tuple | None = None
+        self._plane_slice: tuple | None = None
+
+    @property
+    def plane_slice(self) -> tuple | None:
+        """The boundary's plane for > 2 inputs, (axes, held values), set by the boundary view:
+        the neuron maps show the same slice (`plane_slice_changed` says when it moves)."""
+        return self._plane_slice
+
+    @plane_slice.setter
+    def plane_slice(self, value: tuple | None) -> None:
+        old = self._plane_slice
+        same = (value is None) == (old is None) and (value is None or (
+            tuple(value[0]) == tuple(old[0]) and np.array_equal(value[1], old[1])))
+        self._plane_slice = value
+        if not same:
+            self.plane_slice_changed.emit()
 
     # ----- what views ask for -----
     def set_weights(self, weights: list) -> str:

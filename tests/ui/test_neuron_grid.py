@@ -91,3 +91,30 @@ def test_the_grid_follows_training_while_shown_and_catches_up_when_shown_again(q
         qtbot.waitUntil(lambda: view.info.text().startswith(f"Epoch {last:,}."), timeout=5_000)
     finally:
         window.close()
+
+
+def test_with_three_inputs_the_maps_show_the_boundarys_slice(qtbot):
+    window = open_window(qtbot, Experiment(dataset="sum-threshold", inputs=3))
+    try:
+        diagram = show_tab(qtbot, window, "weights").diagram  # maps drawn over x1, x2
+        qtbot.waitUntil(lambda: len(diagram.maps.grids) == 5, timeout=10_000)
+        view = show_tab(qtbot, window, "neurons")
+        qtbot.waitUntil(lambda: len(view.tiles) == 4, timeout=10_000)
+        assert "over x1 (across) and x2 (up)" in view.info.text()
+        boundary = window.views["boundary"]
+        boundary.x_axis.setCurrentIndex(2)  # the boundary shows x3 across: the maps follow
+        qtbot.waitUntil(lambda: "over x3 (across) and x2 (up)" in view.info.text(),
+                        timeout=5_000)
+        session = window.session
+        weights = session.history.latest_weights
+        (x_low, x_high), (y_low, y_high) = view.plane_maps.ranges
+        row = np.array(boundary.fixed, float)  # x1 held where the boundary holds it
+        row[2], row[1] = x_high, y_low
+        expected = np.tanh(row @ weights[0] + weights[1])
+        assert np.allclose([tile.grid[-1, 0] for tile in view.tiles], expected)
+        # The diagram's maps, hidden when the plane moved, show the same slice once shown.
+        show_tab(qtbot, window, "weights")
+        qtbot.waitUntil(lambda: np.allclose(
+            [diagram.maps.grids[(0, j)][-1, 0] for j in range(4)], expected), timeout=5_000)
+    finally:
+        window.close()

@@ -100,6 +100,7 @@ class NeuronGridView(QWidget):
                                         pause=lambda: MIN_REDRAW_SECONDS)
         session.looked_at_changed.connect(self.refresh)  # an epoch looked at, a neuron off
         session.threshold_changed.connect(lambda _: self.maps is not None and self.refresh())
+        session.plane_slice_changed.connect(self.refresh)  # the boundary's plane
         self.reset()
 
     # ----- following the run -----

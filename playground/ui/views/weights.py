@@ -122,9 +122,8 @@ class WeightsView(QWidget):
         self._streamed = StreamedRedraw(session, self.refresh, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
         session.looked_at_changed.connect(self.refresh)  # Outputs' epoch slider
-        session.threshold_changed.connect(  # the output neuron's map is white at the threshold
-            lambda _: self._shown_weights and self.isVisible() and self._draw_maps(
-                self._shown_weights))
+        session.threshold_changed.connect(self._redraw)  # the output's map: white at it
+        session.plane_slice_changed.connect(self._redraw)  # the maps show the boundary's plane
         self._update_buttons()
 
     # ----- following the run -----
@@ -183,6 +182,15 @@ class WeightsView(QWidget):
                           "at once. Rows: inputs, then the bias; columns: neurons. "
                           "Blue > 0, red < 0.")
         self._update_buttons()
+
+    def _redraw(self, *_) -> None:
+        """The maps again with the same weights: now, or everything when the tab is shown."""
+        if self._shown_weights is None:
+            return
+        if self.isVisible():
+            self._draw_maps(self._shown_weights)
+        else:
+            self._shown_weights, self._stale = None, True
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
