@@ -78,22 +78,28 @@ class ShowWhenReady:
         window.show()  # laid out, its views visible to themselves: they draw; nothing on screen
         run = window.run
         run.state_changed.connect(self._state_changed)
+        # After the window's own handlers of the same signals (the hints bar follows `ended`).
+        run.ended.connect(self._maybe_ready)
+        run.loaded.connect(self._maybe_ready)
         run.failed.connect(lambda _message: self.show())
         QTimer.singleShot(LONGEST_WAIT_MS, self.show)
         run.start_loading()  # nothing on screen waits for a first paint
 
     def _state_changed(self, state) -> None:
         from playground.ui.main_window import STATE_TEXT
+
+        if not self.shown and self.splash is not None and state in STATE_TEXT:
+            say(self.splash, STATE_TEXT[state])
+
+    def _maybe_ready(self, *_reason) -> None:
+        """Ready: idle with the model drawn (`ended` comes once the views have drawn it), or
+        with nothing to build (the form's fields need fixing)."""
         from playground.ui.run_controller import RunState
 
         w = self.window
-        if self.shown:
-            return
-        if state is RunState.IDLE and w.loaded and (w.session.experiment is not None
-                                                     or w.form.experiment is None):
-            self.show()  # the views have drawn the model (IDLE comes after they have)
-        elif self.splash is not None and state in STATE_TEXT:
-            say(self.splash, STATE_TEXT[state])
+        if w.run.state is RunState.IDLE and w.loaded and (w.session.experiment is not None
+                                                           or w.form.experiment is None):
+            self.show()
 
     def show(self) -> None:
         from PySide6.QtCore import Qt
