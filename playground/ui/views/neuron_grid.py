@@ -11,7 +11,7 @@ TensorFlow.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -59,11 +59,13 @@ class NeuronGridView(QWidget):
         row.addStretch(1)
         box = QWidget()  # the grid at the top left, whatever the room
         column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidget(box)
         self.scroll.setWidgetResizable(True)
+        self.scroll.viewport().installEventFilter(self)  # its width sets the columns
         self.zoom = MapTile(-1, ZOOM_SIDE)
         self.zoom.setObjectName("neuron_zoom")
         self.zoom.hovered.connect(lambda _, cell: self._hover(self.chosen_unit(), cell, True))
@@ -135,11 +137,12 @@ class NeuronGridView(QWidget):
         if self._stale:
             QTimer.singleShot(0, self.refresh)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._place_tiles()
-        room = self.scroll.height() - TITLE_HEIGHT - 2 * PAD  # as large as the height allows
-        self.zoom.set_side(max(MIN_ZOOM_SIDE, min(ZOOM_SIDE, room)))
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Resize and watched is self.scroll.viewport():
+            self._place_tiles()
+            room = self.scroll.height() - TITLE_HEIGHT - 2 * PAD  # as large as height allows
+            self.zoom.set_side(max(MIN_ZOOM_SIDE, min(ZOOM_SIDE, room)))
+        return False
 
     def _choices(self, weights) -> None:
         """The layers to choose from, rebuilt when the network's shape changes."""
@@ -230,8 +233,10 @@ class NeuronGridView(QWidget):
 
     def _place_tiles(self) -> None:
         """As many columns as the width holds; tiles move only when that number changes."""
-        width = self.scroll.viewport().width() - 8
-        columns = max(1, min(width // (TILE_SIDE + 2 * PAD + 6), len(self.tiles) or 1))
+        margins, spacing = 8, self.grid_layout.spacing()
+        fit = (self.scroll.viewport().width() - margins + spacing) // (
+            TILE_SIDE + 2 * PAD + spacing)
+        columns = max(1, min(fit, len(self.tiles) or 1))
         placed = [self.grid_layout.indexOf(tile) >= 0 for tile in self.tiles]
         if columns == self._columns and all(placed):
             return
