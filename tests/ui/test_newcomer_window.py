@@ -329,6 +329,10 @@ def test_tab_moves_through_the_form_in_reading_order_then_to_train(qtbot, window
     qtbot.waitUntil(lambda: window.state != "idle", timeout=10_000)
     window.stop()
     qtbot.waitUntil(lambda: window.state == "idle", timeout=30_000)
+    # Every menu opens with Alt and a letter of its own (the rest: arrows and Enter).
+    titles = [action.text() for action in window.menuBar().actions()]
+    letters = [title[title.index("&") + 1].lower() for title in titles if "&" in title]
+    assert len(letters) == len(titles) == len(set(letters)), titles
 
 
 def test_every_view_tab_title_is_whole_at_1280_and_1366_px(qtbot, window):
