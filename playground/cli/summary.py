@@ -70,10 +70,8 @@ def probe_rows(experiment: Experiment, dataset: Dataset, x: np.ndarray, labels: 
     n_train = len(dataset.x_train)
     rows = []
     for i in range(len(outputs)):
-        row: dict[str, Any] = {}
+        row = _input_and_split(x, i, n_train) if with_inputs else {}
         if with_inputs:
-            row["input"] = clean(np.asarray(x[i]))
-            row["split"] = "train" if i < n_train else "validation"
             target = targets[i]
             row["target"] = (clean(target) if np.ndim(target) == 0 or len(target) > 1
                              else clean(target[0]))
@@ -90,15 +88,18 @@ def probe_rows(experiment: Experiment, dataset: Dataset, x: np.ndarray, labels: 
     return rows
 
 
+def _input_and_split(x, i: int, n_train: int) -> dict[str, Any]:
+    """Row `i`'s input, and whether it is a training or a validation row (they come first)."""
+    return {"input": clean(np.asarray(x[i])), "split": "train" if i < n_train else "validation"}
+
+
 def _regression_rows(dataset: Dataset, x, targets, outputs, with_inputs: bool) -> list[dict]:
     """One dict per row: input, split, target (the value), output."""
     n_train = len(dataset.x_train)
     rows = []
     for i in range(len(outputs)):
-        row: dict[str, Any] = {}
+        row = _input_and_split(x, i, n_train) if with_inputs else {}
         if with_inputs:
-            row["input"] = clean(np.asarray(x[i]))
-            row["split"] = "train" if i < n_train else "validation"
             row["target"] = clean(targets[i])
         row["output"] = clean(outputs[i][0])
         rows.append(row)

@@ -139,13 +139,18 @@ def test_three_classes_colour_the_plane_by_predicted_class_with_borders(qtbot):
     assert len(view.wrong.data) == int(wrong.sum())
 
 
-def test_a_sine_is_drawn_as_points_and_a_curve_reaching_past_the_data(qtbot):
+def regression_view(qtbot, key: str):
+    """(dataset, untrained model, view) for a regression on the dataset `key`."""
     from playground.core.data import registry as datasets
-    experiment = Experiment(dataset="sine", loss="mse", layers=(Layer(8, "tanh"),),
+    experiment = Experiment(dataset=key, loss="mse", layers=(Layer(8, "tanh"),),
                             validation_split=0.2, batch_size=32)
     dataset = datasets.load(experiment)
     model = build_model(experiment, dataset)
-    _, view = fake_session(qtbot, dataset, experiment, model)
+    return dataset, model, fake_session(qtbot, dataset, experiment, model)[1]
+
+
+def test_a_sine_is_drawn_as_points_and_a_curve_reaching_past_the_data(qtbot):
+    dataset, model, view = regression_view(qtbot, "sine")
     fit = view.fit
     assert view.stack.currentWidget() is fit and not view.isHidden()
     qtbot.waitUntil(lambda: fit.curve_x is not None)
@@ -164,13 +169,8 @@ def test_a_sine_is_drawn_as_points_and_a_curve_reaching_past_the_data(qtbot):
 
 
 def test_a_two_input_regression_is_a_heatmap_of_the_predicted_value(qtbot):
-    from playground.core.data import registry as datasets
     from playground.core.inspection.planes import plane_range
-    experiment = Experiment(dataset="gaussian-hills", loss="mse", layers=(Layer(8, "tanh"),),
-                            validation_split=0.2, batch_size=32)
-    dataset = datasets.load(experiment)
-    model = build_model(experiment, dataset)
-    _, view = fake_session(qtbot, dataset, experiment, model)
+    dataset, model, view = regression_view(qtbot, "gaussian-hills")
     fit = view.fit
     assert view.stack.currentWidget() is fit
     qtbot.waitUntil(lambda: fit.grid is not None)

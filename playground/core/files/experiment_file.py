@@ -232,13 +232,8 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         with open(path, "rb") as handle:
             head = handle.read(4)
         return zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise PersistError(f"{name}: no such file ({path}).") from None
-    except IsADirectoryError:
-        raise PersistError(f"{name} is a folder, not a file.") from None
-    except PermissionError:
-        raise PersistError(f"{name}: no permission to read it.") from None
-    except OSError as error:
+    except OSError as error:  # changed since check_readable looked: it names what it sees now
+        check_readable(path)
         raise PersistError(f"{name}: {error.strerror or error}.") from None
     except zipfile.BadZipFile:
         if head == b"PK\x03\x04":  # a zip whose end (the directory) is missing
