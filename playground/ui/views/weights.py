@@ -250,9 +250,8 @@ class WeightsView(QWidget):
         self.diagram.set_dead(dead.units if summary else (), dead.why() if summary else "")
         if summary:
             self.dead_label.setText(
-                f"<b>{summary}</b>" + (f" (crossed out: 0 on every one of {dead.where}, so "
-                                        "no gradient reaches them and they no longer learn)"
-                                        if dead.count else ""))
+                f"<b>{summary}</b>" + (f" (crossed out): 0 on every one of {dead.where}"
+                                        if dead.count else ""))  # why: on hover
             self.dead_label.setToolTip(DEAD_TIP)
         self.dead_label.setVisible(bool(summary))
 
