@@ -156,6 +156,10 @@ class Session(QObject):
         weights = self.looked_at_weights()[1]
         if not weights or self.dataset is None or dense_only_note(weights, ""):
             return None
+        x = self.dataset.x_train
+        if len(self.activations) != len(weights) // 2 or \
+                np.shape(weights[0])[0] != int(np.prod(np.shape(x)[1:])):
+            return None  # a network for other data (a file being opened)
         source, found = self._dead
         if source is not weights:
             found = dead_units(weights, self.activations, self.dataset.x_train)
