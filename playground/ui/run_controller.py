@@ -102,6 +102,7 @@ class RunController(QObject):
         self._step_in_pause = False  # a Step of a paused run: it stays paused after
         self._fresh_asked = 0  # the latest `fresh`: an earlier one still waiting gives way
         self._when_idle: list[Callable[[str], None]] = []
+        self._previews_asked = 0  # a deferred preview acts only if no newer one was asked
         worker = self.workers.worker
         for command, slot in ((self._load, worker.load), (self._build, worker.build),
                               (self._train, worker.train), (self._reset, worker.reset),
@@ -242,6 +243,14 @@ class RunController(QObject):
     def preview(self, experiment: Experiment | None) -> None:
         """Show a new dataset or network shape at once (untrained) when nothing runs; a change
         of training settings alone keeps the model."""
+        self._previews_asked += 1
+        if self.is_loaded and self.state is S.PREPARING and experiment is not None:
+            # A model is still being built (a drawn point just before this one, on a slow
+            # machine): show this one once that is done, or the newer change would be lost.
+            asked = self._previews_asked
+            self.when_idle(lambda _reason: self.preview(experiment)
+                           if asked == self._previews_asked else None)
+            return
         current = self.session.experiment
         if (self.is_loaded and self.state is S.IDLE and experiment is not None
                 and (current is None or needs_new_model(current, experiment))):
