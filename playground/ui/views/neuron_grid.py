@@ -30,8 +30,8 @@ MIN_ZOOM_SIDE = 120
 #: At most this many neurons of a layer are drawn.
 MAX_TILES = 64
 MIN_REDRAW_SECONDS = 0.1
-NO_PLANE = ("Neuron maps draw each neuron's output over the plane of two inputs; this data's "
-            "inputs are images, not a plane.")
+NO_PLANE = ("Neuron maps draw each neuron's output over a plane of two inputs; this data has "
+            "none ({why}).")
 
 
 class NeuronGridView(QWidget):
@@ -126,7 +126,10 @@ class NeuronGridView(QWidget):
             self._set_tiles(0)
             self.zoom.clear()
             self.zoom_numbers.setText("")
-            self.info.setText(note or NO_PLANE)
+            dataset = session.dataset
+            why = "its inputs are images" if dataset is not None and dataset.is_images \
+                else "it has a single input"
+            self.info.setText(note or NO_PLANE.format(why=why))
             return
         self._choices(weights)
         self.maps = maps
@@ -158,7 +161,8 @@ class NeuronGridView(QWidget):
         for k, (units, activation) in enumerate(zip(sizes, activations)):
             last = k == len(sizes) - 1
             name = "Output layer" if last else f"Hidden layer {k + 1}"
-            boundary = ", the boundary" if last and units == 1 else ""
+            boundary = ", the boundary" if last and units == 1 and \
+                not self.session.dataset.is_regression else ""
             self.layer_combo.addItem(f"{name} ({units} {activation}{boundary})")
         self.layer_combo.setCurrentIndex(keep if 0 <= keep < len(sizes) else 0)
         self.layer_combo.blockSignals(False)
