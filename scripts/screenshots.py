@@ -117,8 +117,9 @@ def shot_convnet(window):
     trained(window, lambda: start_fresh(window, Experiment(**fields)))
     from PySide6.QtWidgets import QScrollArea, QSplitter
     for splitter in window.findChildren(QSplitter):  # drag the form wider, as a person would
-        if isinstance(splitter.widget(0), QScrollArea):
-            splitter.setSizes([640, 860])
+        form_column = splitter.widget(0)
+        if isinstance(form_column, QScrollArea) and form_column.widget() is window.form:
+            splitter.setSizes([700, 800])  # the layer table whole, its shapes and parameters
     view = window.views["filters"]
     window.tabs.setCurrentWidget(view)
     view.saliency.setChecked(True)

@@ -99,12 +99,15 @@ class LayerTable(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.total)
+        # On a line of its own, wrapped: beside the buttons its ~40 characters made the whole
+        # form wider than its column, every field cut at the right (image data).
+        self.total.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addWidget(self.empty_note)
         layout.addLayout(buttons)
+        layout.addWidget(self.total)
         layout.addWidget(self.error)
         self.set_data((), 0, 0)
 
