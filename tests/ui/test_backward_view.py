@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.backward import backward_of, dead_relu_units
+from playground.core.inspection.distributions import histograms
 from tests.ui.gui import open_window, train
 
 XOR = Experiment(layers=(Layer(3, "tanh"),), epochs=30, learning_rate=0.5)
@@ -115,7 +116,12 @@ def test_dead_relu_units_are_counted(qtbot):
         window.close()
 
 
-def test_keras_is_asked_only_once_the_run_ends_not_while_it_streams(qtbot, monkeypatch):
+def test_while_a_run_streams_keras_waits_and_each_turn_draws_one_part_of_the_tab(
+        qtbot, monkeypatch):
+    """Keras is asked only once the run ends; while reports stream in, and when the run starts
+    and ends, the tables and the three charts are drawn in event-loop turns of their own, so
+    each paint pass draws one of them (one pass drawing them all stalled the window ~50 ms)."""
+    from playground.ui.session import Session
     from playground.ui.views import backward_pass
 
     calls = []  # streaming or not, at each call of Keras's GradientTape
@@ -126,27 +132,46 @@ def test_keras_is_asked_only_once_the_run_ends_not_while_it_streams(qtbot, monke
         return real(*args, **kwargs)
 
     monkeypatch.setattr(backward_pass, "keras_gradients", counted)
+    turn = [0]
+    next_turn = Session._next_turn
+    monkeypatch.setattr(Session, "_next_turn",
+                        lambda self: (turn.__setitem__(0, turn[0] + 1), next_turn(self)))
     # Long enough to stream for seconds even on an idle machine (~6,000 XOR epochs a second),
     # so the throttled view redraws while reports arrive.
     window = open_window(qtbot, XOR.replace(epochs=20_000))
     try:
         view = show(qtbot, window, "backward")
         qtbot.waitUntil(lambda: view.keras is not None)  # the window's first draw, before Train
-        drawn_live = []  # what the view showed while reports streamed in
-        view_refresh = view.refresh
+        drawn = []  # (turn, part) for each part drawn from the moment Train is clicked
 
-        def refresh():
-            view_refresh()
+        def noting(owner, name, part):
+            step = getattr(owner, name)
+            monkeypatch.setattr(owner, name, lambda: (drawn.append((turn[0], part)), step()))
+
+        noting(view, "_show_text", "tables")
+        noting(view.charts, "show_norms", "gradient norms")
+        noting(view.charts, "show_update_sizes", "update sizes")
+        noting(view.charts, "show_distributions", "distributions")
+        drawn_live = []  # what the view showed while reports streamed in
+        redraw = view._streamed.redraw
+
+        def noted():
+            redraw()
             if window.session.streaming and view.result is not None:
                 drawn_live.append(view.summary.text())
 
-        view._streamed.redraw = refresh
+        view._streamed.redraw = noted
         calls.clear()
         assert train(qtbot, window) == "finished"
         qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
         assert drawn_live, "the view redrew while the run streamed"
         assert all("computed when training pauses or stops" in t for t in drawn_live)
         assert calls == [False]  # none during the run, one after it ended
+        by_turn = {}
+        for when, part in drawn:
+            by_turn.setdefault(when, []).append(part)
+        assert len(by_turn) > 4  # the run's start, redraws while streaming, its end
+        assert all(len(parts) == 1 for parts in by_turn.values()), by_turn
     finally:
         window.close()
 
@@ -187,3 +212,24 @@ def test_the_distributions_chart_updates_its_lines_in_place_and_redraws_after_a_
     shown = dist.plot.getPlotItem().listDataItems()
     assert all(line in shown for line in dist.lines)
     assert all(abs(line.yData.sum() - 1) < 1e-9 for line in dist.lines)
+
+
+def test_gradient_distributions_draw_one_histogram_per_kept_epoch_from_epoch_0(qtbot, xor_window):
+    window = xor_window
+    dist = show(qtbot, window, "backward").distributions
+    qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
+    dist.kind.setCurrentText("gradients")
+    epochs, snapshots = window.session.history.weights_history()
+    assert dist.epochs_shown == list(epochs) and dist.epochs_shown[0] == 0
+    assert len(dist.lines) == len(epochs)
+    assert dist.lines[0].opts["pen"].style() == Qt.DashLine  # epoch 0, for comparison
+    axis = dist.plot.getPlotItem().getAxis("bottom").labelText
+    assert axis.startswith("gradients of hidden 1")
+    # Each line: the histogram of ∂(training loss)/∂W of the first kernel at its epoch.
+    dataset = window.session.dataset
+    _, expected = histograms(snapshots, ["tanh", "sigmoid"], 0, "gradients", dataset.x_train,
+                             experiment=XOR, labels=dataset.labels_train)
+    for line, shares in zip(dist.lines, expected, strict=True):
+        np.testing.assert_allclose(line.yData, shares, atol=1e-12)
+    # A trained XOR network's gradients are not those it started with.
+    assert not np.allclose(dist.lines[0].yData, dist.lines[-1].yData)

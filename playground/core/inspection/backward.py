@@ -188,6 +188,90 @@ def backward_of(experiment, weights, row, label) -> BackwardPass:
     return dataclasses.replace(result, loss=result.loss + float(penalty), layers=layers)
 
 
+# ----- many rows at once: the gradient training follows ---------------------------------------
+
+def batch_gradients(experiment, weights, x, labels) -> tuple[float, list[np.ndarray]]:
+    """(loss, ∂loss/∂W and ∂loss/∂b per layer in `get_weights()` order) of the training
+    objective on rows `x` with `labels`: the mean of the rows' losses (Keras's losses average a
+    batch) plus the kernels' L1/L2 penalties. `backward_of` for all rows at once, vectorised:
+    equal to the mean of its per-row gradients (tests), and to Keras's GradientTape."""
+    from playground.core.inspection.forward import activations_of
+    activations = activations_of(experiment)
+    pairs = [(np.asarray(k, np.float64), np.asarray(b, np.float64)) for k, b in _pairs(weights)]
+    a = np.asarray(x, np.float64).reshape(len(x), -1)
+    inputs, zs, outs = [], [], []
+    for (kernel, bias), activation in zip(pairs, activations):
+        z = a @ kernel + bias
+        inputs.append(a)
+        zs.append(z)
+        a = ACTIVATION_FUNCTIONS[activation](z)
+        outs.append(a)
+    y = _encoded_targets(labels, experiment.encoding, outs[-1].shape[1])
+    losses, delta = _rows_loss_and_delta(LOSSES[experiment.loss].keras_name, activations[-1],
+                                         zs[-1], outs[-1], y)
+    delta = delta / max(len(delta), 1)  # the batch's mean
+    gradients: list[np.ndarray] = []
+    for i in range(len(pairs) - 1, -1, -1):
+        gradients[:0] = [inputs[i].T @ delta, delta.sum(axis=0)]
+        if i:
+            delta = _through_rows(activations[i - 1], zs[i - 1], outs[i - 1],
+                                  delta @ pairs[i][0].T)
+    loss = float(np.mean(losses)) if len(losses) else 0.0
+    l1, l2 = float(getattr(experiment, "l1", 0.0)), float(getattr(experiment, "l2", 0.0))
+    for i, (kernel, _) in enumerate(pairs):
+        if l1 or l2:
+            loss += float(l1 * np.abs(kernel).sum() + l2 * (kernel ** 2).sum())
+            gradients[2 * i] = gradients[2 * i] + l1 * np.sign(kernel) + 2 * l2 * kernel
+    return loss, gradients
+
+
+def _encoded_targets(labels, encoding: str, units: int) -> np.ndarray:
+    """`encoded_target` of every label, as rows."""
+    labels = np.asarray(labels)
+    if encoding in ("onehot", "sparse"):
+        return np.eye(units)[labels.astype(int)]
+    if encoding == "signed":
+        return (2.0 * labels.astype(np.float64) - 1.0).reshape(-1, 1)
+    return labels.astype(np.float64).reshape(-1, 1)
+
+
+def _rows_loss_and_delta(keras_loss: str, output_activation: str, z, p, y):
+    """(each row's loss, ∂(row's loss)/∂z at the output per row): `loss_and_gradient` by rows."""
+    units = p.shape[1]
+    if keras_loss == "binary_crossentropy" and output_activation == "sigmoid":
+        return np.mean(_softplus(z) - y * z, axis=1), (p - y) / units
+    if keras_loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") \
+            and output_activation == "softmax":
+        shifted = z - z.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -np.sum(y * log_p, axis=1), p - y
+    error = p - y
+    if keras_loss == "mean_squared_error":
+        losses, d_out = np.mean(error ** 2, axis=1), 2.0 * error / units
+    elif keras_loss == "mean_absolute_error":
+        losses, d_out = np.mean(np.abs(error), axis=1), np.sign(error) / units
+    elif keras_loss == "huber":
+        size = np.abs(error)
+        quadratic = np.minimum(size, HUBER_DELTA)
+        losses = np.mean(0.5 * quadratic ** 2 + HUBER_DELTA * (size - quadratic), axis=1)
+        d_out = np.where(size <= HUBER_DELTA, error, HUBER_DELTA * np.sign(error)) / units
+    elif keras_loss == "hinge":
+        margin = 1.0 - y * p
+        losses, d_out = np.mean(np.maximum(margin, 0.0), axis=1), \
+            np.where(margin > 0, -y, 0.0) / units
+    else:
+        raise ValueError(f"the backward pass does not know the loss {keras_loss!r} with a "
+                         f"{output_activation} output")
+    return losses, _through_rows(output_activation, z, p, d_out)
+
+
+def _through_rows(activation: str, z, a, upstream):
+    """`_through` for rows: each row's ∂L/∂z from its ∂L/∂a."""
+    if activation == "softmax":
+        return a * (upstream - np.sum(upstream * a, axis=1, keepdims=True))
+    return upstream * activation_derivative(activation, z, a)
+
+
 # ----- Keras's own numbers --------------------------------------------------------------------
 
 def keras_gradients(model, experiment, row, label) -> tuple[float, list[np.ndarray]]:

@@ -1,24 +1,36 @@
 """Distributions through training (as TensorBoard's): per layer, a histogram of its kernel's
-weights or of its activations on the training rows, for each kept weight snapshot, on bins
-shared by every epoch so they compare (issue 16). NumPy over the history's snapshots.
+weights, of its activations on the training rows, or of the training loss's gradient for its
+kernel, for each kept weight snapshot, on bins shared by every epoch so they compare (issue 16).
+NumPy over the history's snapshots.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from playground.core.inspection.backward import batch_gradients
 from playground.core.inspection.forward import ACTIVATION_FUNCTIONS, _pairs
 
-KINDS = ("weights", "activations")
-#: Rows the activations are measured on (enough for a histogram, cheap for a redraw).
+KINDS = ("weights", "activations", "gradients")
+#: Rows the activations and gradients are measured on (enough for a histogram, cheap for a
+#: redraw).
 MAX_ROWS = 500
 
 
-def layer_values(weights, activations, layer: int, kind: str, x=None) -> np.ndarray:
-    """The values of Dense layer `layer` (0 = first) to histogram: its kernel's weights, or its
-    units' outputs on rows `x` (at most MAX_ROWS of them)."""
+def layer_values(weights, activations, layer: int, kind: str, x=None, *, experiment=None,
+                 labels=None) -> np.ndarray:
+    """The values of Dense layer `layer` (0 = first) to histogram: its kernel's weights, its
+    units' outputs on rows `x`, or the gradient of `experiment`'s training loss (with its L1/L2
+    penalties) for its kernel on rows `x` with `labels` (as the loss sees them: a regression's
+    targets standardised); at most MAX_ROWS rows."""
     pairs = _pairs(weights)
     if kind == "weights":
         return np.asarray(pairs[layer][0], np.float64).ravel()
+    if kind == "gradients":
+        if not 0 <= layer < len(pairs):
+            raise IndexError(f"no Dense layer {layer}")
+        _, gradients = batch_gradients(experiment, weights, np.asarray(x)[:MAX_ROWS],
+                                       np.asarray(labels)[:MAX_ROWS])
+        return gradients[2 * layer].ravel()
     h = np.asarray(x, np.float64)[:MAX_ROWS]
     for i, ((kernel, bias), activation) in enumerate(zip(pairs, activations)):
         h = ACTIVATION_FUNCTIONS[activation](h @ np.asarray(kernel, np.float64)
@@ -28,11 +40,12 @@ def layer_values(weights, activations, layer: int, kind: str, x=None) -> np.ndar
     raise IndexError(f"no Dense layer {layer}")
 
 
-def histograms(snapshots, activations, layer: int, kind: str, x=None, bins: int = 40
-               ) -> tuple[np.ndarray, np.ndarray]:
+def histograms(snapshots, activations, layer: int, kind: str, x=None, bins: int = 40, *,
+               experiment=None, labels=None) -> tuple[np.ndarray, np.ndarray]:
     """(bin edges, counts shaped (snapshots, bins)): one histogram per snapshot."""
-    return shared_histograms([layer_values(w, activations, layer, kind, x) for w in snapshots],
-                             bins)
+    return shared_histograms([layer_values(w, activations, layer, kind, x,
+                                           experiment=experiment, labels=labels)
+                              for w in snapshots], bins)
 
 
 def shared_histograms(values, bins: int = 40) -> tuple[np.ndarray, np.ndarray]:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import html
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from playground.core.experiment import OPTIMIZERS
 from playground.core.inspection.feature_maps import dense_only_note
@@ -25,12 +23,11 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.backward import (backward_of, dead_relu_units, keras_copy,
                                                  keras_gradients, optimizer_step)
 from playground.ui.session import StreamedRedraw
-from playground.ui.widgets.distributions_plot import DistributionsPlot
-from playground.ui.widgets.update_size_plot import UpdateSizePlot
+from playground.ui.views.backward_charts import BackwardCharts
+from playground.ui.views.pass_view import PassView, feature_names
 
 #: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
 TOLERANCE = 1e-5
-ROWS_PER_PART = 50
 #: Dead ReLU units are looked for on at most this many training rows (a forward pass each draw).
 DEAD_RELU_ROWS = 5000
 #: Parameters listed per layer before "… and N more".
@@ -38,65 +35,43 @@ MAX_PARAMETERS = 60
 #: Even without Keras (left for the run's end), a redraw rebuilds the text: during a run,
 #: redraw at most this often.
 MIN_REDRAW_SECONDS = 0.25
-#: One colour per layer in the gradient-norm chart (input side first).
-LAYER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                 "#7f7f7f", "#bcbd22", "#17becf", "#000000")
 
 
 def _f(value: float) -> str:
     return W.format_value(float(value))
 
 
-class BackwardPassView(QWidget):
+class BackwardPassView(PassView):
     title = "Backward pass"
     area = "bottom"
 
     def __init__(self, session, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("backward_pass")
+        super().__init__(session, "backward", "e.g. 1, 0", parent)
         self.result = None          # BackwardPass of the row shown
         self.keras = None           # (loss, gradients) from Keras, or None
         self.step: list[np.ndarray] | None = None  # the weights after the step shown
-        self._label = None          # the picked row's label
+        self._weights = None        # the weights self.result is for
         self._copy = None           # (shapes, activations, Keras copy of the model)
-        self._stale = False
         self._keras_for = None      # (weights, row, label, experiment) self.keras is for
 
-        self.input = QLineEdit(objectName="backward_input", placeholderText="e.g. 1, 0")
         self.target = QLineEdit(objectName="backward_target", placeholderText="class or value")
         self.target.setMaximumWidth(110)
         self.target.setToolTip("The row's target: its class (0, 1, …) or, for a regression, "
                                "its value")
-        self.rows = QComboBox(objectName="backward_rows")
         self.rows.setToolTip("Pick a row of the data to follow backward (or type one)")
         self.input.setToolTip("One input row, numbers separated by commas or spaces")
         self.rows.setMinimumContentsLength(24)
-        self.error = QLabel(objectName="backward_error")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
         self.summary = QLabel(objectName="backward_result", wordWrap=True,
                               textFormat=Qt.RichText)
+        self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing())
         self.step_note = QLabel(objectName="backward_step_note", wordWrap=True)
         self.apply_button = QPushButton("Apply this step", objectName="backward_apply")
         self.apply_button.setToolTip("Give the model the weights after this step: every view "
                                      "follows (pause or stop training first)")
         self.apply_button.clicked.connect(self.apply_step)
-        self.text = QTextBrowser(objectName="backward_text")
-        self.norms_plot = pg.PlotWidget(background="w")
-        self.norms_plot.setObjectName("backward_gradient_norms")
-        self.norms_plot.setLogMode(x=False, y=True)
-        self.norms_plot.setLabel("left", "|∂L/∂W| per layer (log)")
-        self.norms_plot.setLabel("bottom", "epoch")
-        self.norms_plot.setMinimumHeight(120)
-        self.norms_plot.setToolTip("The size of each layer's gradient on the whole training set "
-                                   "after each epoch: a layer whose curve sinks far below the "
-                                   "others learns slowly (vanishing gradients); one that shoots "
-                                   "up, too fast (exploding)")
-        self._norm_legend = self.norms_plot.addLegend(offset=(-10, 10))
-        self.norm_curves: list = []
-        self.update_plot = UpdateSizePlot()  # |ΔW| / |W| per layer, beside the gradients
-        self.distributions = DistributionsPlot()  # histograms of weights/activations by epoch
+        self.charts = BackwardCharts(session)
+        self.update_plot = self.charts.update_plot
+        self.distributions = self.charts.distributions
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input x ="))
@@ -115,63 +90,36 @@ class BackwardPassView(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(step)
         layout.addWidget(self.text, 3)
-        charts = QHBoxLayout()
-        charts.addWidget(self.norms_plot)
-        charts.addWidget(self.update_plot)
-        charts.addWidget(self.distributions)
-        layout.addLayout(charts, 1)
+        layout.addWidget(self.charts, 1)
 
         self.input.textEdited.connect(self._on_typed)
         self.target.textEdited.connect(self._on_typed)
-        self.input.returnPressed.connect(self.refresh)
-        self.rows.activated.connect(self._on_row_picked)
         session.run_started.connect(self._on_run_started)
-        self._streamed = StreamedRedraw(session, self.refresh, parent=self,
+        self._in_turns = False      # this redraw's parts each in an event-loop turn
+        self._streamed = StreamedRedraw(session, self._redraw_in_turns, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
 
-    # ----- choosing the row -----
-    def pick_row(self, index: int) -> None:
-        """Show the backward pass of data row `index` of the picker (1 = the first row)."""
-        self.rows.setCurrentIndex(index)
-        self._on_row_picked(index)
+    @property
+    def norm_curves(self) -> list:
+        return self.charts.norm_curves
 
+    # ----- choosing the row -----
     def _on_typed(self, *_args) -> None:
         self.rows.setCurrentIndex(0)
         self._redraw_now()
 
-    def _on_row_picked(self, index: int) -> None:
-        item = self.rows.itemData(index)
-        if item is None:
-            return
-        row, label = item
-        self.input.setText(", ".join(W.exact_text(v) for v in row))
+    def row_picked(self, label) -> None:
         self.target.setText(f"{label:g}" if isinstance(label, float) else str(label))
-        self._redraw_now()
 
     def _on_run_started(self) -> None:
-        self.update_plot.clear_run()
-        self.distributions.clear_run()
-        dataset = self.session.dataset
-        self.rows.clear()
-        self.rows.addItem("Pick a row of the data…", None)
-        if dataset is None:
+        self.charts.clear_run()
+        if not self.fill_rows():
             return
-        parts = (("training", dataset.x_train, dataset.labels_train),
-                 ("validation", dataset.x_val, dataset.labels_val),
-                 ("test", dataset.x_test, dataset.labels_test))
-        for part, xs, labels in parts:
-            for i in range(min(len(xs), ROWS_PER_PART)):
-                values = (", ".join(W.format_value(v) for v in xs[i]) if dataset.n_inputs <= 6
-                          else f"{dataset.n_inputs} values")
-                label = float(labels[i]) if dataset.is_regression else int(labels[i])
-                name = f"target {label:.4g}" if dataset.is_regression \
-                    else dataset.class_names[label]
-                self.rows.addItem(f"{part} {i + 1}: {values} ({name})", (np.array(xs[i]), label))
-        current, _ = W.parse_row(self.input.text(), dataset.n_inputs)
-        if (current is None or not self.target.text().strip()) and self.rows.count() > 1:
-            self.pick_row(1)
-            return
-        self._redraw_now()
+        current, _ = W.parse_row(self.input.text(), self.session.dataset.n_inputs)
+        if current is None or not self.target.text().strip():
+            self.take_row(1)
+        self._stale = True
+        self._redraw_in_turns()  # as the run's reports will: not all parts in this turn
 
     def _parsed(self, weights):
         """(row, label) from the boxes, or None after showing what is wrong."""
@@ -183,44 +131,47 @@ class BackwardPassView(QWidget):
             where = "Target"
             label, message = _parse_target(self.target.text(), dataset.is_regression,
                                            max(int(np.shape(weights[-1])[0]), 2))
-        self.error.setText(f"{where}: {message}" if message else "")
-        self.error.setVisible(bool(message))
+        self.show_error(f"{where}: {message}" if message else "")
         return None if message else (x.astype(np.float32).astype(np.float64), label)
 
     # ----- drawing -----
-    def _redraw_now(self) -> None:
-        self._stale = True
-        self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self.refresh)
-
-    def refresh(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
+    def draw(self) -> None:
         weights = self.session.history.latest_weights
         experiment = self.session.experiment
         if not weights or experiment is None or self.session.dataset is None:
             return
         note = dense_only_note(weights, "The backward pass")
         if note:
-            self.text.setPlainText(note)
+            self.text.show_plain(note)
             return
-        if self.session.streaming:  # the charts in a turn of their own: shorter stalls
-            self.session.in_turn(self._show_norms)
-        else:
-            self._show_norms()
         parsed = self._parsed(weights)
-        if parsed is None:
-            return
-        row, label = parsed
+        later = list(self.charts.steps())
+        if parsed is not None:
+            self._compute(weights, experiment, *parsed)
+            later.insert(0, self._show_text)
+        if self._in_turns or self.session.streaming:
+            # Each part in an event-loop turn of its own: a paint pass draws the tables or one
+            # chart, never all of them (one stall of ~50 ms became several short ones).
+            for part in later:
+                self.session.in_turn(part)
+        else:  # what the user asked for (a row, a target): at once
+            for part in later:
+                part()
+
+    def _redraw_in_turns(self) -> None:
+        """A redraw as epochs arrive or a run ends: its parts each take a turn (`draw`)."""
+        self._in_turns = True
+        try:
+            self.refresh()
+        finally:
+            self._in_turns = False
+
+    def _compute(self, weights, experiment, row, label) -> None:
+        """The row's backward pass, Keras's side (not while a run streams) and the step."""
         dataset = self.session.dataset  # a table's regression target is learnt standardised
         learnt = float(dataset.scaled_targets([label])[0]) if dataset.is_regression else label
         self.result = backward_of(experiment, weights, row, learnt)
+        self._weights = weights
         # While a run streams, TensorFlow here would take the GIL and the cores from the
         # training thread and stall the window: Keras's side waits for the run's end or pause.
         live = self.session.streaming
@@ -246,7 +197,7 @@ class BackwardPassView(QWidget):
                 f"history. Shown: {name}'s first step from a fresh state (η = {rate:g}), "
                 "applied to a copy of the weights.")
         self.apply_button.setEnabled(self.step is not None)
-        self._show(weights, label)
+        self._show_summary(weights, label)
 
     def _keras_copy(self, experiment, weights):
         shapes = tuple(np.shape(w) for w in weights)
@@ -259,11 +210,10 @@ class BackwardPassView(QWidget):
         model.set_weights([np.asarray(w, np.float32) for w in weights])
         return model
 
-    def _show(self, weights, label) -> None:
+    def _show_summary(self, weights, label) -> None:
         result = self.result
         if self.keras is None:
-            keras_loss_text = "Keras: computed when training pauses or stops"
-            comparison = "Keras's gradients: computed when training pauses or stops."
+            keras_text = ". Keras's loss and gradients: computed when training pauses or stops."
         else:
             keras_loss, keras_grads = self.keras
             mine = result.gradients()
@@ -271,19 +221,23 @@ class BackwardPassView(QWidget):
             difference = max(difference, abs(result.loss - keras_loss))
             verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
                        else "<span style='color:#b00020'>✗ differ</span>")
-            keras_loss_text = f"Keras: {keras_loss:.8f}"
-            comparison = (f"Gradients by hand and Keras's: {verdict} (largest difference "
-                          f"{difference:.1e}).")
+            keras_text = (f" (Keras: {keras_loss:.8f}). Gradients by hand and Keras's: {verdict} "
+                          f"(largest difference {difference:.1e}).")
+        # One line each, whichever Keras line shows: the label keeps its height when a run
+        # starts or ends, so the tables and charts below are not laid out and painted anew.
         self.summary.setText(
             f"Output y = <b>{_vector(result.output)}</b>, target {html.escape(str(label))} "
-            f"(as the loss sees it: {_vector(result.target)}). Loss L = <b>{_f(result.loss)}"
-            f"</b> ({keras_loss_text}); ∂L/∂y = {_vector(result.output_gradient)}. "
-            f"{comparison}" + self._dead_relu_text(weights))
-        self.text.setHtml(self._layers_html(weights))
+            f"(as the loss sees it: {_vector(result.target)}); ∂L/∂y = "
+            f"{_vector(result.output_gradient)}.<br>Loss L = <b>{_f(result.loss)}</b>{keras_text}"
+            + self._dead_relu_text(weights))
+
+    def _show_text(self) -> None:
+        if self.result is not None:
+            self.text.show_html(self._layers_html(self._weights))
 
     def _layers_html(self, weights) -> str:
         dataset = self.session.dataset
-        names = W.unit_names(W.layer_sizes(weights), _feature_names(dataset, weights))
+        names = W.unit_names(W.layer_sizes(weights), feature_names(dataset, weights))
         count = len(self.result.layers)
         # Not yet computed (a run streams): the Keras and step columns show "…".
         keras_grads = self.keras[1] if self.keras is not None else [None] * (2 * count)
@@ -335,29 +289,13 @@ class BackwardPassView(QWidget):
             rows.append(f"<tr><td colspan=7>… and {len(cells) - MAX_PARAMETERS} more</td></tr>")
         return "".join(rows) + "</table>"
 
-    def _show_norms(self) -> None:
-        """One curve per layer: the gradient norm after each recorded epoch."""
-        epochs, columns = self.session.history.gradient_norms()
-        if len(columns) != len(self.norm_curves):
-            self.norms_plot.clear()
-            self._norm_legend.clear()
-            count = len(columns)
-            self.norm_curves = [self.norms_plot.plot(
-                pen=pg.mkPen(LAYER_COLOURS[i % len(LAYER_COLOURS)], width=2),
-                name="output" if i == count - 1 else f"hidden {i + 1}") for i in range(count)]
-        for curve, values in zip(self.norm_curves, columns):
-            # A zero gradient (a dead layer) has no logarithm: drawn at the chart's floor.
-            curve.setData(epochs, np.maximum(values, 1e-12))
-        self.update_plot.show_history(self.session.history)
-        self.distributions.show_history(self.session)
-
     def _dead_relu_text(self, weights) -> str:
         """Which ReLU units are never active on the training rows (they cannot learn)."""
         rows = self.session.dataset.x_train[:DEAD_RELU_ROWS]
         dead = dead_relu_units(weights, self.session.activations, rows)
         if not dead or not len(rows):
             return ""
-        names = W.unit_names(W.layer_sizes(weights), _feature_names(self.session.dataset,
+        names = W.unit_names(W.layer_sizes(weights), feature_names(self.session.dataset,
                                                                     weights))
         units = [names[k + 1][j] for k, js in dead for j in js]
         total = sum(np.shape(weights[2 * k])[1] for k, _ in dead)
@@ -414,8 +352,3 @@ def _vector(values) -> str:
     shown = ", ".join(_f(v) for v in values[:12])
     return shown if len(values) == 1 else f"[{shown}{', …' if len(values) > 12 else ''}]"
 
-
-def _feature_names(dataset, weights) -> tuple[str, ...]:
-    n = int(np.shape(weights[0])[0])
-    names = tuple(dataset.feature_names)
-    return names if len(names) == n else tuple(f"x{i}" for i in range(1, n + 1))

@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from playground.core.data import registry as datasets
 from playground.core.inspection.feature_maps import dense_only_note
@@ -21,11 +20,10 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.forward import forward_steps
 from playground.core.inspection.metrics import predicted_classes
 from playground.ui.session import StreamedRedraw
+from playground.ui.views.pass_view import PassView, feature_names
 
 #: Agreement asked of the hand computation and `model.predict` (float32 arithmetic in Keras).
 TOLERANCE = 1e-5
-#: Data rows offered in the picker, per part (training, validation, test).
-ROWS_PER_PART = 50
 #: Terms of Wᵀx written out before "…", and neurons listed per layer.
 MAX_TERMS = 6
 MAX_NEURONS = 24
@@ -44,16 +42,14 @@ def _vector(values, limit: int = 12) -> str:
     return f"[{shown}{', …' if len(values) > limit else ''}]"
 
 
-class ForwardPassView(QWidget):
+class ForwardPassView(PassView):
     title = "Forward pass"
     area = "bottom"
 
     def __init__(self, session, parent=None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, "forward", "e.g. 0.3, 0.1", parent)
         session.predicted.connect(self.show_predicted)
         session.looked_at_changed.connect(lambda: self.x is not None and self._show_result())
-        self.setObjectName("forward_pass")
         self.x: np.ndarray | None = None      # the input shown
         self.steps = []                        # its forward_steps
         self.by_hand: np.ndarray | None = None
@@ -61,27 +57,12 @@ class ForwardPassView(QWidget):
         self._label: int | None = None         # the true class of a picked data row
         self._asked = None                     # (token, weights, row, open) of the request
         self._dataset_key = ""
-        self._stale = False
 
-        self.input = QLineEdit()
-        self.input.setObjectName("forward_input")
-        self.input.setPlaceholderText("e.g. 0.3, 0.1")
         self.input.setToolTip("The input x, numbers separated by commas or spaces")
-        self.rows = QComboBox()
-        self.rows.setObjectName("forward_rows")
         self.rows.setMinimumContentsLength(28)
         self.rows.setToolTip("Pick a row of the training, validation or test data: its input "
                              "goes into the box and the arithmetic below follows it")
-        self.error = QLabel()
-        self.error.setObjectName("forward_error")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
-        self.text = QTextBrowser()
-        self.text.setObjectName("forward_text")
-        self.result = QLabel()
-        self.result.setObjectName("forward_result")
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.RichText)
+        self.result = QLabel(objectName="forward_result", wordWrap=True, textFormat=Qt.RichText)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Input x ="))
@@ -96,8 +77,6 @@ class ForwardPassView(QWidget):
         layout.addWidget(self.text, 1)
 
         self.input.textEdited.connect(self._on_typed)
-        self.input.returnPressed.connect(self.refresh)
-        self.rows.activated.connect(self._on_row_picked)
         session.run_started.connect(self._on_run_started)
         self._streamed = StreamedRedraw(session, self.refresh, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
@@ -114,32 +93,13 @@ class ForwardPassView(QWidget):
         self.rows.setCurrentIndex(0)
         self._redraw_now()
 
-    def _on_row_picked(self, index: int) -> None:
-        item = self.rows.itemData(index)
-        if item is None:
-            return
-        row, label = item
-        self.input.setText(", ".join(W.exact_text(v) for v in row))
+    def row_picked(self, label) -> None:
         self._label = label
-        self._redraw_now()
 
     def _on_run_started(self) -> None:
-        dataset, experiment = self.session.dataset, self.session.experiment
-        self.rows.clear()
-        self.rows.addItem("Pick a row of the data…", None)
-        if dataset is None:
+        if not self.fill_rows():
             return
-        parts = (("training", dataset.x_train, dataset.labels_train),
-                 ("validation", dataset.x_val, dataset.labels_val),
-                 ("test", dataset.x_test, dataset.labels_test))
-        for part, xs, labels in parts:
-            for i in range(min(len(xs), ROWS_PER_PART)):
-                values = (", ".join(W.format_value(v) for v in xs[i]) if dataset.n_inputs <= 6
-                          else f"{dataset.n_inputs} values")
-                label = float(labels[i]) if dataset.is_regression else int(labels[i])
-                name = f"target {label:.4g}" if dataset.is_regression \
-                    else dataset.class_names[label]
-                self.rows.addItem(f"{part} {i + 1}: {values} ({name})", (np.array(xs[i]), label))
+        dataset, experiment = self.session.dataset, self.session.experiment
         current, _ = W.parse_row(self.input.text(), dataset.n_inputs)
         if current is None or dataset.key != self._dataset_key:
             # Other data: start from the seed's x = [0.3, 0.1], or the first data row.
@@ -149,37 +109,22 @@ class ForwardPassView(QWidget):
                 self.input.setText(example)
                 self._label = None
             elif len(dataset.x_train):
-                self.rows.setCurrentIndex(1)
-                self._on_row_picked(1)
+                self.pick_row(1)
                 return
         self._redraw_now()
 
     # ----- drawing -----
-    def _redraw_now(self) -> None:
-        self._stale = True
-        self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self.refresh)
-
-    def refresh(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
+    def draw(self) -> None:
         weights = self.session.history.latest_weights
         dataset = self.session.dataset
         if not weights or dataset is None:
             return
         note = dense_only_note(weights, "The forward pass")
         if note:
-            self.text.setPlainText(note)
+            self.text.show_plain(note)
             return
         x, message = W.parse_row(self.input.text(), int(np.shape(weights[0])[0]))
-        self.error.setText(f"Input: {message}" if message else "")
-        self.error.setVisible(bool(message))
+        self.show_error(f"Input: {message}" if message else "")
         if x is None:
             return
         # The network sees float32 inputs; compute by hand from exactly those numbers.
@@ -189,12 +134,12 @@ class ForwardPassView(QWidget):
         self.x = x
         self.steps = forward_steps(weights, self.session.activations, x)
         self.by_hand = self.steps[-1].outputs
-        self.text.setHtml(self._steps_html(weights, dataset))
+        self.text.show_html(self._steps_html(weights, dataset))
         self._ask_model(weights)
         self._show_result()
 
     def _steps_html(self, weights, dataset) -> str:
-        names = W.unit_names(W.layer_sizes(weights), _feature_names(dataset, weights))
+        names = W.unit_names(W.layer_sizes(weights), feature_names(dataset, weights))
         parts = ["<style>td { padding: 1px 8px; } th { padding: 3px 12px; } "
                  ".n { font-family: monospace; }</style>"]
         for step in self.steps:
@@ -323,8 +268,3 @@ def _vector_name(layer: int, layers: int) -> str:
         return "y"
     return "h" if layers == 2 else f"h{layer + 1}"
 
-
-def _feature_names(dataset, weights) -> tuple[str, ...]:
-    n = int(np.shape(weights[0])[0])
-    names = tuple(dataset.feature_names)
-    return names if len(names) == n else tuple(f"x{i}" for i in range(1, n + 1))

@@ -1,6 +1,6 @@
-"""Distributions through training: a chosen layer's weights or activations as one histogram
-line per kept epoch (pale early, dark late; epoch 0 dashed grey for comparison), on shared bins
-(core/inspection/distributions.py)."""
+"""Distributions through training: a chosen layer's weights, activations or gradients as one
+histogram line per kept epoch (pale early, dark late; epoch 0 dashed grey for comparison), on
+shared bins (core/inspection/distributions.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.core.inspection.distributions import KINDS, layer_values, shared_histograms
+from playground.core.inspection.distributions import (KINDS, MAX_ROWS, layer_values,
+                                                      shared_histograms)
 
 #: Epochs drawn at most (evenly picked from the kept snapshots, the first and last always).
 MAX_LINES = 10
@@ -22,15 +23,21 @@ class DistributionsPlot(QWidget):
         self.layer.setToolTip("The layer whose values are counted")
         self.kind = QComboBox(objectName="distributions_kind")
         self.kind.addItems(KINDS)
-        self.kind.setToolTip("weights: the layer's kernel; activations: its units' outputs on "
-                             "up to 500 training rows")
+        self.kind.setToolTip(
+            f"weights: the layer's kernel. activations: its units' outputs on up to {MAX_ROWS} "
+            "training rows. gradients: how the training loss (with its L1/L2 penalty) changes "
+            f"with each of the layer's weights, on up to {MAX_ROWS} training rows: the push "
+            "each weight gets. Gradients that shrink toward 0 in the early layers while the "
+            "later ones stay wide are vanishing gradients: those layers barely learn")
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("distributions_plot")
         self.plot.setLabel("left", "share of values")
         self.plot.setMinimumHeight(120)
         self.plot.setToolTip("One histogram per kept epoch: pale early, dark late; epoch 0 "
                              "dashed grey. Weights spreading out are learning; activations "
-                             "piled at ±1 (tanh) or 0 (ReLU) are saturated or dead")
+                             "piled at ±1 (tanh) or 0 (ReLU) are saturated or dead; "
+                             "gradients narrowing to a spike at 0 have vanished (or the "
+                             "network has learnt the data)")
         self.lines: list = []
         self.epochs_shown: list[int] = []
         self._values: dict[tuple, np.ndarray] = {}  # (epoch, layer, kind) -> values, kept
@@ -47,10 +54,14 @@ class DistributionsPlot(QWidget):
         self.kind.currentIndexChanged.connect(self._redraw)
 
     def clear_run(self) -> None:
-        self._values, self._source = {}, None
+        self.forget()
         self.layer.clear()
         self.plot.clear()
         self.lines = []  # removed with the plot's items: the next redraw makes new ones
+
+    def forget(self) -> None:
+        """Forget the values measured (a new run's epochs count from 0 again)."""
+        self._values, self._source = {}, None
 
     def show_history(self, session) -> None:
         self._source = session
@@ -70,6 +81,11 @@ class DistributionsPlot(QWidget):
             self.layer.addItems([f"hidden {i + 1}" for i in range(count - 1)] + ["output"])
             self.layer.blockSignals(False)
         layer, kind = max(self.layer.currentIndex(), 0), self.kind.currentText()
+        dataset = session.dataset
+        rows = dataset.x_train[:MAX_ROWS]
+        # What the loss compares with: a regression's targets standardised, as training does.
+        labels = dataset.scaled_targets(dataset.labels_train[:MAX_ROWS]) \
+            if kind == "gradients" else None
         picks = sorted(set(np.linspace(0, len(epochs) - 1, min(MAX_LINES, len(epochs)))
                            .round().astype(int)))
         values = []
@@ -77,21 +93,34 @@ class DistributionsPlot(QWidget):
             key = (int(epochs[i]), layer, kind)
             if key not in self._values:
                 self._values[key] = layer_values(snapshots[i], session.activations, layer,
-                                                 kind, session.dataset.x_train)
+                                                 kind, rows, experiment=session.experiment,
+                                                 labels=labels)
             values.append(self._values[key])
         edges, shares = shared_histograms(values, BINS)
         centres = (edges[:-1] + edges[1:]) / 2
         self.epochs_shown = [int(epochs[i]) for i in picks]
-        if len(self.lines) != len(shares):  # as many lines as before: updated, not rebuilt
-            self.plot.clear()
-            self.lines = [self.plot.plot() for _ in shares]
+        # Lines are kept and updated; only those missing are made (each costs milliseconds).
+        while len(self.lines) < len(shares):
+            self.lines.append(self.plot.plot())
+        while len(self.lines) > len(shares):
+            self.plot.removeItem(self.lines.pop())
         for n, (line, epoch, share) in enumerate(zip(self.lines, self.epochs_shown, shares)):
-            if epoch == 0:
-                pen = pg.mkPen("#888888", width=1.5, style=Qt.DashLine)
-            else:
-                shade = int(200 - 170 * (n + 1) / len(values))
-                pen = pg.mkPen((shade, shade, 255 if n == len(values) - 1 else 230), width=1.5)
-            line.setPen(pen)
-            line.setData(centres, share)
-        self.plot.setLabel("bottom", f"{kind} of {self.layer.currentText()} (epochs "
-                                     f"{self.epochs_shown[0]:,}–{self.epochs_shown[-1]:,})")
+            shade = int(200 - 170 * (n + 1) / len(values))
+            look = "epoch 0" if epoch == 0 else (shade, n == len(values) - 1)
+            if getattr(line, "look", None) == look:  # the same pen: only the data is updated
+                line.setData(centres, share)
+                continue
+            line.look = look
+            line.setData(centres, share, pen=_pen(look))
+        label = (f"{kind} of {self.layer.currentText()} (epochs {self.epochs_shown[0]:,}–"
+                 f"{self.epochs_shown[-1]:,})")
+        if label != self.plot.getPlotItem().getAxis("bottom").labelText:  # a costly re-layout
+            self.plot.setLabel("bottom", label)
+
+
+def _pen(look):
+    """Epoch 0 dashed grey; later epochs pale to dark blue, the newest one bluest."""
+    if look == "epoch 0":
+        return pg.mkPen("#888888", width=1.5, style=Qt.DashLine)
+    shade, newest = look
+    return pg.mkPen((shade, shade, 255 if newest else 230), width=1.5)
