@@ -244,7 +244,8 @@ class RunController(QObject):
         """Show a new dataset or network shape at once (untrained) when nothing runs; a change
         of training settings alone keeps the model."""
         self._previews_asked += 1
-        if self.is_loaded and self.state is S.PREPARING and experiment is not None:
+        if (self.is_loaded and experiment is not None and self.state in (S.PREPARING, S.FINISHING)
+                and not self.is_running):
             # A model is still being built (a drawn point just before this one, on a slow
             # machine): show this one once that is done, or the newer change would be lost.
             asked = self._previews_asked

@@ -283,14 +283,22 @@ def test_save_on_close_writes_the_file_then_closes(qtbot, window, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.playground"]
 
 
-def test_a_change_made_while_the_last_one_is_still_being_built_is_shown_not_lost(qtbot):
+@pytest.mark.parametrize("arrives_in", [S.PREPARING, S.FINISHING])
+def test_a_change_made_while_the_last_one_is_still_being_built_is_shown_not_lost(qtbot,
+                                                                                 arrives_in):
     # Two quick clicks on the drawn-points plot on a busy machine: the second preview arrives
-    # while the first model is still being built. It used to be dropped, so the data never got
-    # the second point although the form showed it.
+    # while the first model is still being built or drawn. It used to be dropped, so the data
+    # never got the second point although the form showed it.
     window = open_window(qtbot, FAST)
     first, second = FAST.replace(seed=FAST.seed + 1), FAST.replace(seed=FAST.seed + 2)
+    sent = []
+
+    def second_change(state):
+        if state is arrives_in and not sent:
+            sent.append(state)
+            window.run.preview(second)
+    window.run.state_changed.connect(second_change)
     window.run.preview(first)
-    assert window.run.state is S.PREPARING
-    window.run.preview(second)
     qtbot.waitUntil(lambda: window.session.experiment == second and window.state == "idle",
                     timeout=30_000)
+    assert sent == [arrives_in]
