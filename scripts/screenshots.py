@@ -119,7 +119,7 @@ def shot_convnet(window):
     for splitter in window.findChildren(QSplitter):  # drag the form wider, as a person would
         form_column = splitter.widget(0)
         if isinstance(form_column, QScrollArea) and form_column.widget() is window.form:
-            splitter.setSizes([700, 800])  # the layer table whole, its shapes and parameters
+            splitter.setSizes([580, 920])  # the table's kinds and shapes; the tabs still whole
     view = window.views["filters"]
     window.tabs.setCurrentWidget(view)
     view.saliency.setChecked(True)
@@ -169,6 +169,7 @@ def main() -> int:
     window.show()
     wait(lambda: window.loaded and window.state == "idle")
     for name in args.only or SHOTS:
+        window.tabs.setCurrentWidget(window.views["outputs"])  # not the last shot's tab
         try:
             SHOTS[name](window)
         except LookupError as why:
