@@ -54,10 +54,11 @@ class DistributionsPlot(QWidget):
         self.kind.currentIndexChanged.connect(self._redraw)
 
     def clear_run(self) -> None:
+        """A new run: its lines are emptied, not removed (made again, they cost milliseconds;
+        the next redraw adds or removes lines as the kept epochs need)."""
         self.forget()
-        self.layer.clear()
-        self.plot.clear()
-        self.lines = []  # removed with the plot's items: the next redraw makes new ones
+        for line in self.lines:
+            line.setData([], [])
 
     def forget(self) -> None:
         """Forget the values measured (a new run's epochs count from 0 again)."""
