@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.core.inspection.backward import backward
-from playground.core.inspection.dead_units import dead_units
+from playground.core.inspection.dead_units import MAX_ROWS, MIN_ROWS, dead_units
 
 ROWS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
@@ -47,3 +47,14 @@ def test_only_relu_hidden_layers_count_and_rows_beyond_the_limit_are_not_read():
     assert dead_units(weights, ["relu", "relu", "sigmoid"], rows).units == frozenset()
     cut = dead_units(weights, ["relu", "relu", "sigmoid"], rows, max_rows=4)
     assert cut.units == {(0, 1)} and "the first 4 of 5 training rows" in cut.why()
+
+
+def test_a_small_network_is_judged_on_every_row_a_wide_one_on_few():
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(MAX_ROWS + 10, 2))
+    small = dead_units(relu_2_3_3_1(), ["relu", "relu", "sigmoid"], rows)
+    assert small.rows == MAX_ROWS and "the first 5,000 of 5,010" in small.why()
+    wide = [np.zeros((784, 512)), np.zeros(512), np.zeros((512, 10)), np.zeros(10)]
+    images = rng.normal(size=(1000, 28, 28))  # read as flat rows
+    found = dead_units(wide, ["relu", "softmax"], images)
+    assert found.rows == MIN_ROWS and found.count == 512  # all 0: none ever active

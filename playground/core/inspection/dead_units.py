@@ -3,7 +3,8 @@
 A ReLU's slope is 0 wherever its input is negative, so a unit negative on every row passes no
 gradient back: nothing moves its weights and it no longer learns (often after one step too
 large pushed its bias far down). The diagram marks them and counts them; the Backward pass tab
-and the hints name them. One forward pass over at most `MAX_ROWS` rows, cheap enough for every
+and the hints name them. One forward pass over the first training rows, as many as fit a
+budget of multiply-adds (all of a small plane's, a few dozen of MNIST's), cheap enough for every
 redraw during training.
 """
 from __future__ import annotations
@@ -14,8 +15,11 @@ import numpy as np
 
 from playground.core.inspection.backward import dead_relu_units
 
-#: Dead units are looked for on at most this many training rows (the first ones).
-MAX_ROWS = 300
+#: Dead units are looked for on the first training rows: at most MAX_ROWS (as the Backward
+#: pass tab), at least MIN_ROWS, else as many as BUDGET multiply-adds allow (a few ms).
+MAX_ROWS = 5000
+MIN_ROWS = 64
+BUDGET = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,17 @@ class DeadUnits:
                 "reaches it, so it no longer learns")
 
 
-def dead_units(weights, activations, x, max_rows: int = MAX_ROWS) -> DeadUnits:
+def rows_to_check(weights) -> int:
+    """How many rows one forward pass of this network may take within BUDGET."""
+    per_row = sum(int(np.size(w)) for w in weights[0::2]) or 1
+    return int(min(MAX_ROWS, max(MIN_ROWS, BUDGET // per_row)))
+
+
+def dead_units(weights, activations, x, max_rows: int | None = None) -> DeadUnits:
     """The dead hidden ReLU units of a dense network (`get_weights()` order) on the first
-    `max_rows` rows of `x` (the training inputs)."""
+    `max_rows` rows of `x` (the training inputs; default: `rows_to_check`)."""
     x = np.asarray(x)
+    max_rows = rows_to_check(weights) if max_rows is None else max_rows
     rows = x[:max_rows].reshape(min(len(x), max_rows), -1)  # images as flat rows
     relu_units = sum(int(np.shape(weights[2 * i])[1]) for i, activation in
                      enumerate(activations[:-1]) if activation == "relu"
