@@ -8,7 +8,7 @@ import pytest
 from playground.core.data.dataset import encode_targets
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.backward import backward_of, batch_gradients
-from playground.core.inspection.distributions import MAX_ROWS, layer_values
+from playground.core.inspection.distributions import MAX_ROWS, layer_values, rows_for
 from playground.core.losses import LOSSES
 from playground.core.model.build import make_loss
 from playground.core.model.runtime import load
@@ -102,3 +102,13 @@ def test_a_layers_gradient_values_are_its_kernels_gradient_on_at_most_max_rows()
     np.testing.assert_array_equal(values, expected[0].ravel())
     _, every_row = batch_gradients(experiment, weights, x, labels)
     assert not np.allclose(values, every_row[0].ravel())  # the rows past MAX_ROWS left out
+
+
+def test_a_wide_network_is_measured_on_fewer_rows_so_a_redraw_stays_quick():
+    small = random_weights([2, 3, 1])
+    wide = [np.zeros((784, 512)), np.zeros(512), np.zeros((512, 10)), np.zeros(10)]
+    assert rows_for(small) == MAX_ROWS
+    assert 0 < rows_for(wide) < 100
+    x = np.ones((MAX_ROWS, 784))
+    activations = layer_values(wide, ["relu", "softmax"], 0, "activations", x)
+    assert activations.size == rows_for(wide) * 512

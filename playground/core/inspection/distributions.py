@@ -12,8 +12,18 @@ from playground.core.inspection.forward import ACTIVATION_FUNCTIONS, _pairs
 
 KINDS = ("weights", "activations", "gradients")
 #: Rows the activations and gradients are measured on (enough for a histogram, cheap for a
-#: redraw).
+#: redraw): at most MAX_ROWS, at least MIN_ROWS, else as many as BUDGET multiply-adds of a
+#: forward pass allow (a gradient takes about three times as many): all of a small plane's,
+#: a few dozen of an MNIST-wide network's.
 MAX_ROWS = 500
+MIN_ROWS = 32
+BUDGET = 5_000_000
+
+
+def rows_for(weights) -> int:
+    """How many rows one snapshot's activations or gradients are measured on."""
+    per_row = sum(int(np.size(k)) for k in list(weights)[0::2]) or 1
+    return int(min(MAX_ROWS, max(MIN_ROWS, BUDGET // per_row)))
 
 
 def layer_values(weights, activations, layer: int, kind: str, x=None, *, experiment=None,
@@ -21,17 +31,18 @@ def layer_values(weights, activations, layer: int, kind: str, x=None, *, experim
     """The values of Dense layer `layer` (0 = first) to histogram: its kernel's weights, its
     units' outputs on rows `x`, or the gradient of `experiment`'s training loss (with its L1/L2
     penalties) for its kernel on rows `x` with `labels` (as the loss sees them: a regression's
-    targets standardised); at most MAX_ROWS rows."""
+    targets standardised); on the first `rows_for(weights)` rows."""
     pairs = _pairs(weights)
     if kind == "weights":
         return np.asarray(pairs[layer][0], np.float64).ravel()
     if kind == "gradients":
         if not 0 <= layer < len(pairs):
             raise IndexError(f"no Dense layer {layer}")
-        _, gradients = batch_gradients(experiment, weights, np.asarray(x)[:MAX_ROWS],
-                                       np.asarray(labels)[:MAX_ROWS])
+        rows = rows_for(weights)
+        _, gradients = batch_gradients(experiment, weights, np.asarray(x)[:rows],
+                                       np.asarray(labels)[:rows])
         return gradients[2 * layer].ravel()
-    h = np.asarray(x, np.float64)[:MAX_ROWS]
+    h = np.asarray(x, np.float64)[:rows_for(weights)]
     for i, ((kernel, bias), activation) in enumerate(zip(pairs, activations)):
         h = ACTIVATION_FUNCTIONS[activation](h @ np.asarray(kernel, np.float64)
                                              + np.asarray(bias, np.float64))

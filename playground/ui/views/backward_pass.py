@@ -20,16 +20,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from playground.core.experiment import OPTIMIZERS
 from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection import weights as W
-from playground.core.inspection.backward import (backward_of, dead_relu_units, keras_copy,
-                                                 keras_gradients, optimizer_step)
+from playground.core.inspection.backward import (backward_of, keras_copy, keras_gradients,
+                                                 optimizer_step)
+from playground.core.inspection.dead_units import dead_units
 from playground.ui.session import StreamedRedraw
 from playground.ui.views.backward_charts import BackwardCharts
 from playground.ui.views.pass_view import PassView, feature_names
 
 #: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
 TOLERANCE = 1e-5
-#: Dead ReLU units are looked for on at most this many training rows (a forward pass each draw).
-DEAD_RELU_ROWS = 5000
 #: Parameters listed per layer before "… and N more".
 MAX_PARAMETERS = 60
 #: Even without Keras (left for the run's end), a redraw rebuilds the text: during a run,
@@ -290,20 +289,19 @@ class BackwardPassView(PassView):
         return "".join(rows) + "</table>"
 
     def _dead_relu_text(self, weights) -> str:
-        """Which ReLU units are never active on the training rows (they cannot learn)."""
-        rows = self.session.dataset.x_train[:DEAD_RELU_ROWS]
-        dead = dead_relu_units(weights, self.session.activations, rows)
-        if not dead or not len(rows):
+        """Which ReLU units are never active on the training rows (they cannot learn); judged
+        on as many rows as a budget allows (all of a small plane's, a few dozen of MNIST's)."""
+        dataset = self.session.dataset
+        dead = dead_units(weights, self.session.activations, dataset.x_train)
+        if not dead.relu_units or not dead.rows:
             return ""
-        names = W.unit_names(W.layer_sizes(weights), feature_names(self.session.dataset,
-                                                                    weights))
-        units = [names[k + 1][j] for k, js in dead for j in js]
-        total = sum(np.shape(weights[2 * k])[1] for k, _ in dead)
-        where = "training rows" if len(rows) == len(self.session.dataset.x_train) \
-            else f"first {len(rows):,} training rows"
+        names = W.unit_names(W.layer_sizes(weights), feature_names(dataset, weights))
+        units = [names[k + 1][j] for k, j in sorted(dead.units)]
+        where = "training rows" if dead.rows >= dead.all_rows \
+            else f"first {dead.rows:,} training rows"
         listed = f": {', '.join(units[:12])}" if units else ""
         return (f"<br>Dead ReLU units (never active on the {where}; no gradient reaches "
-                f"them): <b>{len(units)} of {total}</b>{listed}")
+                f"them): <b>{len(units)} of {dead.relu_units}</b>{listed}")
 
     # ----- the step -----
     def apply_step(self) -> str:

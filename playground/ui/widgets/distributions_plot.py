@@ -25,10 +25,10 @@ class DistributionsPlot(QWidget):
         self.kind.addItems(KINDS)
         self.kind.setToolTip(
             f"weights: the layer's kernel. activations: its units' outputs on up to {MAX_ROWS} "
-            "training rows. gradients: how the training loss (with its L1/L2 penalty) changes "
-            f"with each of the layer's weights, on up to {MAX_ROWS} training rows: the push "
-            "each weight gets. Gradients that shrink toward 0 in the early layers while the "
-            "later ones stay wide are vanishing gradients: those layers barely learn")
+            "training rows (fewer for a wide network). gradients: how the training loss (with "
+            "its L1/L2 penalty) changes with each of the layer's weights on those rows: the "
+            "push each weight gets. Gradients that shrink toward 0 in the early layers while "
+            "the later ones stay wide are vanishing gradients: those layers barely learn")
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("distributions_plot")
         self.plot.setLabel("left", "share of values")
