@@ -168,15 +168,14 @@ class Session(QObject):
 
     def looked_at_weights(self) -> tuple[int, list | None]:
         """(epoch, weights) of the network being looked at: the newest, or the weights kept
-        nearest the looked-at epoch (kept once a report; see RunHistory.weights_history)."""
+        at or just before the looked-at epoch (as Outputs shows them: RunHistory.weights_at)."""
         history = self.history
         if self.looked_at is None or not history.latest_weights:
             return history.last_epoch, history.latest_weights
-        epochs, snapshots = history.weights_history()
-        if not epochs:
+        kept = history.weights_at(self.looked_at)
+        if kept is None:
             return history.last_epoch, history.latest_weights
-        nearest = int(np.abs(np.asarray(epochs) - self.looked_at).argmin())
-        return int(epochs[nearest]), snapshots[nearest]
+        return int(kept[0]), kept[1]
 
     def set_drawn_digit(self, row) -> None:
         """The Draw tab's digit (a flat row as the network is fed it; None: none drawn)."""
