@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 #: Tone -> (colour on a light background, colour on a dark one).
-TONES = {"note": ("#4a4a4a", "#b9bcc2"), "error": ("#b00020", "#ff8f8f")}
+TONES = {"note": ("#4a4a4a", "#b9bcc2"), "error": ("#b00020", "#ff8f8f"),
+         "good": ("#146c2e", "#6cd27f")}
 
 
 def is_dark() -> bool:
@@ -24,6 +25,12 @@ def is_dark() -> bool:
 def tone_colour(tone: str, dark: bool | None = None) -> QColor:
     """The colour of `tone` in the current scheme (or the one named by `dark`)."""
     return QColor(TONES[tone][int(is_dark() if dark is None else dark)])
+
+
+def tone_span(text: str, tone: str) -> str:
+    """`text` (HTML) in `tone`'s colour for the current scheme, for rich text such as
+    "✗ differ" (a label's text is written again at its next redraw, in the scheme then)."""
+    return f"<span style='color:{tone_colour(tone).name()}'>{text}</span>"
 
 
 def set_tone(widget: QWidget, tone: str) -> QWidget:
