@@ -38,7 +38,8 @@ class DistributionsPlot(QWidget):
                              "piled at ±1 (tanh) or 0 (ReLU) are saturated or dead; "
                              "gradients narrowing to a spike at 0 have vanished (or the "
                              "network has learnt the data)")
-        self.lines: list = []
+        self.lines: list = []  # the lines drawn, one per epoch shown
+        self._pool: list = []  # every line made: the spare ones hidden, kept for later
         self.epochs_shown: list[int] = []
         self._values: dict[tuple, np.ndarray] = {}  # (epoch, layer, kind) -> values, kept
         self._source = None
@@ -57,7 +58,7 @@ class DistributionsPlot(QWidget):
         """A new run: its lines are emptied, not removed (made again, they cost milliseconds;
         the next redraw adds or removes lines as the kept epochs need)."""
         self.forget()
-        for line in self.lines:
+        for line in self._pool:
             line.setData([], [])
 
     def forget(self) -> None:
@@ -100,11 +101,15 @@ class DistributionsPlot(QWidget):
         edges, shares = shared_histograms(values, BINS)
         centres = (edges[:-1] + edges[1:]) / 2
         self.epochs_shown = [int(epochs[i]) for i in picks]
-        # Lines are kept and updated; only those missing are made (each costs milliseconds).
-        while len(self.lines) < len(shares):
-            self.lines.append(self.plot.plot())
-        while len(self.lines) > len(shares):
-            self.plot.removeItem(self.lines.pop())
+        # Lines are kept and updated; spare ones hidden, not removed: making a line costs ~2 ms,
+        # and a new run would remove and make again up to MAX_LINES of them.
+        while len(self._pool) < len(shares):
+            self._pool.append(self.plot.plot())
+        for spare in self._pool[len(shares):]:
+            spare.setVisible(False)
+        self.lines = self._pool[:len(shares)]
+        for line in self.lines:
+            line.setVisible(True)
         for n, (line, epoch, share) in enumerate(zip(self.lines, self.epochs_shown, shares)):
             shade = int(200 - 170 * (n + 1) / len(values))
             look = "epoch 0" if epoch == 0 else (shade, n == len(values) - 1)
