@@ -7,7 +7,10 @@ gradient Keras computes for the same row (GradientTape on a copy of the model: t
 belongs to the training thread; while a run streams, only once it pauses or stops, so the
 window never waits on TensorFlow) and the difference. Then the step: W − η∇W for SGD, or for
 another optimizer its own first step (applied to a copy). **Apply this step** gives the new
-weights to the model through the run controller, so every view follows.
+weights to the model through the run controller, so every view follows. Below, charts through
+training (`backward_charts.py`): gradient norms, |ΔW| / |W| and the distributions of a layer's
+weights, activations or gradients. As epochs arrive the tables and each chart redraw in
+event-loop turns of their own.
 """
 from __future__ import annotations
 
