@@ -14,6 +14,9 @@ from playground.core.inspection.distributions import (KINDS, MAX_ROWS, layer_val
 #: Epochs drawn at most (evenly picked from the kept snapshots, the first and last always).
 MAX_LINES = 10
 BINS = 40
+#: Lines made at most per redraw (a line's first drawing costs a few ms): more follow in the
+#: next event-loop turns, until every epoch picked has its line.
+NEW_LINES_PER_TURN = 2
 
 
 class DistributionsPlot(QWidget):
@@ -88,8 +91,11 @@ class DistributionsPlot(QWidget):
         # What the loss compares with: a regression's targets standardised, as training does.
         labels = dataset.scaled_targets(dataset.labels_train[:MAX_ROWS]) \
             if kind == "gradients" else None
-        picks = sorted(set(np.linspace(0, len(epochs) - 1, min(MAX_LINES, len(epochs)))
-                           .round().astype(int)))
+        wanted = min(MAX_LINES, len(epochs))
+        shown = min(wanted, len(self._pool) + NEW_LINES_PER_TURN)
+        if shown < wanted:  # the rest in the turns after this one
+            session.in_turn(self._redraw)
+        picks = sorted(set(np.linspace(0, len(epochs) - 1, shown).round().astype(int)))
         values = []
         for i in picks:
             key = (int(epochs[i]), layer, kind)
