@@ -92,13 +92,13 @@ def test_the_convnet_preset_fills_the_form_with_keras_s_example(qtbot, window):
     from playground.core.layers import MNIST_CONVNET
 
     view = window.views["images"]
-    view.preset_buttons["Keras MNIST convnet"].click()
+    view.preset_buttons["Keras MNIST convnet"].trigger()
     experiment = window.form.experiment
     assert (experiment.dataset, experiment.layers) == ("mnist", MNIST_CONVNET)
     assert (experiment.optimizer, experiment.learning_rate, experiment.batch_size,
             experiment.loss, experiment.output) == ("adam", 0.001, 128, "categorical", "softmax")
     assert window.form.layers.total.text() == "34,826 parameters with the output layer"
-    view.preset_buttons["Fashion-MNIST convnet"].click()
+    view.preset_buttons["Fashion-MNIST convnet"].trigger()
     assert window.form.experiment.dataset == "fashion-mnist"
     qtbot.waitUntil(lambda: window.state == "idle" and window.session.experiment is not None
                     and window.session.experiment.dataset == "fashion-mnist", timeout=60_000)

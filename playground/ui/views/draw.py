@@ -175,8 +175,11 @@ class DrawView(QWidget):
         self.answer.setWordWrap(True)
         self.answer.setTextFormat(Qt.RichText)
         self.answer.setStyleSheet("font-size: 13pt;")
-        self.chart = ProbabilityBars("percent")
-        self.chart.setMinimumWidth(260)
+        #: Which weights answered, in the theme's note tone (a fixed grey was unreadable dark).
+        self.answer_epoch = set_tone(QLabel(objectName="drawing_answer_epoch"), "note")
+        self.answer_epoch.setStyleSheet("font-size: 9pt;")
+        self.chart = ProbabilityBars()
+        self.chart.setMinimumWidth(180)  # "Ankle boot" and 99.9% fit; a 1280 px window too
         self.hint = QLabel()
         self.hint.setObjectName("drawing_hint")
         self.hint.setWordWrap(True)
@@ -188,6 +191,7 @@ class DrawView(QWidget):
         middle.addWidget(QLabel("The network sees:"))
         middle.addWidget(self.preview)
         middle.addWidget(self.answer)
+        middle.addWidget(self.answer_epoch)
         middle.addStretch(1)
         middle.addWidget(how)
         middle.addWidget(self.clear_button)
@@ -264,11 +268,13 @@ class DrawView(QWidget):
             self.probabilities = None
             self.chart.clear_values()
             self.answer.setText("Train (or wait for the model) to see its answer.")
+            self.answer_epoch.clear()
             return
         if self.canvas.is_empty:
             self.probabilities = None
             self.chart.clear_values()
             self.answer.setText("Draw a digit in the box.")
+            self.answer_epoch.clear()
             return
         self.probabilities = forward(weights, self.session.activations, self._row()[None])[0]
         self.chart.set_values(self.probabilities)
@@ -276,9 +282,8 @@ class DrawView(QWidget):
         name = self.session.dataset.class_names[top]
         epoch = self.session.history.last_epoch
         self.answer.setText(f"It looks like <b>{html.escape(name)}</b><br>"
-                            f"{image_eval.percent(self.probabilities[top])} sure<br>"
-                            f"<span style='color:#777; font-size:9pt'>network after epoch "
-                            f"{epoch:,}</span>")
+                            f"{image_eval.percent(self.probabilities[top])} sure")
+        self.answer_epoch.setText(f"network after epoch {epoch:,}")
 
     def _row(self) -> np.ndarray:
         """The drawing as the network is fed it: one flat row, 0–255 when it trains on raw

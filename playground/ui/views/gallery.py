@@ -15,8 +15,9 @@ import time
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton,
+                               QSplitter, QStackedWidget, QTabWidget, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
@@ -24,7 +25,7 @@ from playground.ui.views.gallery_answers import AnswerJob, SaturationNote
 from playground.ui.views.gallery_presets import PRESET_TIPS, PRESETS  # noqa: F401 (re-export)
 from playground.ui.widgets.confusion import ConfusionView, short_name
 from playground.ui.widgets.image_grid import Cell, GalleryGrid
-from playground.ui.widgets.note import placeholder_note
+from playground.ui.widgets.note import placeholder_note, tone_span
 from playground.ui.widgets.probabilities import ProbabilityPanel, image_pixmap
 
 #: While training, answers are recomputed at most this often (seconds) ...
@@ -34,6 +35,9 @@ MIN_INTERVAL = 1.0
 COST_RATIO = 4
 #: How often the GUI looks at the answering thread's progress (ms).
 POLL_MS = 100
+#: The narrowest a filter or order box gets (its popup still lists the whole names): the tab
+#: must fit a 1280 px window beside the form instead of forcing the window wider.
+NARROW_COMBO = 80
 
 
 # ----- the view --------------------------------------------------------------------------------
@@ -70,19 +74,26 @@ class ImagesView(QWidget):
 
     # ----- widgets -----
     def _build(self) -> None:
-        presets = QHBoxLayout()
-        presets.addWidget(QLabel("Presets:"))
-        self.preset_buttons = {}
+        # The presets sit in a menu: four buttons in a row made the tab 850 px wide at least.
+        self.presets_button = QToolButton(text="Presets", objectName="gallery_presets")
+        self.presets_button.setToolTip("Fill the form with a known network for these images")
+        self.presets_button.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.presets_button)
+        menu.setToolTipsVisible(True)
+        self.preset_buttons = {}  # label -> QAction (trigger() fills the form)
         for label, changes in PRESETS.items():
-            button = QPushButton(label)
-            button.setToolTip(PRESET_TIPS[label] + " Fills the form; then click Train.")
-            button.clicked.connect(lambda _=False, changes=changes:
-                                   self.session.request_experiment(changes))
-            presets.addWidget(button)
-            self.preset_buttons[label] = button
+            action = menu.addAction(label)
+            action.setToolTip(PRESET_TIPS[label] + " Fills the form; then click Train.")
+            action.triggered.connect(lambda _=False, changes=changes:
+                                     self.session.request_experiment(changes))
+            self.preset_buttons[label] = action
+        self.presets_button.setMenu(menu)
         self.summary = QLabel()
         self.summary.setObjectName("test_summary")
         self.summary.setTextFormat(Qt.RichText)
+        self.summary.setWordWrap(True)  # a long summary wraps instead of widening the window
+        presets = QHBoxLayout()
+        presets.addWidget(self.presets_button)
         presets.addSpacing(12)
         presets.addWidget(self.summary, 1)
 
@@ -95,10 +106,11 @@ class ImagesView(QWidget):
         self.only_mistakes.setToolTip("Show only the images the network answered wrongly")
         self.true_class = QComboBox()
         self.true_class.setObjectName("true_class_filter")
-        self.true_class.setToolTip("Show only the images of this true class")
+        self.true_class.setToolTip("True class: show only the images of this class")
         self.answered = QComboBox()
         self.answered.setObjectName("answered_filter")
-        self.answered.setToolTip("Show only the images the network took for this class")
+        self.answered.setToolTip("Answered: show only the images the network took for this "
+                                 "class")
         self.order = QComboBox()
         self.order.setObjectName("gallery_order")
         for key, label in image_eval.ORDERS.items():
@@ -112,10 +124,11 @@ class ImagesView(QWidget):
         for combo in (self.true_class, self.answered, self.order):
             combo.currentIndexChanged.connect(self._filters_changed)
         filters = QHBoxLayout()
-        for widget in (self.only_mistakes, QLabel("True class"), self.true_class,
-                       QLabel("Answered"), self.answered, self.clear_filters):
+        for widget in (self.only_mistakes, self.true_class, self.answered):
             filters.addWidget(widget)
         filters.addStretch(1)
+        for combo in (self.true_class, self.answered, self.order):
+            combo.setMinimumWidth(NARROW_COMBO)
 
         self.grid = GalleryGrid()
         self.grid.clicked.connect(self.select)
@@ -130,10 +143,12 @@ class ImagesView(QWidget):
             button.setFixedWidth(36)
         self.page_label = QLabel()
         self.page_label.setObjectName("page_label")
+        self.page_label.setWordWrap(True)  # "1–64 of 10,000 (page 1/157)" wraps when narrow
         pages = QHBoxLayout()
         pages.addWidget(self.previous_button)
         pages.addWidget(self.next_button)
         pages.addWidget(self.page_label, 1)
+        pages.addWidget(self.clear_filters)  # here, not with the filters: 1280 px windows
         pages.addWidget(self.order)
         gallery = QWidget()
         left = QVBoxLayout(gallery)
@@ -198,13 +213,15 @@ class ImagesView(QWidget):
         self.stack.setCurrentWidget(self.split)
         self.pixels = image_eval.pixels(s.dataset.x_test, s.experiment.normalize)
         names = s.dataset.class_names
-        for combo, first in ((self.true_class, "All"), (self.answered, "Any")):
+        for combo, first in ((self.true_class, "True class: all"),
+                             (self.answered, "Answered: any")):
             with QSignalBlocker(combo):
                 current = combo.currentData()
                 combo.clear()
                 combo.addItem(first, None)
+                prefix = first.split(":")[0]
                 for i, name in enumerate(names):
-                    combo.addItem(name, i)
+                    combo.addItem(f"{prefix}: {name}", i)
                 combo.setCurrentIndex(max(combo.findData(current), 0)
                                       if current is not None and current < len(names) else 0)
         self.confusion.set_classes(names)
@@ -291,7 +308,7 @@ class ImagesView(QWidget):
                 f"<b>{p.loss:.4f}</b> · accuracy <b>{100 * p.accuracy:.2f}%</b> · "
                 f"{int((~p.correct).sum()):,} mistakes")
         if computing:
-            text += f" <span style='color:#888'>({progress or 'updating…'})</span>"
+            text += " " + tone_span(f"({progress or 'updating…'})", "note")
         self.summary.setText(text)
 
     def _saturation_note(self) -> None:

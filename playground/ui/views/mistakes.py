@@ -29,6 +29,7 @@ from playground.ui.widgets.probabilities import ProbabilityBars, image_pixmap
 MIN_INTERVAL = 2.0
 POLL_MS = 100
 THRESHOLDS = np.linspace(0.0, 1.0, 101)
+PREVIEW_SCALE = 3  # 84 px: the sliders fit under it in a 1366 × 768 window
 #: name -> (label, minimum, maximum, unit, value per slider step)
 SLIDERS = {
     "noise": ("Noise", 0, 50, "", 0.01),
@@ -80,7 +81,7 @@ class MistakesView(QWidget):
         top.addWidget(self.where, 1)
 
         self.preview = QLabel(objectName="mistakes_image")
-        self.preview.setFixedSize(28 * 4, 28 * 4)
+        self.preview.setFixedSize(28 * PREVIEW_SCALE, 28 * PREVIEW_SCALE)
         self.preview.setStyleSheet("border: 1px solid #bbb;")
         self.sliders: dict[str, QSlider] = {}
         self.slider_labels: dict[str, QLabel] = {}
@@ -99,13 +100,19 @@ class MistakesView(QWidget):
         self.reset_button.clicked.connect(self.reset_sliders)
         self.reset_button.setToolTip("Put every slider back to 0: the image as in the test set")
         self.answer = QLabel(objectName="mistakes_answer", wordWrap=True, textFormat=Qt.RichText)
+        # The answer beside the picture, not under the sliders: at 1366 × 768 the column was
+        # taller than the tab and the picture overlapped the first slider.
+        picture_row = QHBoxLayout()
+        picture_row.addWidget(self.preview, 0, Qt.AlignTop)
+        picture_row.addWidget(self.answer, 1)
+        self.answer.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.answer.setMinimumWidth(110)
         left = QVBoxLayout()
-        left.addWidget(self.preview)
+        left.addLayout(picture_row)
         left.addLayout(form)
         left.addWidget(self.reset_button)
-        left.addWidget(self.answer)
         left.addStretch(1)
-        self.chart = ProbabilityBars("percent")
+        self.chart = ProbabilityBars()
 
         self.threshold = QSlider(Qt.Horizontal, objectName="mistakes_threshold")
         self.threshold.setRange(0, 100)
@@ -292,7 +299,8 @@ class MistakesView(QWidget):
         scale = 1.0 if normalize else 255.0
         picture = np.asarray(dataset.x_test[self.index], np.float64).reshape(dataset.image_shape)
         bent = perturb(picture, scale=scale, **self.settings())
-        self.preview.setPixmap(image_pixmap(np.rint(np.clip(bent / scale, 0, 1) * 255), 4))
+        self.preview.setPixmap(image_pixmap(np.rint(np.clip(bent / scale, 0, 1) * 255),
+                                            PREVIEW_SCALE))
         self.probabilities = forward(weights, self.session.activations,
                                      bent.reshape(1, -1))[0]
         truth = int(dataset.labels_test[self.index])

@@ -290,7 +290,7 @@ class RunsView(QWidget):
             show = QTableWidgetItem()
             show.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
             show.setCheckState(Qt.Checked if record.shown else Qt.Unchecked)
-            show.setIcon(_swatch(colour_of(record)))
+            show.setIcon(swatch(colour_of(record), self.devicePixelRatioF()))
             show.setToolTip(COLUMN_TIPS["Show"])
             self.table.setItem(r, SHOW_COLUMN, show)
             name = QTableWidgetItem(record.name)
@@ -378,8 +378,12 @@ class RunsView(QWidget):
         return [item.name() for _plot, item, _name in self._overlay if item.name()]
 
 
-def _swatch(colour: str) -> QIcon:
-    pixmap = QPixmap(12, 12)
+def swatch(colour: str, dpr: float = 1.0) -> QIcon:
+    """A 12 × 12 (logical pixels) square of a run's colour, drawn in device pixels at `dpr`
+    (the screen's ratio: a 12-pixel swatch blown up at 200 % was soft)."""
+    side = max(1, round(12 * dpr))
+    pixmap = QPixmap(side, side)
+    pixmap.setDevicePixelRatio(side / 12)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
 

@@ -20,6 +20,7 @@ from playground.core.inspection.feature_maps import dense_only_note
 from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.network_diagram import NetworkDiagram
 from playground.ui.widgets.neuron_map_items import PlaneMaps, map_centre, switched_off_text
+from playground.ui.widgets.note import set_tone
 from playground.ui.widgets.weight_table import LayerPanel
 
 #: Redraw the tables at most this often (they are the costly part with big layers).
@@ -64,7 +65,7 @@ class WeightsView(QWidget):
         self.hand_button.clicked.connect(self.set_by_hand)
         self.message = QLabel()
         self.message.setObjectName("weights_message")
-        self.message.setStyleSheet("color: #b00020;")
+        set_tone(self.message, "error")  # readable light and dark
         self.message.setWordWrap(True)
         self.message.hide()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from playground.ui.widgets.probabilities import WRONG
@@ -112,7 +112,8 @@ class GalleryGrid(QWidget):
     # ----- painting and mouse -----
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("white"))
+        palette = self.palette()  # the theme's: white on a dark window glared
+        painter.fillRect(self.rect(), palette.color(QPalette.Base))
         painter.setFont(self.small)
         metrics = painter.fontMetrics()
         line = metrics.height()
@@ -128,7 +129,7 @@ class GalleryGrid(QWidget):
             if cell.index == self.selected:
                 painter.setPen(QPen(QColor(SELECTED), 3))
                 painter.drawRect(rect.adjusted(1, 1, -2, -2))
-            painter.setPen(QColor(WRONG) if cell.wrong else QColor("#222"))
+            painter.setPen(QColor(WRONG) if cell.wrong else palette.color(QPalette.Text))
             top = image.bottom() + 2
             texts = ([cell.name, cell.confidence] if self.two_lines
                      else [f"{cell.name} {cell.confidence}".strip()])

@@ -1,24 +1,25 @@
-"""The probability of every class for one image: a bar chart, and the numbers as Keras prints them.
+"""The probability of every class for one image: a bar chart with percentages, and the numbers as
+Keras prints them (9.99916673e-01) in its tooltip and the Copy button.
 
 `ProbabilityBars` is the chart alone (the drawing canvas uses it too). `ProbabilityPanel` shows
 one test image: at once from the latest weights with NumPy, then — when the worker is free —
 the real `model.predict` for the same row (`predict_requested`), whose numbers replace the
-NumPy ones, so what is printed is exactly what Keras returns (seed 001's question).
+NumPy ones, so what is copied is exactly what Keras returns (seed 001's question).
 """
 from __future__ import annotations
 
 import html
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QFont, QFontMetrics, QGuiApplication, QImage, QPainter,
-                           QPixmap)
+                           QPalette, QPixmap)
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.forward import forward
-from playground.ui.widgets.note import set_tone
+from playground.ui.widgets.note import set_tone, tone_span
 
 RIGHT, WRONG, OTHER, TRUTH = "#2f9e44", "#d6336c", "#9db4d0", "#8ce99a"
 IMAGE_SCALE = 3
@@ -35,22 +36,25 @@ def image_pixmap(pixels: np.ndarray, scale: int = IMAGE_SCALE) -> QPixmap:
                                           Qt.FastTransformation))
 
 
+def readable_percent(value: float) -> str:
+    """A probability as a learner reads it: 99.9%, 0.3%, and "<0.1%" for a tiny one rather
+    than 0.0% (the gallery's labels use the same `percent`)."""
+    return "<0.1%" if 0 < value < 0.0005 else image_eval.percent(value)
+
+
 class ProbabilityBars(QWidget):
-    """One row per class: its name, a bar as long as its probability, and the number.
+    """One row per class: its name, a bar as long as its probability, and the number as a
+    percentage; the tooltip (and the panel's Copy button) give Keras's own 9.99916673e-01."""
 
-    `numbers` = "keras" writes 9.99916673e-01 (the panel), "percent" writes 99.9% (the canvas).
-    """
-
-    def __init__(self, numbers: str = "keras", parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("probability_bars")
-        self.numbers = numbers
         self.names: tuple[str, ...] = ()
         self.values = np.zeros(0)
         self.truth: int | None = None
         self.mono = QFont("monospace")
         self.mono.setStyleHint(QFont.Monospace)
-        self.setMinimumSize(220, 10 * 13)
+        self.setMinimumSize(170, 10 * 13)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
@@ -78,8 +82,7 @@ class ProbabilityBars(QWidget):
         self.update()
 
     def text_of(self, value: float) -> str:
-        return image_eval.keras_number(value) if self.numbers == "keras" \
-            else image_eval.percent(value)
+        return readable_percent(value)
 
     def name_width(self) -> int:
         """The names' column: wide enough for the longest name in bold (the answer's row is
@@ -91,7 +94,10 @@ class ProbabilityBars(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("white"))
+        palette = self.palette()  # the theme's: white on a dark window glared
+        painter.fillRect(self.rect(), palette.color(QPalette.Base))
+        text = palette.color(QPalette.Text)
+        track = palette.color(QPalette.AlternateBase)
         n = len(self.names)
         if not n:
             painter.end()
@@ -99,7 +105,7 @@ class ProbabilityBars(QWidget):
         row = min(28.0, self.height() / n)
         mono = QFontMetrics(self.mono)
         name_w = self.name_width()
-        number_w = mono.horizontalAdvance(self.text_of(0.123456789)) + 10
+        number_w = mono.horizontalAdvance("99.99%") + 10
         track_x = name_w
         track_w = max(20, self.width() - name_w - number_w - 4)
         values = self.values if len(self.values) == n else None
@@ -112,11 +118,10 @@ class ProbabilityBars(QWidget):
             y = i * row
             is_top = i == top
             painter.setFont(bold if is_top else self.font())
-            painter.setPen(QColor("#222"))
+            painter.setPen(text)
             painter.drawText(QRectF(0, y, name_w - 6, row), Qt.AlignRight | Qt.AlignVCenter,
                              name)
-            painter.fillRect(QRectF(track_x, y + row * 0.15, track_w, row * 0.7),
-                             QColor("#f1f3f5"))
+            painter.fillRect(QRectF(track_x, y + row * 0.15, track_w, row * 0.7), track)
             if values is None:
                 continue
             value = float(values[i])
@@ -128,7 +133,7 @@ class ProbabilityBars(QWidget):
             width = max(value * track_w, 1.0 if value > 0 else 0.0)
             painter.fillRect(QRectF(track_x, y + row * 0.15, width, row * 0.7), QColor(colour))
             painter.setFont(bold_mono if is_top else self.mono)
-            painter.setPen(QColor(WRONG) if is_top and colour == WRONG else QColor("#222"))
+            painter.setPen(QColor(WRONG) if is_top and colour == WRONG else text)
             painter.drawText(QRectF(track_x + track_w + 6, y, number_w, row),
                              Qt.AlignLeft | Qt.AlignVCenter, self.text_of(value))
         painter.end()
@@ -181,8 +186,8 @@ class ProbabilityPanel(QWidget):
         side.addWidget(self.raw_pixels)
         side.addWidget(self.copy_button)
         side.addStretch(1)
-        #: The bars, with each class's exact probability as Keras prints it.
-        self.chart = ProbabilityBars("keras")
+        #: The bars; each class's exact probability as Keras prints it in the tooltip.
+        self.chart = ProbabilityBars()
         top = QHBoxLayout()
         top.addLayout(side)
         top.addWidget(self.chart, 1)
@@ -252,8 +257,8 @@ class ProbabilityPanel(QWidget):
         probs = self.probabilities
         top = int(probs.argmax())
         right = top == truth
-        verdict = ("<span style='color:%s'><b>right</b></span>" % RIGHT if right else
-                   "<span style='color:%s'><b>wrong</b></span>" % WRONG)
+        verdict = tone_span("<b>right</b>", "good") if right else \
+            tone_span("<b>wrong</b>", "error")
         self.heading.setText(
             f"Test image #{self.index:,}: true class <b>{html.escape(names[truth])}</b>; "
             f"the network says <b>{html.escape(names[top])}</b> "
@@ -268,7 +273,14 @@ class ProbabilityPanel(QWidget):
                      "numbers replace these when training stops")
         if self.raw_pixels.isChecked():
             where += " — fed raw 0–255 pixels"
-        self.source_label.setText(where)
+        self.source_label.setText(where + ". Point at the bars for the numbers as Keras "
+                                  "prints them.")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.PaletteChange, QEvent.ApplicationPaletteChange) \
+                and self.probabilities is not None:
+            self._show()  # "right" / "wrong" again in the new scheme's tone
 
     def copy_numbers(self) -> None:
         if self.probabilities is not None:

@@ -1,0 +1,42 @@
+"""The image tabs as a laptop user meets them: they fit a 1280 px window beside the form, their
+probabilities read as percentages, and their notes and errors take the theme's tones."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QPalette
+
+from playground.core.inspection import predictions as image_eval
+from playground.ui.views.runs import swatch
+from playground.ui.widgets.note import tone_colour
+from playground.ui.widgets.probabilities import ProbabilityBars
+
+
+def test_probabilities_read_as_percentages_with_keras_s_numbers_in_the_tooltip(qtbot):
+    bars = ProbabilityBars()
+    qtbot.addWidget(bars)
+    bars.set_classes("0123456789")
+    values = [0.999048769, 2e-5, 0.0009, 0, 0, 0, 0, 0, 0, 0]
+    bars.set_values(values)
+    assert [bars.text_of(v) for v in values[:4]] == ["99.9%", "<0.1%", "0.1%", "0.0%"]
+    assert image_eval.keras_number(values[0]) == "9.99048769e-01"
+    assert "9.99048769e-01" in bars.toolTip()  # what print(model.predict(x)) writes
+
+
+def test_the_image_tabs_fit_1280_px_and_their_notes_follow_the_theme(qtbot, window):
+    for name in ("images", "draw", "mistakes"):  # was 848, 679 and 598 px
+        assert window.views[name].minimumSizeHint().width() <= 640, name
+    window.tabs.setCurrentWidget(window.views["images"])
+    assert window.minimumSizeHint().width() <= 1280  # was 1258 + the form: 1258 in all
+    message = window.views["weights"].message  # "not a number, the old value is kept"
+    epoch = window.views["draw"].answer_epoch  # "network after epoch 12"
+    for mode in ("light", "dark"):
+        window.theme.set_mode(mode)
+        qtbot.wait(20)  # Qt hands the new palette to the widgets in a posted event
+        dark = mode == "dark"
+        for label, tone in ((message, "error"), (epoch, "note")):
+            assert label.palette().color(QPalette.WindowText) == tone_colour(tone, dark)
+
+
+def test_a_run_s_colour_swatch_is_drawn_in_device_pixels_at_200_percent(qapp):
+    pixmap = swatch("#1f77b4", 2.0).pixmap(QSize(12, 12), 2.0)
+    assert pixmap.size() == QSize(24, 24) and pixmap.devicePixelRatio() == 2.0
