@@ -15,14 +15,13 @@ import time
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton,
-                               QSplitter, QStackedWidget, QTabWidget, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
 from playground.ui.views.gallery_answers import AnswerJob, SaturationNote
-from playground.ui.views.gallery_presets import PRESET_TIPS, PRESETS  # noqa: F401 (re-export)
+from playground.ui.views.gallery_presets import PRESETS, presets_button  # noqa: F401 (re-export)
 from playground.ui.widgets.confusion import ConfusionView, short_name
 from playground.ui.widgets.image_grid import Cell, GalleryGrid
 from playground.ui.widgets.note import placeholder_note, tone_span
@@ -74,20 +73,8 @@ class ImagesView(QWidget):
 
     # ----- widgets -----
     def _build(self) -> None:
-        # The presets sit in a menu: four buttons in a row made the tab 850 px wide at least.
-        self.presets_button = QToolButton(text="Presets", objectName="gallery_presets")
-        self.presets_button.setToolTip("Fill the form with a known network for these images")
-        self.presets_button.setPopupMode(QToolButton.InstantPopup)
-        menu = QMenu(self.presets_button)
-        menu.setToolTipsVisible(True)
-        self.preset_buttons = {}  # label -> QAction (trigger() fills the form)
-        for label, changes in PRESETS.items():
-            action = menu.addAction(label)
-            action.setToolTip(PRESET_TIPS[label] + " Fills the form; then click Train.")
-            action.triggered.connect(lambda _=False, changes=changes:
-                                     self.session.request_experiment(changes))
-            self.preset_buttons[label] = action
-        self.presets_button.setMenu(menu)
+        self.presets_button = presets_button(self.session)
+        self.preset_buttons = self.presets_button.actions_by_label  # trigger() fills the form
         self.summary = QLabel()
         self.summary.setObjectName("test_summary")
         self.summary.setTextFormat(Qt.RichText)
@@ -143,7 +130,7 @@ class ImagesView(QWidget):
             button.setFixedWidth(36)
         self.page_label = QLabel()
         self.page_label.setObjectName("page_label")
-        self.page_label.setWordWrap(True)  # "1–64 of 10,000 (page 1/157)" wraps when narrow
+        self.page_label.setWordWrap(True)  # "No test image passes …" wraps when narrow
         pages = QHBoxLayout()
         pages.addWidget(self.previous_button)
         pages.addWidget(self.next_button)
@@ -406,12 +393,13 @@ class ImagesView(QWidget):
         self.grid.set_selected(self.selected)
         total = len(self.shown)
         pages = max(1, -(-total // size))
-        if total:
-            text = (f"{self.first + 1:,}–{self.first + len(page):,} of {total:,} "
-                    f"(page {self.first // size + 1:,}/{pages:,})")
+        if total:  # the page number in the tooltip: the line stays one line in a narrow tab
+            text = f"{self.first + 1:,}–{self.first + len(page):,} of {total:,}"
+            tip = f"Page {self.first // size + 1:,} of {pages:,} (Page Up / Page Down)"
         else:
-            text = "No test image passes these filters."
+            text, tip = "No test image passes these filters.", ""
         self.page_label.setText(text)
+        self.page_label.setToolTip(tip)
         self.previous_button.setEnabled(self.first > 0)
         self.next_button.setEnabled(self.first + size < total)
 

@@ -1,5 +1,7 @@
 """The Test images tab's preset buttons: seed 001's and seed 003's settings and the conv
 networks of issue 17, as the Experiment fields each sets (`Session.request_experiment`)."""
+from PySide6.QtWidgets import QMenu, QToolButton
+
 from playground.core.experiment import Layer
 from playground.core.model.presets import CNN_PRESETS
 
@@ -27,3 +29,23 @@ PRESET_TIPS = {
 }
 for _label, _changes, _tip in CNN_PRESETS.values():  # issue 17: convolutional networks
     PRESETS[_label], PRESET_TIPS[_label] = _changes, _tip
+
+
+def presets_button(session) -> QToolButton:
+    """"Presets ▾": a menu of the presets, each filling the form (`Session.request_experiment`).
+    A menu, not a row of buttons: four buttons made the tab 850 px wide at least.
+    `actions_by_label` maps each preset's label to its QAction."""
+    button = QToolButton(text="Presets", objectName="gallery_presets")
+    button.setToolTip("Fill the form with a known network for these images")
+    button.setPopupMode(QToolButton.InstantPopup)
+    menu = QMenu(button)
+    menu.setToolTipsVisible(True)
+    button.actions_by_label = {}
+    for label, changes in PRESETS.items():
+        action = menu.addAction(label)
+        action.setToolTip(PRESET_TIPS[label] + " Fills the form; then click Train.")
+        action.triggered.connect(lambda _=False, changes=changes:
+                                 session.request_experiment(changes))
+        button.actions_by_label[label] = action
+    button.setMenu(menu)
+    return button
