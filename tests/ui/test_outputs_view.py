@@ -331,3 +331,31 @@ def test_a_redraw_recolours_only_the_rows_that_turned_right_or_wrong(qtbot, wind
         for c in range(len(view.columns)):
             assert view.table.item(r, c).background().color() == (RIGHT_BG if right
                                                                    else WRONG_BG)
+
+
+def test_showing_other_outputs_measures_no_cell_when_no_text_grew(qtbot, monkeypatch):
+    # The header fitted its columns by measuring every cell again at each cell set: a 64-row
+    # table took over a second a redraw, every redraw while training. Now a column is fitted
+    # only when its text grows.
+    from PySide6.QtWidgets import QStyledItemDelegate
+
+    from playground.ui.views.output_rows import TranslucentSelection
+
+    measured = []
+    monkeypatch.setattr(TranslucentSelection, "sizeHint", lambda self, option, index: (
+        measured.append(index.row()), QStyledItemDelegate.sizeHint(self, option, index))[1],
+        raising=False)  # before the window: Qt asks a Python override it has seen
+    window = open_window(qtbot)
+    try:
+        view = window.views["outputs"]
+        train(qtbot, window, 30)
+        assert measured  # the columns were fitted to their text
+        trained = view.values("P(class 1)")
+        measured.clear()
+        view.epoch_slider.setValue(0)
+        assert view.values("P(class 1)") != trained  # other numbers, as wide as before
+        view.epoch_slider.setValue(view.epoch_slider.maximum())
+        assert view.values("P(class 1)") == trained
+        assert measured == []
+    finally:
+        window.close()

@@ -3,14 +3,16 @@
 Kept apart from the view (outputs.py), which chooses the epoch and the rows: the table is made
 once per row set (`fill`) and then only has its cells' text and data set (`show_outputs`); a
 row's colours are set again only when it turns right or wrong, since every brush set repaints
-the row, so a run streaming in costs a few cell updates a row.
+the row, so a run streaming in costs a few cell updates a row. Columns are fitted to their
+text when it grows, not by the header's ResizeToContents mode: that mode measured every row of
+every column again at each cell set (a 64-row table took over a second a redraw).
 """
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from playground.core.inspection.metrics import class_label, classify, output_heading, shown_output
 from playground.ui.views.output_rows import (RIGHT_BG, WRONG_BG, TranslucentSelection, _number,
@@ -39,6 +41,8 @@ class OutputsTable(QTableWidget):
         self.rows_x: np.ndarray = np.zeros((0, 0))  # the listed rows and their labels
         self.rows_labels: np.ndarray = np.zeros(0, int)
         self._row_right: list = []  # each row's right/wrong as last coloured (None: not yet)
+        self._fitted: dict[int, int] = {}  # column -> the longest text its width was fitted to
+        self.horizontalHeader().setStretchLastSection(True)
 
     def fill(self, session, row_set: str) -> None:
         """List the rows of `row_set` (see `row_sets`): inputs and targets; no outputs yet."""
@@ -56,6 +60,7 @@ class OutputsTable(QTableWidget):
         self.setRowCount(len(self.rows_x))
         self.setColumnCount(len(self.columns))
         self.setHorizontalHeaderLabels(self.columns)
+        longest = {c: len(name) for c, name in enumerate(self.columns)}
         for r, (row, label) in enumerate(zip(self.rows_x, self.rows_labels)):
             self.row_names.append(f"test image {r + 1}" if images else describe_row(row))
             cells = ([_number(v) for v in row] if len(features) == len(row)
@@ -64,9 +69,24 @@ class OutputsTable(QTableWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignCenter)
                 self.setItem(r, c, item)
+                longest[c] = max(longest[c], len(text))
         self._row_right = [None] * len(self.rows_x)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.horizontalHeader().setStretchLastSection(True)
+        self._fitted = {}
+        self._fit_columns(longest)
+
+    def _set(self, r: int, c: int, text: str, value, longest: dict[int, int]) -> None:
+        """A cell's text and exact value; `longest` keeps each column's longest text."""
+        item = self.item(r, c)
+        item.setText(text)
+        item.setData(Qt.UserRole, value)
+        longest[c] = max(longest.get(c, 0), len(text))
+
+    def _fit_columns(self, longest: dict[int, int]) -> None:
+        """Fit the columns to their text when some column's text (`longest`: its length) is
+        longer than at the last fit: a string length per cell, not Qt measuring every cell."""
+        if any(n > self._fitted.get(c, -1) for c, n in longest.items()):
+            self._fitted.update({c: max(n, self._fitted.get(c, 0)) for c, n in longest.items()})
+            self.resizeColumnsToContents()
 
     def show_outputs(self, session, outputs: np.ndarray) -> None:
         """The network's `outputs` for the listed rows (rows × units), classified at the
@@ -79,35 +99,34 @@ class OutputsTable(QTableWidget):
         classes, right = classify(outputs, self.rows_labels, s.encoding, s.threshold)
         first = self.columns.index("class") - 1
         per_class = len(probability_columns(s.dataset, s.encoding))
+        longest: dict[int, int] = {}
         for r in range(len(values) if per_class else 0):  # every class's probability
             for k in range(per_class):
-                item = self.item(r, first - per_class + k)
-                item.setText(f"{outputs[r, k]:.4f}")
-                item.setData(Qt.UserRole, float(outputs[r, k]))
+                self._set(r, first - per_class + k, f"{outputs[r, k]:.4f}",
+                          float(outputs[r, k]), longest)
         for r in range(len(values)):
             cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
                      "✓ right" if right[r] else "✗ wrong")
             data = (float(values[r]), int(classes[r]), bool(right[r]))
             for c, (text, value) in enumerate(zip(cells, data), start=first):
-                item = self.item(r, c)
-                item.setText(text)
-                item.setData(Qt.UserRole, value)
+                self._set(r, c, text, value, longest)
             if self._row_right[r] != right[r]:  # colours only when right/wrong flips
                 self._row_right[r] = bool(right[r])
                 brush = QBrush(RIGHT_BG if right[r] else WRONG_BG)
                 for c in range(len(self.columns)):
                     self.item(r, c).setBackground(brush)
                     self.item(r, c).setForeground(ROW_TEXT)  # readable in a dark theme too
+        self._fit_columns(longest)
 
     def _show_values(self, values: np.ndarray) -> None:
         """A regression's rows: the output and how far it is from the target."""
         first = self.columns.index("output")
         errors = values - np.asarray(self.rows_labels, np.float64)
+        longest: dict[int, int] = {}
         for r in range(len(values)):
             for c, value in enumerate((float(values[r]), float(errors[r])), start=first):
-                item = self.item(r, c)
-                item.setText(f"{value:.4f}")
-                item.setData(Qt.UserRole, value)
+                self._set(r, c, f"{value:.4f}", value, longest)
+        self._fit_columns(longest)
 
     def filter_rows(self, mode: int) -> None:
         """Hide the rows `mode` leaves out (ALL_ROWS, WRONG_ONLY, RIGHT_ONLY)."""
