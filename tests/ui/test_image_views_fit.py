@@ -2,8 +2,8 @@
 probabilities read as percentages, and their notes and errors take the theme's tones."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPalette
 
 from playground.core.inspection import predictions as image_eval
 from playground.ui.views.runs import swatch
@@ -40,3 +40,36 @@ def test_the_image_tabs_fit_1280_px_and_their_notes_follow_the_theme(qtbot, wind
 def test_a_run_s_colour_swatch_is_drawn_in_device_pixels_at_200_percent(qapp):
     pixmap = swatch("#1f77b4", 2.0).pixmap(QSize(12, 12), 2.0)
     assert pixmap.size() == QSize(24, 24) and pixmap.devicePixelRatio() == 2.0
+
+
+def test_every_run_s_colour_shows_on_light_and_dark_plots():
+    from types import SimpleNamespace
+
+    from playground.ui.theme import PLOT_COLOURS
+    from playground.ui.views.runs import colour_of
+    from tests.ui.test_theme_contrast import contrast
+
+    for uid in range(1, 61):  # the ninth run was black: invisible on the dark background
+        colour = QColor(colour_of(SimpleNamespace(uid=uid)))
+        for background, _foreground in PLOT_COLOURS.values():
+            assert contrast(colour, QColor(background)) >= 2, (uid, colour.name(), background)
+
+
+def test_the_confusion_matrix_counts_are_readable_in_the_dark_theme(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.theme import dark_palette
+    from playground.ui.widgets.confusion import ConfusionView
+    from tests.ui.test_theme_contrast import AA, contrast
+
+    QApplication.setPalette(dark_palette())  # put back by tests/ui/conftest.py
+    view = ConfusionView()
+    qtbot.addWidget(view)
+    view.set_classes("012")
+    view.set_counts([[50, 2, 0], [1, 40, 9], [0, 0, 30]])
+    for row in range(3):
+        for column in range(3):
+            item = view.table.item(row, column)
+            text = item.foreground().color() if item.foreground().style() != Qt.NoBrush \
+                else view.table.palette().color(QPalette.Text)
+            assert contrast(text, item.background().color()) >= AA, (row, column, item.text())

@@ -21,9 +21,10 @@ from playground.core.inspection.metrics import metric_label
 from playground.core.training.runs import RunList, RunRecord, final_heading, model_key, record_run
 from playground.ui.widgets.note import set_tone
 
-#: One colour per run (the live curves use blue and orange, so these avoid them).
+#: One colour per run (the live curves use blue and orange, so these avoid them; no black:
+#: it vanished on the dark theme's plots).
 PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf", "#000000", "#ff9896")
+           "#17becf", "#6b6ecf", "#ff9896")
 #: Reasons the worker goes idle that end a run worth keeping.
 RECORDED_ENDS = ("finished", "stopped", "diverged")
 #: The table's columns around the final numbers, which follow the runs' tasks (`RunList.columns`:
@@ -71,7 +72,21 @@ def colour_of(record: RunRecord) -> str:
         return PALETTE[index]
     step = index - len(PALETTE)
     hue = (0.13 + step * 0.618033988749895) % 1.0
-    return QColor.fromHsvF(hue, 0.55 + 0.4 * (step % 2), 0.85 - 0.25 * (step // 2 % 2)).name()
+    colour = QColor.fromHsvF(hue, 0.55 + 0.4 * (step % 2), 0.85 - 0.25 * (step // 2 % 2))
+    # Visible on the light and the dark plots alike: no yellow too pale, no blue too deep.
+    hue, saturation, lightness = colour.hslHueF(), colour.hslSaturationF(), colour.lightnessF()
+    while not 0.1 <= _luminance(colour) <= 0.4:
+        lightness += 0.02 if _luminance(colour) < 0.1 else -0.02
+        colour = QColor.fromHslF(hue, saturation, lightness)
+    return colour.name()
+
+
+def _luminance(colour: QColor) -> float:
+    """WCAG's relative luminance (0 black, 1 white)."""
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF()))
 
 
 class RunsView(QWidget):

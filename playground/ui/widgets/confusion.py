@@ -13,6 +13,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
 SHORT_NAMES = {"T-shirt/top": "T-shirt", "Ankle boot": "Boot"}
 
 
+#: The counts' colour: every cell is a light tint (white, pale green, pink) in either theme.
+CELL_TEXT = "#1a1a1a"
+
+
 def short_name(name: str) -> str:
     return SHORT_NAMES.get(name, name)
 
@@ -101,6 +105,7 @@ class ConfusionView(QWidget):
                 item = self.table.item(r, c)
                 item.setText(f"{count:,}" if count else "·")
                 item.setBackground(QBrush(cell_colour(count, int(totals[r]), r == c)))
+                item.setForeground(QBrush(QColor(CELL_TEXT)))  # the theme's white was unreadable
                 if r == c:
                     tip = f"{count:,} of {int(totals[r]):,} {names[r]} {self.noun} answered right"
                 else:
