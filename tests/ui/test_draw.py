@@ -78,3 +78,14 @@ def test_probabilities_follow_the_drawing(qtbot):
     qtbot.waitUntil(lambda: view.probabilities is None)
     assert "Draw a digit" in view.answer.text()
     window.close()
+
+
+def test_a_short_window_shows_the_whole_canvas_smaller_and_draws_where_the_mouse_is(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(CANVAS, 175)  # the room a 1280 × 720 window leaves the tab
+    canvas.show()
+    assert canvas.side == 175 and canvas.maximumWidth() == 175  # square, not cut off
+    drag(canvas, [(87, 20 + 5 * i) for i in range(28)])  # down the middle of what is shown
+    rows, columns = np.nonzero(canvas.drawing > 0.5)
+    assert abs(columns.mean() - CANVAS / 2) < 4 and rows.max() > 0.8 * CANVAS

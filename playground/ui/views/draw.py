@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -22,6 +22,8 @@ from playground.ui.widgets.note import placeholder_note, set_tone
 from playground.ui.widgets.probabilities import ProbabilityBars, image_pixmap
 
 CANVAS = 280
+#: The smallest the canvas is drawn (it shrinks in a short window; its ink stays 280×280).
+MIN_CANVAS = 160
 DIGITS = tuple(str(digit) for digit in range(10))
 #: Brush radius in canvas pixels: a 200-pixel-tall digit becomes 20 pixels tall, so strokes
 #: end up ~2 pixels wide, as in MNIST.
@@ -29,6 +31,7 @@ BRUSH_RADIUS = 11.0
 #: Fully dark inside this share of the radius, fading to nothing at the edge.
 BRUSH_CORE = 0.45
 UPDATE_MS = 33
+PREVIEW_SCALE = 3  # 84 px: the column beside the canvas fits a 720 px window
 
 
 def _brush(radius: float = BRUSH_RADIUS, core: float = BRUSH_CORE) -> np.ndarray:
@@ -39,7 +42,8 @@ def _brush(radius: float = BRUSH_RADIUS, core: float = BRUSH_CORE) -> np.ndarray
 
 
 class DrawingCanvas(QWidget):
-    """A square of paper: press and drag to draw. `drawing` is ink in [0, 1], 280×280."""
+    """A square of paper: press and drag to draw. `drawing` is ink in [0, 1], 280×280, however
+    large the square is shown (MIN_CANVAS to CANVAS pixels: a 720 px window cut it off)."""
 
     #: The drawing changed (every stroke segment).
     changed = Signal()
@@ -47,7 +51,8 @@ class DrawingCanvas(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("drawing_canvas")
-        self.setFixedSize(CANVAS, CANVAS)
+        self.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
+        self.setMaximumSize(CANVAS, CANVAS)
         self.setCursor(Qt.CrossCursor)
         self.setToolTip("Draw with the left mouse button; the right button erases")
         self.drawing = np.zeros((CANVAS, CANVAS), np.float32)
@@ -109,29 +114,45 @@ class DrawingCanvas(QWidget):
             self._dab(QPointF(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t), erase)
 
     # ----- Qt -----
+    @property
+    def side(self) -> int:
+        """The square's side on screen, in pixels."""
+        return max(1, min(self.width(), self.height()))
+
+    def _ink_point(self, event) -> QPointF:
+        """Where the mouse is, in the 280×280 ink's pixels."""
+        return event.position() * (CANVAS / self.side)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        # As wide as the layout lets it be tall: a square, with no paper-less strip beside it.
+        self.setMaximumWidth(max(MIN_CANVAS, min(self.height(), CANVAS)))
+
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         grey = np.ascontiguousarray(255 - np.rint(self.drawing * 255).astype(np.uint8))
         image = QImage(grey.data, CANVAS, CANVAS, CANVAS, QImage.Format_Grayscale8)
+        side = self.side
         painter = QPainter(self)
-        painter.drawImage(0, 0, image)
+        painter.setRenderHint(QPainter.SmoothPixmapTransform)
+        painter.drawImage(QRect(0, 0, side, side), image)
         painter.setPen(QPen(QColor("#cfd8e3"), 1, Qt.DashLine))
-        margin = (CANVAS - CANVAS * 20 // 28) // 2  # MNIST's 20×20 box inside 28×28
-        painter.drawRect(margin, margin, CANVAS - 2 * margin, CANVAS - 2 * margin)
+        margin = (side - side * 20 // 28) // 2  # MNIST's 20×20 box inside 28×28
+        painter.drawRect(margin, margin, side - 2 * margin, side - 2 * margin)
         painter.setPen(QPen(QColor("#888"), 1))
-        painter.drawRect(0, 0, CANVAS - 1, CANVAS - 1)
+        painter.drawRect(0, 0, side - 1, side - 1)
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if event.button() not in (Qt.LeftButton, Qt.RightButton):
             return
         self._erasing = event.button() == Qt.RightButton
-        self._last = event.position()
+        self._last = self._ink_point(event)
         self.stroke([(self._last.x(), self._last.y())], self._erasing)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if self._last is None or not (event.buttons() & (Qt.LeftButton | Qt.RightButton)):
             return
-        point = event.position()
+        point = self._ink_point(event)
         self._segment(self._last, point, self._erasing)
         self._last = point
         self.update()
@@ -166,7 +187,7 @@ class DrawView(QWidget):
         self.clear_button.clicked.connect(self.canvas.clear)
         self.preview = QLabel()
         self.preview.setObjectName("drawing_preview")
-        self.preview.setFixedSize(28 * 4, 28 * 4)
+        self.preview.setFixedSize(28 * PREVIEW_SCALE, 28 * PREVIEW_SCALE)
         self.preview.setStyleSheet("border: 1px solid #bbb;")
         self.preview.setToolTip("Your drawing as the network sees it: cropped, scaled into a "
                                 "20×20 box, centred by its mass in 28×28 pixels, like MNIST")
@@ -185,20 +206,23 @@ class DrawView(QWidget):
         self.hint.setWordWrap(True)
         set_tone(self.hint, "note")  # readable light and dark
 
-        how = QLabel("Left button draws,\nright button erases.")
-        set_tone(how, "note")
+        how = set_tone(QLabel("Left button draws, right button erases."), "note")
+        how.setWordWrap(True)
+        paper = QVBoxLayout()
+        paper.addWidget(self.canvas)
+        paper.addWidget(how)
+        paper.addStretch(1)
         middle = QVBoxLayout()
         middle.addWidget(QLabel("The network sees:"))
         middle.addWidget(self.preview)
         middle.addWidget(self.answer)
         middle.addWidget(self.answer_epoch)
         middle.addStretch(1)
-        middle.addWidget(how)
         middle.addWidget(self.clear_button)
         content = QWidget()
         row = QHBoxLayout(content)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.canvas, 0, Qt.AlignTop)
+        row.addLayout(paper)
         row.addLayout(middle)
         row.addWidget(self.chart, 1)
         self.answer.setMinimumWidth(28 * 4)
@@ -259,7 +283,7 @@ class DrawView(QWidget):
         if self._drawing_changed:
             self._drawing_changed = False
             self.shown_image = self.canvas.image()
-            self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), 4))
+            self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), PREVIEW_SCALE))
             # The Filters tab can show this digit's feature maps and saliency.
             self.session.set_drawn_digit(None if self.canvas.is_empty or
                                          not self.session.has_images else self._row())
