@@ -73,3 +73,21 @@ def test_the_confusion_matrix_counts_are_readable_in_the_dark_theme(qtbot):
             text = item.foreground().color() if item.foreground().style() != Qt.NoBrush \
                 else view.table.palette().color(QPalette.Text)
             assert contrast(text, item.background().color()) >= AA, (row, column, item.text())
+
+
+def test_the_yellow_saturation_note_keeps_dark_text_in_the_dark_theme(qtbot):
+    import re
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.theme import dark_palette
+    from playground.ui.views.gallery_answers import SaturationNote
+    from tests.ui.test_theme_contrast import AA, contrast, text_colour
+
+    QApplication.setPalette(dark_palette())  # launched dark; put back by tests/ui/conftest.py
+    row = SaturationNote(SimpleNamespace(request_experiment=lambda changes: None))
+    qtbot.addWidget(row)
+    row.show()
+    yellow = QColor(re.search(r"background:\s*(#\w+)", row.note.styleSheet()).group(1))
+    assert contrast(text_colour(row.note), yellow) >= AA  # the theme's light grey: 1.2

@@ -78,7 +78,9 @@ class AnswerJob:
         return Predictions(probs, self.labels, logits if softmax else None)
 
 
-NOTE_STYLE = "background: #fff3bf; border: 1px solid #f0c36d; padding: 4px;"
+#: A yellow note with dark text in either theme (the dark theme's light text on yellow was
+#: unreadable).
+NOTE_STYLE = "background: #fff3bf; color: #3b3000; border: 1px solid #f0c36d; padding: 4px;"
 
 
 class SaturationNote(QWidget):
