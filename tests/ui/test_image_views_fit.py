@@ -91,3 +91,17 @@ def test_the_yellow_saturation_note_keeps_dark_text_in_the_dark_theme(qtbot):
     row.show()
     yellow = QColor(re.search(r"background:\s*(#\w+)", row.note.styleSheet()).group(1))
     assert contrast(text_colour(row.note), yellow) >= AA  # the theme's light grey: 1.2
+
+
+def test_a_test_image_is_drawn_in_device_pixels_at_200_percent(qapp):
+    import numpy as np
+
+    from playground.ui.widgets.probabilities import image_pixmap
+
+    pixels = np.zeros((28, 28), np.uint8)
+    pixels[10, 10] = 255  # one ink pixel: 3 × 3 logical pixels, 6 × 6 device pixels, sharp
+    pixmap = image_pixmap(pixels, 3, dpr=2.0)
+    assert pixmap.size() == QSize(168, 168) and pixmap.devicePixelRatio() == 2.0
+    image = pixmap.toImage()
+    assert image.pixelColor(60, 60).value() == 0 and image.pixelColor(65, 65).value() == 0
+    assert image.pixelColor(66, 66).value() == 255  # no blur past the pixel's edge

@@ -283,7 +283,8 @@ class DrawView(QWidget):
         if self._drawing_changed:
             self._drawing_changed = False
             self.shown_image = self.canvas.image()
-            self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), PREVIEW_SCALE))
+            self.preview.setPixmap(image_pixmap(np.rint(self.shown_image * 255), PREVIEW_SCALE,
+                                                self.preview.devicePixelRatioF()))
             # The Filters tab can show this digit's feature maps and saliency.
             self.session.set_drawn_digit(None if self.canvas.is_empty or
                                          not self.session.has_images else self._row())

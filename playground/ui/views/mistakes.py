@@ -300,7 +300,7 @@ class MistakesView(QWidget):
         picture = np.asarray(dataset.x_test[self.index], np.float64).reshape(dataset.image_shape)
         bent = perturb(picture, scale=scale, **self.settings())
         self.preview.setPixmap(image_pixmap(np.rint(np.clip(bent / scale, 0, 1) * 255),
-                                            PREVIEW_SCALE))
+                                            PREVIEW_SCALE, self.preview.devicePixelRatioF()))
         self.probabilities = forward(weights, self.session.activations,
                                      bent.reshape(1, -1))[0]
         truth = int(dataset.labels_test[self.index])

@@ -27,13 +27,17 @@ EMPTY_HEADING = ("Under each image: the class the network answered and its proba
                  "wrong). Click an image to see the probability of every class.")
 
 
-def image_pixmap(pixels: np.ndarray, scale: int = IMAGE_SCALE) -> QPixmap:
-    """A (28, 28) uint8 image (0 = background) drawn dark on white, `scale` times larger."""
+def image_pixmap(pixels: np.ndarray, scale: int = IMAGE_SCALE, dpr: float = 1.0) -> QPixmap:
+    """A (28, 28) uint8 image (0 = background) drawn dark on white, `scale` times larger, in
+    device pixels at `dpr` (the screen's ratio: sharp square pixels at 200 %, not blurred)."""
     ink = np.ascontiguousarray(255 - np.asarray(pixels, np.uint8))
     h, w = ink.shape
     image = QImage(ink.data, w, h, w, QImage.Format_Grayscale8).copy()
-    return QPixmap.fromImage(image.scaled(w * scale, h * scale, Qt.IgnoreAspectRatio,
-                                          Qt.FastTransformation))
+    factor = max(1, round(scale * dpr))
+    pixmap = QPixmap.fromImage(image.scaled(w * factor, h * factor, Qt.IgnoreAspectRatio,
+                                            Qt.FastTransformation))
+    pixmap.setDevicePixelRatio(factor / scale)
+    return pixmap
 
 
 def readable_percent(value: float) -> str:
@@ -239,7 +243,8 @@ class ProbabilityPanel(QWidget):
         self.chart.set_classes(dataset.class_names)
         self.picture.setPixmap(image_pixmap(
             image_eval.pixels(dataset.x_test[self.index:self.index + 1],
-                              self.session.experiment.normalize)[0]))
+                              self.session.experiment.normalize)[0],
+            dpr=self.picture.devicePixelRatioF()))
         key = (self.index, self.raw_pixels.isChecked())
         if not weights or (weights is self._weights and key == self._key):
             return
