@@ -3,8 +3,9 @@
 Kept apart from the view (outputs.py), which chooses the epoch and the rows: the table is made
 once per row set (`fill`) and then only has its cells' text and data set (`show_outputs`); a
 row's colours are set again only when it turns right or wrong, since every brush set repaints
-the row, so a run streaming in costs a few cell updates a row. Columns are fitted to their
-text when it grows, not by the header's ResizeToContents mode: that mode measured every row of
+the row. Only the rows in view are written at once; the others when they scroll into view or
+are read (`values`): a 1,000-row set took ~35 ms a redraw. Columns are fitted to their text
+when it grows, not by the header's ResizeToContents mode: that mode measured every row of
 every column again at each cell set (a 64-row table took over a second a redraw).
 """
 from __future__ import annotations
@@ -43,6 +44,12 @@ class OutputsTable(QTableWidget):
         self._row_right: list = []  # each row's right/wrong as last coloured (None: not yet)
         self._fitted: dict[int, int] = {}  # column -> the longest text its width was fitted to
         self.horizontalHeader().setStretchLastSection(True)
+        # The latest answers: a function writing row r's cells, the rows not written yet, and
+        # each row's right/wrong (None: a regression, or no answers yet).
+        self._write = None
+        self._stale = np.zeros(0, bool)
+        self._right: np.ndarray | None = None
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self._write_visible())
 
     def fill(self, session, row_set: str) -> None:
         """List the rows of `row_set` (see `row_sets`): inputs and targets; no outputs yet."""
@@ -72,6 +79,7 @@ class OutputsTable(QTableWidget):
                 longest[c] = max(longest[c], len(text))
         self._row_right = [None] * len(self.rows_x)
         self._fitted = {}
+        self._write, self._stale, self._right = None, np.zeros(len(self.rows_x), bool), None
         self._fit_columns(longest)
 
     def _set(self, r: int, c: int, text: str, value, longest: dict[int, int]) -> None:
@@ -90,56 +98,80 @@ class OutputsTable(QTableWidget):
 
     def show_outputs(self, session, outputs: np.ndarray) -> None:
         """The network's `outputs` for the listed rows (rows × units), classified at the
-        session's threshold; a regression's output and error."""
+        session's threshold; a regression's output and error. Rows out of view are written
+        when they come into view."""
         s = session
         values = shown_output(outputs, s.encoding)
         if s.dataset.is_regression:
-            self._show_values(values)
-            return
-        classes, right = classify(outputs, self.rows_labels, s.encoding, s.threshold)
-        first = self.columns.index("class") - 1
-        per_class = len(probability_columns(s.dataset, s.encoding))
+            first = self.columns.index("output")
+            errors = values - np.asarray(self.rows_labels, np.float64)
+            self._right = None
+
+            def write(r: int, longest: dict[int, int]) -> None:
+                for c, value in enumerate((float(values[r]), float(errors[r])), start=first):
+                    self._set(r, c, f"{value:.4f}", value, longest)
+        else:
+            classes, right = classify(outputs, self.rows_labels, s.encoding, s.threshold)
+            self._right = right
+            first = self.columns.index("class") - 1
+            per_class = len(probability_columns(s.dataset, s.encoding))
+
+            def write(r: int, longest: dict[int, int]) -> None:
+                for k in range(per_class):  # every class's probability
+                    self._set(r, first - per_class + k, f"{outputs[r, k]:.4f}",
+                              float(outputs[r, k]), longest)
+                cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
+                         "✓ right" if right[r] else "✗ wrong")
+                data = (float(values[r]), int(classes[r]), bool(right[r]))
+                for c, (text, value) in enumerate(zip(cells, data), start=first):
+                    self._set(r, c, text, value, longest)
+                if self._row_right[r] != right[r]:  # colours only when right/wrong flips
+                    self._row_right[r] = bool(right[r])
+                    brush = QBrush(RIGHT_BG if right[r] else WRONG_BG)
+                    for c in range(len(self.columns)):
+                        self.item(r, c).setBackground(brush)
+                        self.item(r, c).setForeground(ROW_TEXT)  # readable in a dark theme
+        self._write = write
+        self._stale = np.ones(len(values), bool)
+        self._write_visible()
+
+    def _write_rows(self, rows) -> None:
         longest: dict[int, int] = {}
-        for r in range(len(values) if per_class else 0):  # every class's probability
-            for k in range(per_class):
-                self._set(r, first - per_class + k, f"{outputs[r, k]:.4f}",
-                          float(outputs[r, k]), longest)
-        for r in range(len(values)):
-            cells = (f"{values[r]:.4f}", class_label(s.dataset, s.encoding, int(classes[r])),
-                     "✓ right" if right[r] else "✗ wrong")
-            data = (float(values[r]), int(classes[r]), bool(right[r]))
-            for c, (text, value) in enumerate(zip(cells, data), start=first):
-                self._set(r, c, text, value, longest)
-            if self._row_right[r] != right[r]:  # colours only when right/wrong flips
-                self._row_right[r] = bool(right[r])
-                brush = QBrush(RIGHT_BG if right[r] else WRONG_BG)
-                for c in range(len(self.columns)):
-                    self.item(r, c).setBackground(brush)
-                    self.item(r, c).setForeground(ROW_TEXT)  # readable in a dark theme too
+        for r in rows:
+            if self._stale[r]:
+                self._stale[r] = False
+                self._write(r, longest)
         self._fit_columns(longest)
 
-    def _show_values(self, values: np.ndarray) -> None:
-        """A regression's rows: the output and how far it is from the target."""
-        first = self.columns.index("output")
-        errors = values - np.asarray(self.rows_labels, np.float64)
-        longest: dict[int, int] = {}
-        for r in range(len(values)):
-            for c, value in enumerate((float(values[r]), float(errors[r])), start=first):
-                self._set(r, c, f"{value:.4f}", value, longest)
-        self._fit_columns(longest)
+    def _write_visible(self) -> None:
+        """Write the rows in view that still show older answers."""
+        if self._write is None or not self._stale.any():
+            return
+        top, bottom = self.rowAt(0), self.rowAt(self.viewport().height() - 1)
+        self._write_rows(range(max(top, 0), bottom + 1 if bottom >= 0 else len(self._stale)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._write_visible()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._write_visible()
 
     def filter_rows(self, mode: int) -> None:
         """Hide the rows `mode` leaves out (ALL_ROWS, WRONG_ONLY, RIGHT_ONLY)."""
-        column = len(self.columns) - 1
+        right = self._right
         for r in range(self.rowCount()):
-            item = self.item(r, column)
-            wrong = item is not None and item.text().startswith("✗")
+            wrong = right is not None and not right[r]
             self.setRowHidden(r, (mode == WRONG_ONLY and not wrong)
                               or (mode == RIGHT_ONLY and wrong))
+        self._write_visible()  # other rows came into view
 
     def values(self, column: str) -> list:
         """The exact values of a column, top to bottom (numbers for output and class)."""
         c = self.columns.index(column)
+        if self._write is not None:
+            self._write_rows(np.flatnonzero(self._stale))  # every row, as a reader expects
         items = [self.item(r, c) for r in range(self.rowCount())]
         return [item.data(Qt.UserRole) if item.data(Qt.UserRole) is not None else item.text()
                 for item in items]
