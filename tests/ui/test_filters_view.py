@@ -136,3 +136,27 @@ def test_the_drawn_digit_s_feature_maps_and_saliency(qtbot, offline_datasets):
     _show(qtbot, window, "draw").canvas.clear()
     qtbot.waitUntil(lambda: window.session.drawn_digit is None, timeout=5_000)
     window.close()
+
+
+@pytest.mark.needs_datasets
+def test_at_1366x768_three_conv_layers_show_without_scrolling(qtbot, offline_datasets):
+    from playground.core.layers import conv, flatten, pool
+
+    # 32 channels, as Keras's convnet: a 16-wide grid a layer showed only the first layer.
+    window = open_window(qtbot, TINY_CNN.replace(layers=(conv(32, 3), pool(2), conv(4, 3),
+                                                         flatten())))
+    window.resize(1366, 768)
+    view = _show(qtbot, window, "filters")  # the untrained network's kernels and maps
+    qtbot.waitUntil(lambda: "2: pool 2" in view.tiles, timeout=5_000)
+    viewport = view.sheet.viewport()
+
+    def all_in_view():  # once laid out
+        for name in ("Test image", "First layer", "1: conv relu valid", "2: pool 2"):
+            row = view.sheet.rows[name]
+            shown = row.rect().translated(row.mapTo(viewport, row.rect().topLeft()))
+            assert viewport.rect().contains(shown), (name, shown, viewport.size())
+        last = view.tiles["2: pool 2"][-1]  # the channels flow across: none past the right edge
+        assert last.mapTo(viewport, last.rect().bottomRight()).x() < viewport.width()
+
+    qtbot.waitUntil(all_in_view, timeout=2_000)
+    window.close()

@@ -37,6 +37,22 @@ def test_the_image_tabs_fit_1280_px_and_their_notes_follow_the_theme(qtbot, wind
             assert label.palette().color(QPalette.WindowText) == tone_colour(tone, dark)
 
 
+def test_every_tab_fits_a_1280_px_window_with_it_in_front(qtbot, window):
+    window.resize(1280, 720)  # a 2560×1440 screen at 200 %
+    for index in range(window.tabs.count()):  # Data was 798 px: the window asked 1208
+        view = window.tabs.widget(index)
+        window.tabs.setCurrentIndex(index)
+        name = window.tabs.tabText(index)
+        assert view.minimumSizeHint().width() <= 640, name
+        assert window.minimumSizeHint().width() <= 1280, name
+        assert window.width() == 1280, name  # the window was not widened to show it
+    data = window.views["data"]  # its four buttons in two rows, each one whole
+    window.tabs.setCurrentWidget(data)
+    qtbot.waitUntil(data.isVisible)
+    for button in (*data.preset_buttons.values(), data.regenerate_button):
+        assert not button.isVisibleTo(data) or button.width() >= button.sizeHint().width(), button.text()
+
+
 def test_a_run_s_colour_swatch_is_drawn_in_device_pixels_at_200_percent(qapp):
     pixmap = swatch("#1f77b4", 2.0).pixmap(QSize(12, 12), 2.0)
     assert pixmap.size() == QSize(24, 24) and pixmap.devicePixelRatio() == 2.0

@@ -14,7 +14,7 @@ import math
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
 from playground.core.data import registry as datasets
@@ -48,22 +48,23 @@ class DataPanel(QWidget):
         self._test_cost = 0.0
 
         presets = QGroupBox("Sum above threshold: seed 002's settings in one click")
-        row = QHBoxLayout(presets)
+        # Two buttons a row: four in one row asked 798 px, wider than a 1280 px window leaves.
+        row = QGridLayout(presets)
         self.preset_buttons = {}
-        for label, changes in PRESETS.items():
+        for index, (label, changes) in enumerate(PRESETS.items()):
             button = QPushButton(label)
             button.setToolTip(_describe(changes))
             button.clicked.connect(lambda _=False, changes=changes:
                                    self.session.request_experiment(changes))
-            row.addWidget(button)
+            row.addWidget(button, index // 2, index % 2)
             self.preset_buttons[label] = button
         self.regenerate_button = QPushButton("New data (next seed)")
         self.regenerate_button.setObjectName("regenerate")
         self.regenerate_button.setToolTip("Draw new random rows: the seed goes up by one (it "
                                           "also seeds the initial weights)")
         self.regenerate_button.clicked.connect(self.regenerate)
-        row.addWidget(self.regenerate_button)
-        row.addStretch(1)
+        row.addWidget(self.regenerate_button, len(PRESETS) // 2, len(PRESETS) % 2)
+        row.setColumnStretch(2, 1)
 
         self.summary = QLabel("No data yet.")
         self.summary.setObjectName("data_summary")
@@ -99,7 +100,14 @@ class DataPanel(QWidget):
         set_tone(note, "note")  # readable light and dark
         grid.addWidget(note, len(PARTS) + 2, 0, 1, 4)
 
-        layout = QVBoxLayout(self)
+        # In a scroll area: at 1280×720 the tab is ~260 px high and the scores were crushed.
+        body = QWidget()
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(presets)
         layout.addWidget(self.summary)

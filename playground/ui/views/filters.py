@@ -12,19 +12,22 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel,
-                               QScrollArea, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from playground.core.inspection.feature_maps import feature_maps, first_layer_pictures
 from playground.core.inspection.forward import forward
 from playground.core.inspection.saliency import gradient, occlusion, smoothgrad
 from playground.ui.session import StreamedRedraw
 from playground.ui.views.background import InThread
+from playground.ui.views.filter_sheet import FilterSheet
 from playground.ui.widgets.note import placeholder_note
 
 #: Most pictures drawn per layer (a 512-unit layer would be a wall of tiles).
 MAX_TILES = 64
 TILE_PIXELS = 56
+#: A conv kernel or channel: about a 26×26 map's own size, so a 32-channel layer is one row.
+SMALL_TILE = 28
 
 
 def signed_pixmap(values: np.ndarray, size: int = TILE_PIXELS) -> QPixmap:
@@ -62,7 +65,6 @@ class FiltersView(QWidget):
         self.session = session
         self.setObjectName("filters_view")
         self._stale = False
-        self.tiles: dict[str, list[QLabel]] = {}
         #: (what it is for, InThread) of the latest saliency asked for, and the last shown.
         self._saliency_job: tuple | None = None
         self._saliency_shown: tuple[str, list[QPixmap]] | None = None
@@ -91,12 +93,7 @@ class FiltersView(QWidget):
             "speckle) and occlusion (blue where greying out a 4×4 square lowers the class's "
             "probability, red where it raises it). Costs a moment per redraw.")
         self.saliency.toggled.connect(lambda _: self.refresh())
-        self.layers_box = QWidget()
-        self.layers_layout = QVBoxLayout(self.layers_box)
-        self.layers_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.layers_box)
+        self.sheet = FilterSheet()
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
         top.addWidget(self.source)
@@ -106,7 +103,7 @@ class FiltersView(QWidget):
         inner = QVBoxLayout(content)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(top)
-        inner.addWidget(scroll, 1)
+        inner.addWidget(self.sheet, 1)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_note)
         self.stack.addWidget(content)
@@ -119,6 +116,11 @@ class FiltersView(QWidget):
         # while a run streams in (the last state is drawn when it ends).
         self._streamed = StreamedRedraw(session, self.refresh, parent=self, pause=lambda: 0.5)
         session.drawn_digit_changed.connect(self._on_drawn)
+
+    @property
+    def tiles(self) -> dict[str, list[QLabel]]:
+        """Each section's picture labels by its name, in the order shown."""
+        return self.sheet.tiles
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -138,17 +140,18 @@ class FiltersView(QWidget):
         self.stack.setCurrentWidget(self.content)
         self.image.setMaximum(max(len(dataset.x_test) - 1, 0))
         first = first_layer_pictures(weights, dataset.image_shape)
-        sections = [("First layer", [signed_pixmap(p) for p in first[:MAX_TILES]])]
         convolutional = np.ndim(weights[0]) == 4
+        small = SMALL_TILE if convolutional else TILE_PIXELS  # an MLP unit is a 28×28 picture
+        sections = [("First layer", [signed_pixmap(p, small) for p in first[:MAX_TILES]])]
         drawn = self.source.currentData() == "drawn"
         self.image.setEnabled(not drawn)
         row = self._chosen_row()
+        picture = "Drawn digit" if drawn else "Test image"
         if convolutional and row is not None:
-            sections.insert(0, ("Drawn digit" if drawn else "Test image",
-                                [map_pixmap(row.reshape(dataset.image_shape))]))
+            sections.insert(0, (picture, [map_pixmap(row.reshape(dataset.image_shape))]))
             for i, fmap in enumerate(feature_maps(weights, self.session.activations, row), 1):
                 channels = np.moveaxis(fmap.values, -1, 0)[:MAX_TILES]
-                sections.append((f"{i}: {fmap.step}", [map_pixmap(c) for c in channels]))
+                sections.append((f"{i}: {fmap.step}", [map_pixmap(c, small) for c in channels]))
         saliency = self._saliency(weights, dataset, row) \
             if self.saliency.isChecked() and row is not None else None
         if saliency is not None:
@@ -163,7 +166,7 @@ class FiltersView(QWidget):
                "28×28 image they multiply: the pattern the unit responds to.")
             + (" Draw a digit in the Draw tab to see its maps here." if drawn and row is None
                else ""))
-        self._show(sections)
+        self.sheet.show_sections(sections, side=picture)
 
     def _on_drawn(self) -> None:
         if self.source.currentData() == "drawn":
@@ -206,33 +209,6 @@ class FiltersView(QWidget):
         if self._saliency_job is None or self._saliency_job[1].done.is_set():
             self._saliency_poll.stop()
             self.refresh()
-
-    def _show(self, sections: list[tuple[str, list[QPixmap]]]) -> None:
-        names = [name for name, _ in sections]
-        if list(self.tiles) != names or any(len(self.tiles[n]) != len(p) for n, p in sections):
-            self._rebuild(sections)
-        for name, pixmaps in sections:
-            for label, pixmap in zip(self.tiles[name], pixmaps):
-                label.setPixmap(pixmap)
-
-    def _rebuild(self, sections) -> None:
-        while self.layers_layout.count() > 1:
-            item = self.layers_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.tiles = {}
-        for name, pixmaps in sections:
-            box = QWidget()
-            grid = QGridLayout(box)
-            grid.addWidget(QLabel(f"<b>{name}</b>"), 0, 0, 1, 16)
-            labels = []
-            for i, _ in enumerate(pixmaps):
-                label = QLabel()
-                label.setObjectName("filter_tile")
-                grid.addWidget(label, 1 + i // 16, i % 16)
-                labels.append(label)
-            self.tiles[name] = labels
-            self.layers_layout.insertWidget(self.layers_layout.count() - 1, box)
 
 
 def _same(a: tuple, b: tuple) -> bool:
