@@ -6,21 +6,23 @@ a report carried — never from the live model. It runs on demand (when the tab 
 weights have arrived, at most every few seconds while training) in a thread of its own
 (`AnswerJob`), so even a conv network's ~12 s over 10,000 images never freezes the window; the
 summary counts the images answered so far. The two preset buttons fill the form with seed 001's and
-seed 003's settings (`Session.request_experiment`, a dict of Experiment fields).
+seed 003's settings (`Session.request_experiment`, a dict of Experiment fields). The filters and
+the order are in gallery_filters.py.
 """
 from __future__ import annotations
 
 import time
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
 from playground.ui.views.gallery_answers import AnswerJob, SaturationNote
+from playground.ui.views.gallery_filters import GalleryFilters
 from playground.ui.views.gallery_presets import PRESETS, presets_button  # noqa: F401 (re-export)
 from playground.ui.widgets.confusion import ConfusionView, short_name
 from playground.ui.widgets.image_grid import Cell, GalleryGrid
@@ -34,9 +36,6 @@ MIN_INTERVAL = 1.0
 COST_RATIO = 4
 #: How often the GUI looks at the answering thread's progress (ms).
 POLL_MS = 100
-#: The narrowest a filter or order box gets (its popup still lists the whole names): the tab
-#: must fit a 1280 px window beside the form instead of forcing the window wider.
-NARROW_COMBO = 80
 
 
 # ----- the view --------------------------------------------------------------------------------
@@ -87,35 +86,15 @@ class ImagesView(QWidget):
         self.note_row = SaturationNote(self.session)
         self.note, self.normalise_button = self.note_row.note, self.note_row.normalise_button
 
-        # filters
-        self.only_mistakes = QCheckBox("Only mistakes")
-        self.only_mistakes.setObjectName("only_mistakes")
-        self.only_mistakes.setToolTip("Show only the images the network answered wrongly")
-        self.true_class = QComboBox()
-        self.true_class.setObjectName("true_class_filter")
-        self.true_class.setToolTip("True class: show only the images of this class")
-        self.answered = QComboBox()
-        self.answered.setObjectName("answered_filter")
-        self.answered.setToolTip("Answered: show only the images the network took for this "
-                                 "class")
-        self.order = QComboBox()
-        self.order.setObjectName("gallery_order")
-        for key, label in image_eval.ORDERS.items():
-            self.order.addItem(label, key)
-        self.order.setToolTip("Confidence = the probability of the class the network answered")
-        self.clear_filters = QPushButton("Show all")
-        self.clear_filters.setToolTip("Clear the filters")
-        self.clear_filters.clicked.connect(self.show_all)
-        for widget in (self.only_mistakes,):
-            widget.toggled.connect(self._filters_changed)
-        for combo in (self.true_class, self.answered, self.order):
-            combo.currentIndexChanged.connect(self._filters_changed)
+        self.filters = GalleryFilters(self)
+        self.filters.changed.connect(self._filters_changed)
+        self.only_mistakes, self.true_class = self.filters.only_mistakes, self.filters.true_class
+        self.answered, self.order = self.filters.answered, self.filters.order
+        self.clear_filters = self.filters.clear_filters
         filters = QHBoxLayout()
         for widget in (self.only_mistakes, self.true_class, self.answered):
             filters.addWidget(widget)
         filters.addStretch(1)
-        for combo in (self.true_class, self.answered, self.order):
-            combo.setMinimumWidth(NARROW_COMBO)
 
         self.grid = GalleryGrid()
         self.grid.clicked.connect(self.select)
@@ -200,17 +179,7 @@ class ImagesView(QWidget):
         self.stack.setCurrentWidget(self.split)
         self.pixels = image_eval.pixels(s.dataset.x_test, s.experiment.normalize)
         names = s.dataset.class_names
-        for combo, first in ((self.true_class, "True class: all"),
-                             (self.answered, "Answered: any")):
-            with QSignalBlocker(combo):
-                current = combo.currentData()
-                combo.clear()
-                combo.addItem(first, None)
-                prefix = first.split(":")[0]
-                for i, name in enumerate(names):
-                    combo.addItem(f"{prefix}: {name}", i)
-                combo.setCurrentIndex(max(combo.findData(current), 0)
-                                      if current is not None and current < len(names) else 0)
+        self.filters.set_classes(names)
         self.confusion.set_classes(names)
         self.confusion.clear_counts()
         self.panel.clear()
@@ -307,45 +276,18 @@ class ImagesView(QWidget):
         self._apply_filters()
 
     def show_all(self) -> None:
-        with QSignalBlocker(self.only_mistakes), QSignalBlocker(self.true_class), \
-                QSignalBlocker(self.answered):
-            self.only_mistakes.setChecked(False)
-            self.true_class.setCurrentIndex(0)
-            self.answered.setCurrentIndex(0)
-        self._filters_changed()
+        self.filters.show_all()
 
     def show_cell(self, true_class: int, answered: int | None) -> None:
         """Only the images of `true_class` that were answered `answered` (None: any)."""
-        with QSignalBlocker(self.only_mistakes), QSignalBlocker(self.true_class), \
-                QSignalBlocker(self.answered):
-            if answered == true_class:
-                self.only_mistakes.setChecked(False)
-            self.true_class.setCurrentIndex(self.true_class.findData(true_class))
-            self.answered.setCurrentIndex(
-                0 if answered is None else self.answered.findData(answered))
-        self._filters_changed()
+        self.filters.show_cell(true_class, answered)
 
     def _apply_filters(self, keep_page: bool = False) -> None:
         if self.pixels is None:
             return
-        p = self.predictions
-        true_class = self.true_class.currentData()
-        answered = self.answered.currentData()
-        needs_answers = self.only_mistakes.isChecked() or answered is not None \
-            or self.order.currentData() != "index"
-        for widget in (self.only_mistakes, self.answered, self.order):
-            widget.setEnabled(p is not None)
-        if p is None:
-            labels = np.asarray(self.session.dataset.labels_test)
-            keep = np.ones(len(labels), bool) if true_class is None else labels == true_class
-            self.shown = np.flatnonzero(keep) if not needs_answers else np.zeros(0, int)
-        else:
-            self.shown = p.select(self.only_mistakes.isChecked(), true_class, answered,
-                                  self.order.currentData())
+        self.shown = self.filters.passing(self.predictions, self.session.dataset.labels_test)
         if not keep_page or self.first >= len(self.shown):
             self.first = 0
-        self.clear_filters.setEnabled(bool(self.only_mistakes.isChecked()
-                                           or true_class is not None or answered is not None))
         self._fill_page()
 
     def turn(self, pages: int) -> None:

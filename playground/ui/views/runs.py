@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from playground.core.teaching.examples import milestone_name
 from playground.core.inspection.metrics import metric_label
 from playground.core.training.runs import RunList, RunRecord, final_heading, model_key, record_run
+from playground.ui.views.run_colours import colour_of, swatch
 from playground.ui.widgets.note import set_tone
 
-#: One colour per run (the live curves use blue and orange, so these avoid them; no black:
-#: it vanished on the dark theme's plots).
-PALETTE = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf", "#6b6ecf", "#ff9896")
 #: Reasons the worker goes idle that end a run worth keeping.
 RECORDED_ENDS = ("finished", "stopped", "diverged")
 #: The table's columns around the final numbers, which follow the runs' tasks (`RunList.columns`:
@@ -61,32 +58,9 @@ def column_tip(name: str) -> str:
         else ("train", "", name)
     what = {"loss": "Loss", "accuracy": "Accuracy"}.get(metric) or metric_label(metric)
     return f"{what} {PART_TIPS[part]} after the last epoch"
+
+
 NAME_COLUMN, SHOW_COLUMN = 1, 0
-
-
-def colour_of(record: RunRecord) -> str:
-    """The palette's colours first, then hues a golden angle apart: no two of the first
-    hundreds of runs share a colour (the palette repeated after ten)."""
-    index = record.uid - 1
-    if index < len(PALETTE):
-        return PALETTE[index]
-    step = index - len(PALETTE)
-    hue = (0.13 + step * 0.618033988749895) % 1.0
-    colour = QColor.fromHsvF(hue, 0.55 + 0.4 * (step % 2), 0.85 - 0.25 * (step // 2 % 2))
-    # Visible on the light and the dark plots alike: no yellow too pale, no blue too deep.
-    hue, saturation, lightness = colour.hslHueF(), colour.hslSaturationF(), colour.lightnessF()
-    while not 0.1 <= _luminance(colour) <= 0.4:
-        lightness += 0.02 if _luminance(colour) < 0.1 else -0.02
-        colour = QColor.fromHslF(hue, saturation, lightness)
-    return colour.name()
-
-
-def _luminance(colour: QColor) -> float:
-    """WCAG's relative luminance (0 black, 1 white)."""
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
-            + 0.0722 * channel(colour.blueF()))
 
 
 class RunsView(QWidget):
@@ -391,16 +365,6 @@ class RunsView(QWidget):
     def legend_names(self) -> list[str]:
         """The overlays' names in the charts' legends."""
         return [item.name() for _plot, item, _name in self._overlay if item.name()]
-
-
-def swatch(colour: str, dpr: float = 1.0) -> QIcon:
-    """A 12 × 12 (logical pixels) square of a run's colour, drawn in device pixels at `dpr`
-    (the screen's ratio: a 12-pixel swatch blown up at 200 % was soft)."""
-    side = max(1, round(12 * dpr))
-    pixmap = QPixmap(side, side)
-    pixmap.setDevicePixelRatio(side / 12)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 def install_runs(window) -> RunsView:
