@@ -63,6 +63,8 @@ class OutputsTable(QTableWidget):
                                    ["target", *probability_columns(dataset, s.encoding),
                                     output_heading(s.experiment.output), "class", "result"])
         self.row_names = []
+        # The last row set's writer must not run on the emptied table (a resize while it fills).
+        self._write, self._stale = None, np.zeros(0, bool)
         self.clearContents()
         self.setRowCount(len(self.rows_x))
         self.setColumnCount(len(self.columns))
