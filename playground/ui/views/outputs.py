@@ -112,7 +112,7 @@ class OutputsView(QWidget):
         self.table = OutputsTable()
         self.table.itemSelectionChanged.connect(self._draw_curves)
 
-        self.per_input = PerInputCurves()
+        self.per_input = PerInputCurves(self.session.in_turn)
         # The chart's items, by the names the rest of the view (and its tests) use.
         self.chart, self.curves = self.per_input.plot, self.per_input.curves
         self.typed_curve = self.per_input.typed_curve

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from playground.core.inspection.batch_curve import BatchCurve
 from playground.core.inspection.metrics import metric_label
-from playground.ui.widgets.grid_plot import grid_plot
+from playground.ui.widgets.grid_plot import grid_plot, thin_long_curves
 from playground.ui.widgets.live_range import LiveRange
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
@@ -73,9 +73,6 @@ class TrainingCurves(QWidget):
             # In the title row, right of the title: outside the data, never over a curve.
             legend.setParentItem(plot.getPlotItem())
             legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-6, 0))
-            item = plot.getPlotItem()
-            item.setDownsampling(auto=True, mode="peak")
-            item.setClipToView(True)
             self.curves[key] = plot.plot(pen=TRAIN_PEN, name="training")
             # The held-out curve joins the legend only when there is held-out data.
             self.curves["val_" + key] = plot.plot(pen=VAL_PEN)
@@ -91,12 +88,14 @@ class TrainingCurves(QWidget):
                             "numbers per chunk of batches within the epoch, smoothed as "
                             "TensorBoard does (x in fractions of an epoch).")
         self.penalty_curve = self.loss_plot.plot(pen=PENALTY_PEN)  # in the legend when drawn
+        for plot in (self.loss_plot, self.metric_plot):
+            thin_long_curves(plot)  # long runs: ~a vertex a pixel, only what is in view
         self._metric_range: tuple[float, float] | None = None
         self._show_metric("accuracy")
         self.metric_plot.setXLink(self.loss_plot)
         self.metric_plot.getPlotItem().getViewBox().disableAutoRange(axis="x")
         self.loss_range = LiveRange(self.loss_plot, grow_y=True,  # x for both (linked)
-                                    linked=(self.metric_plot,))
+                                    linked=(self.metric_plot,), in_turn=session.in_turn)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)

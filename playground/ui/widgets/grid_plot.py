@@ -79,3 +79,19 @@ def grid_plot(title: str | None = None, background="w", alpha: float = 0.25,
         # Under the view box (its parent's child), so the data is drawn over the grid.
         plot.getAxis(side).setZValue(-0.5)
     return plot
+
+
+#: Bins per pixel column when a long curve is thinned (pyqtgraph's auto-downsampling factor):
+#: 0.5 is one min/max pair per 2 px, about a vertex a pixel. Its default, 5, left 2,000 epochs
+#: on a 450 px chart at every point, and wide pens draw each segment slowly (~3 ms a curve).
+SAMPLES_FACTOR = 0.5
+
+
+def thin_long_curves(plot: pg.PlotWidget) -> None:
+    """Draw the plot's curves as at most about a vertex per pixel, only what is in view; each
+    bin keeps its lowest and highest point ("peak"), so a spike still shows."""
+    item = plot.getPlotItem()
+    item.setDownsampling(auto=True, mode="peak")
+    item.setClipToView(True)
+    for curve in item.listDataItems():
+        curve.opts["autoDownsampleFactor"] = SAMPLES_FACTOR

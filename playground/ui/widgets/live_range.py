@@ -9,6 +9,10 @@ and y (when it is not fixed) starts at 0 and grows by a quarter more than needed
 data pokes above it: the axes change a handful of times a run instead of every frame. Once the
 user zooms or pans, the range is theirs until the next run.
 
+A new range is set in an event-loop turn of its own (`in_turn`, the session's) when one is
+given: a range change regenerates the axes' ticks and grid (~5 ms a plot), and painted in the
+same turn as the curves' new data, the two passed the 16 ms frame budget together.
+
 Curves only grow during a run, so each update looks at the points added since the last one
 (a million-epoch run would otherwise rescan megabytes every frame).
 """
@@ -18,18 +22,26 @@ import numpy as np
 
 #: When the data outgrows the y range, the new top leaves this much room above it.
 HEADROOM = 1.25
+#: Room left and right of the epochs, a share of the x span.
+X_MARGIN = 0.02
 #: The first x span, in epochs (then doubled as needed).
 FIRST_EPOCHS = 64
 
 
 class LiveRange:
-    def __init__(self, plot, grow_y: bool, linked=()):
-        """`linked`: other plots whose x follows this one's (their zooms count as the user's)."""
+    def __init__(self, plot, grow_y: bool, linked=(), in_turn=None):
+        """`linked`: other plots whose x follows this one's (their zooms count as the user's);
+        `in_turn(job)`: runs a job in a later event-loop turn of its own (None: now)."""
         self.plot = plot
         self.grow_y = grow_y
+        self.in_turn = in_turn
+        #: How many times a new range was set (for tests: each regenerates the axes).
+        self.changes = 0
+        self._pending: set[str] = set()  # the axes ("x", "y") whose new range is not set yet
         self.view_box = plot.getPlotItem().getViewBox()
+        self.followers = [p.getPlotItem().getViewBox() for p in linked]
         self.user_zoomed = False
-        for box in (self.view_box, *(p.getPlotItem().getViewBox() for p in linked)):
+        for box in (self.view_box, *self.followers):
             box.sigRangeChangedManually.connect(self._zoomed)
             box.disableAutoRange(axis="x")
         self.refit()
@@ -43,6 +55,7 @@ class LiveRange:
         """Fit the curves from scratch at the next update (they were replaced), keeping a zoom."""
         self.x_max = self.y_max = None
         self.target = 0
+        self._pending = set()
         self._seen: dict[int, tuple[int, float, float]] = {}  # item -> points, x max, y max
         if not self.user_zoomed:
             self.view_box.disableAutoRange(axis="x")
@@ -63,10 +76,44 @@ class LiveRange:
             grown = FIRST_EPOCHS if self.x_max is None else 2 * self.x_max
             cap = float(target_epoch) if target_epoch > 0 else float("inf")  # 0: not known
             self.x_max = max(needed, min(grown, cap))
-            self.view_box.setXRange(0, self.x_max, padding=0.02)
+            self._pending.add("x")
         if self.grow_y and y_max > 0 and (self.y_max is None or y_max > self.y_max):
             self.y_max = y_max * HEADROOM
-            self.view_box.setYRange(0, self.y_max, padding=0)
+            self._pending.add("y")
+        if not self._pending:
+            return
+        if self.in_turn is None:
+            self._apply()
+        else:
+            self.in_turn(self._apply)  # a job already waiting keeps its place and sets both
+
+    def _apply(self) -> None:
+        """Set the ranges that changed, x and y in one call: the axes are regenerated once."""
+        pending, self._pending = self._pending, set()
+        if not pending or self.user_zoomed:
+            return
+        self.changes += 1
+        ranges = {}
+        if "x" in pending:  # 2 % of margin each side, as setXRange's padding=0.02
+            ranges["xRange"] = (-X_MARGIN * self.x_max, (1 + X_MARGIN) * self.x_max)
+        if "y" in pending:
+            ranges["yRange"] = (0, self.y_max)
+        if "xRange" not in ranges or self.in_turn is None:
+            self.view_box.setRange(**ranges, padding=0)
+            return
+        # The linked plots follow in a turn of their own: each plot's axes regenerated per turn.
+        for box in self.followers:
+            box.blockLink(True)
+        self.view_box.setRange(**ranges, padding=0)
+        for box in self.followers:
+            box.blockLink(False)
+        if self.followers:
+            self.in_turn(self._follow)
+
+    def _follow(self) -> None:
+        """The linked plots take this one's x range, as their link would have done."""
+        for box in self.followers:
+            box.linkedViewChanged(self.view_box, box.XAxis)
 
     def _extent(self, item) -> tuple[float, float]:
         """(largest x, largest finite y) of an item's data, from the points not seen yet."""

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSizePolicy
 
-from playground.ui.widgets.grid_plot import grid_plot
+from playground.ui.widgets.grid_plot import grid_plot, thin_long_curves
 from playground.ui.widgets.live_range import LiveRange
 
 CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -22,14 +22,12 @@ CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 class PerInputCurves:
     """The chart (`plot`, a PlotWidget) and its items; the view says what to draw."""
 
-    def __init__(self):
+    def __init__(self, in_turn=None):
+        """`in_turn(job)`: the session's, to set a grown x range in a turn of its own."""
         self.plot = chart = grid_plot()
         chart.setLabel("bottom", "epoch")
         chart.getAxis("left").enableAutoSIPrefix(False)
         item = chart.getPlotItem()
-        # Long runs: draw only what is in view, at most a few points a pixel (as the curves).
-        item.setDownsampling(auto=True, mode="peak")
-        item.setClipToView(True)
         chart.setTitle("Output of each input through training", size="10pt")
         # Right of the data, in the plot's own layout: never over the curves' ends.
         self.legend = pg.LegendItem(labelTextSize="8pt", labelTextColor="#222",
@@ -51,7 +49,8 @@ class PerInputCurves:
         self.epoch_line.setToolTip("The epoch the table shows: drag it to go back in time")
         for line in (self.threshold_line, self.epoch_line):
             chart.addItem(line, ignoreBounds=True)
-        self.range = LiveRange(chart, grow_y=False)
+        thin_long_curves(chart)  # long runs: ~a vertex a pixel, only what is in view
+        self.range = LiveRange(chart, grow_y=False, in_turn=in_turn)
 
     def start(self, y_label: str, y_range: tuple[float, float] | None) -> None:
         """A new model: its output's name, and its range when bounded (None: follow the data)."""
