@@ -104,8 +104,9 @@ def shot_classes(window):
 
 
 def shot_convnet(window):
-    """Keras's mnist_convnet (2 epochs on 4,000 images): the Filters tab's feature maps and
-    saliency for one test image."""
+    """Keras's mnist_convnet (2 epochs on 4,000 images) on a 1920×1080 screen: the Filters tab's
+    feature maps and saliency for one test image, the form wide enough for the layers' kinds and
+    shapes (at 1366 px that width shortened the tab titles to "Out…")."""
     from playground.core.data import downloads
     from playground.core.experiment import Experiment
     from playground.core.model.presets import preset_fields
@@ -114,12 +115,13 @@ def shot_convnet(window):
     if downloads.missing_files("mnist"):
         raise LookupError("no MNIST files in Keras's cache")
     fields = dict(preset_fields("mnist-convnet"), epochs=2, train_size=4000, test_size=1000)
+    window.resize(1920, 1080)
     trained(window, lambda: start_fresh(window, Experiment(**fields)))
     from PySide6.QtWidgets import QScrollArea, QSplitter
     for splitter in window.findChildren(QSplitter):  # drag the form wider, as a person would
         form_column = splitter.widget(0)
         if isinstance(form_column, QScrollArea) and form_column.widget() is window.form:
-            splitter.setSizes([580, 920])  # the table's kinds and shapes; the tabs still whole
+            splitter.setSizes([580, 1340])  # the table's kinds and shapes; the tabs whole
     view = window.views["filters"]
     window.tabs.setCurrentWidget(view)
     view.saliency.setChecked(True)
@@ -180,7 +182,7 @@ def main() -> int:
         print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
         if name in SIZES:
             window.theme.set_mode("system")  # the next shot starts as a launch would
-            window.resize(1500, 940)
+        window.resize(1500, 940)
     window.close()
     return 0
 

@@ -65,8 +65,10 @@ class FilterSheet(QScrollArea):
                 heading.setFixedWidth(HEADING_WIDTH)
                 heading.setAlignment(Qt.AlignLeft | Qt.AlignTop)
             outer.addWidget(heading)
-            outer.addLayout(grid)
-            outer.addStretch(1)
+            pictures = QHBoxLayout()  # the pictures at their size, not spread over the width
+            pictures.addLayout(grid)
+            pictures.addStretch(1)
+            outer.addLayout(pictures)
             labels = [QLabel(objectName="filter_tile") for _ in pixmaps]
             self.tiles[name], self.rows[name] = labels, row
             if name == side:
