@@ -204,7 +204,8 @@ def test_the_distributions_chart_updates_its_lines_in_place_and_redraws_after_a_
     qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
     lines = list(dist.lines)
     dist.show_history(window.session)  # a redraw during a run: same lines, new data
-    assert [id(line) for line in dist.lines] == [id(line) for line in lines]
+    # (lines still to come are added a few a turn: the ones drawn are kept, not made again)
+    assert [id(line) for line in dist.lines[:len(lines)]] == [id(line) for line in lines]
     window.reset_weights()  # a new run clears the chart: its next lines are on the chart
     qtbot.waitUntil(lambda: window.state == "idle", timeout=10_000)
     assert train(qtbot, window) == "finished"
