@@ -17,6 +17,9 @@ VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The tests run in parallel processes (pytest-xdist), one per core up to 4, a test file to a
+# process (files share module fixtures). `make test PYTEST_WORKERS=0` runs them in this process.
+PYTEST_WORKERS ?= auto
 UNAME_S := $(shell uname -s)
 
 # Empty when the venv's interpreter is missing or broken: then the stamp is rebuilt regardless.
@@ -45,7 +48,8 @@ lint: $(STAMP)
 
 test: lint
 	@VENV="$(VENV)" bash scripts/check-qt-libs.sh offscreen
-	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses 4 \
+		--dist loadfile $(PYTEST_ARGS)
 
 run: $(STAMP)
 ifeq ($(UNAME_S),Linux)
