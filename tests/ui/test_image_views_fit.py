@@ -122,3 +122,16 @@ def test_a_test_image_is_drawn_in_device_pixels_at_200_percent(qapp):
     image = pixmap.toImage()
     assert image.pixelColor(60, 60).value() == 0 and image.pixelColor(65, 65).value() == 0
     assert image.pixelColor(66, 66).value() == 255  # no blur past the pixel's edge
+
+
+def test_a_conv_kernel_is_drawn_in_device_pixels_at_200_percent(qapp):
+    import numpy as np
+
+    from playground.ui.views.filters import signed_pixmap
+
+    kernel = np.array([[1.0, 0.0, -1.0]] * 3)  # blue, white and red columns of 3 × 3 cells
+    pixmap = signed_pixmap(kernel, 27, dpr=2.0)  # a 27 px tile: 54 × 54 device pixels
+    assert pixmap.size() == QSize(54, 54) and pixmap.devicePixelRatio() == 2.0
+    image = pixmap.toImage()
+    colours = [image.pixelColor(x, 5).name() for x in (17, 18, 35, 36)]
+    assert colours == ["#0000ff", "#ffffff", "#ffffff", "#ff0000"]  # sharp edges, no blur

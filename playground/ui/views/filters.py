@@ -30,7 +30,7 @@ TILE_PIXELS = 56
 SMALL_TILE = 28
 
 
-def signed_pixmap(values: np.ndarray, size: int = TILE_PIXELS) -> QPixmap:
+def signed_pixmap(values: np.ndarray, size: int = TILE_PIXELS, dpr: float = 1.0) -> QPixmap:
     """Weights as colour: blue > 0, red < 0, white at 0, scaled by the largest |w|."""
     values = np.asarray(values, np.float64)
     scale = float(np.max(np.abs(values))) or 1.0
@@ -39,21 +39,27 @@ def signed_pixmap(values: np.ndarray, size: int = TILE_PIXELS) -> QPixmap:
     rgb[..., 0] = np.where(v < 0, 255, (255 * (1 - v))).astype(np.uint8)
     rgb[..., 1] = (255 * (1 - np.abs(v))).astype(np.uint8)
     rgb[..., 2] = np.where(v > 0, 255, (255 * (1 + v))).astype(np.uint8)
-    return _pixmap(np.ascontiguousarray(rgb), QImage.Format_RGB888, size)
+    return _pixmap(np.ascontiguousarray(rgb), QImage.Format_RGB888, size, dpr)
 
 
-def map_pixmap(values: np.ndarray, size: int = TILE_PIXELS) -> QPixmap:
+def map_pixmap(values: np.ndarray, size: int = TILE_PIXELS, dpr: float = 1.0) -> QPixmap:
     """An activation map: white at its smallest, black at its largest."""
     values = np.asarray(values, np.float64)
     low, high = float(values.min()), float(values.max())
     grey = 255 - (255 * (values - low) / (high - low) if high > low else 0 * values)
-    return _pixmap(np.ascontiguousarray(grey.astype(np.uint8)), QImage.Format_Grayscale8, size)
+    return _pixmap(np.ascontiguousarray(grey.astype(np.uint8)), QImage.Format_Grayscale8, size,
+                   dpr)
 
 
-def _pixmap(array: np.ndarray, fmt, size: int) -> QPixmap:
+def _pixmap(array: np.ndarray, fmt, size: int, dpr: float = 1.0) -> QPixmap:
+    """`size` logical pixels drawn in device pixels at `dpr`: square cells stay sharp at 200 %."""
     h, w = array.shape[:2]
     image = QImage(array.data, w, h, array.strides[0], fmt).copy()
-    return QPixmap.fromImage(image.scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation))
+    side = max(1, round(size * dpr))
+    pixmap = QPixmap.fromImage(image.scaled(side, side, Qt.KeepAspectRatio,
+                                            Qt.FastTransformation))
+    pixmap.setDevicePixelRatio(dpr)
+    return pixmap
 
 
 class FiltersView(QWidget):
@@ -142,16 +148,18 @@ class FiltersView(QWidget):
         first = first_layer_pictures(weights, dataset.image_shape)
         convolutional = np.ndim(weights[0]) == 4
         small = SMALL_TILE if convolutional else TILE_PIXELS  # an MLP unit is a 28×28 picture
-        sections = [("First layer", [signed_pixmap(p, small) for p in first[:MAX_TILES]])]
+        dpr = self.devicePixelRatioF()
+        sections = [("First layer", [signed_pixmap(p, small, dpr) for p in first[:MAX_TILES]])]
         drawn = self.source.currentData() == "drawn"
         self.image.setEnabled(not drawn)
         row = self._chosen_row()
         picture = "Drawn digit" if drawn else "Test image"
         if convolutional and row is not None:
-            sections.insert(0, (picture, [map_pixmap(row.reshape(dataset.image_shape))]))
+            sections.insert(0, (picture, [map_pixmap(row.reshape(dataset.image_shape), dpr=dpr)]))
             for i, fmap in enumerate(feature_maps(weights, self.session.activations, row), 1):
                 channels = np.moveaxis(fmap.values, -1, 0)[:MAX_TILES]
-                sections.append((f"{i}: {fmap.step}", [map_pixmap(c, small) for c in channels]))
+                sections.append((f"{i}: {fmap.step}",
+                                 [map_pixmap(c, small, dpr) for c in channels]))
         saliency = self._saliency(weights, dataset, row) \
             if self.saliency.isChecked() and row is not None else None
         if saliency is not None:
@@ -190,7 +198,9 @@ class FiltersView(QWidget):
             if done[1].error:
                 return (f"Saliency: could not be computed ({done[1].error})", [])
             title, maps = done[1].result
-            pictures = [map_pixmap(m) for m in maps[:2]] + [signed_pixmap(maps[2])]
+            dpr = self.devicePixelRatioF()
+            pictures = [map_pixmap(m, dpr=dpr) for m in maps[:2]] \
+                + [signed_pixmap(maps[2], dpr=dpr)]
             self._saliency_shown = (title, pictures)
             return self._saliency_shown
         if done is None or done[1].done.is_set():
