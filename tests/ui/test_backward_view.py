@@ -39,6 +39,8 @@ def test_a_rows_gradients_agree_with_keras_and_apply_moves_the_weights_by_the_st
     np.testing.assert_allclose(view.result.gradients()[0], expected.gradients()[0], atol=1e-12)
     summary = view.summary.text()
     assert "agree" in summary and f"{expected.loss:.4f}" in summary
+    from playground.ui.widgets.note import tone_span
+    assert tone_span("✓ agree", "good") in summary  # the theme's tone, readable in dark too
     text = view.text.toPlainText()
     assert "Hidden layer 1" in text and "Output layer" in text
     assert f"{expected.layers[0].delta[1]:.4f}" in text  # a hidden δ, to four decimals

@@ -44,6 +44,9 @@ def test_seed_input_is_computed_by_hand_and_agrees_with_predict(qtbot, seed_wind
     result = view.result.text()
     assert f"y = {y[0]:.4f}" in result and f"{view.predicted[0]:.8f}" in result
     assert "agree" in result
+    # In the theme's "good" tone (a fixed dark green was unreadable on the dark theme).
+    from playground.ui.widgets.note import tone_span
+    assert tone_span("✓ agree", "good") in result
     # 0.3 + 0.1 = 0.4 is not above 0.5: the truth is shown beside the model's answer.
     assert "0.3000 + 0.1000 = 0.4000 ≤ 0.5" in result
 

@@ -3,6 +3,7 @@ threshold re-classifies without training; the history slider and a typed input (
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from playground.core.data import registry as datasets
@@ -151,10 +152,17 @@ def test_typed_input_shows_output_class_and_its_history(qtbot, window):
     assert "at epoch 0" in view.input_result.text()
     view.input_edit.setText("1, two")
     assert view.input_result.text() == "'two' is not a number"
-    assert "b00020" in view.input_result.styleSheet()
+    assert view.input_result.property("tone") == "error"  # a colour per theme, not #b00020
     view.input_edit.setText("0.3")
     assert view.input_result.text() == "needs 2 numbers, got 1"
     assert view.typed_curve.getData()[0] is None or len(view.typed_curve.getData()[0]) == 0
+    view.input_edit.setText("1, 1")
+    assert not view.input_result.property("tone")  # an answer again, in the ordinary colour
+    # The threshold is named in the legend beside the chart, not by a label over the curves.
+    chart = view.per_input
+    assert [label.text for _sample, label in chart.legend.items][-1] == "threshold"
+    assert not [item for item in chart.plot.scene().items()
+                if isinstance(item, pg.TextItem) and "threshold" in item.toPlainText()]
 
 
 def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):

@@ -29,6 +29,7 @@ from playground.core.inspection.dead_units import dead_units
 from playground.ui.session import StreamedRedraw
 from playground.ui.views.backward_charts import BackwardCharts
 from playground.ui.views.pass_view import PassView, feature_names
+from playground.ui.widgets.note import tone_span
 
 #: Agreement asked of the hand computation and Keras (float32 arithmetic in TensorFlow).
 TOLERANCE = 1e-5
@@ -221,8 +222,8 @@ class BackwardPassView(PassView):
             mine = result.gradients()
             difference = max(float(np.max(np.abs(a - b))) for a, b in zip(mine, keras_grads))
             difference = max(difference, abs(result.loss - keras_loss))
-            verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
-                       else "<span style='color:#b00020'>✗ differ</span>")
+            verdict = (tone_span("✓ agree", "good") if difference <= TOLERANCE
+                       else tone_span("✗ differ", "error"))
             keras_text = (f" (Keras: {keras_loss:.8f}). Gradients by hand and Keras's: {verdict} "
                           f"(largest difference {difference:.1e}).")
         # One line each, whichever Keras line shows: the label keeps its height when a run

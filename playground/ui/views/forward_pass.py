@@ -21,6 +21,7 @@ from playground.core.inspection.forward import forward_steps
 from playground.core.inspection.metrics import predicted_classes
 from playground.ui.session import StreamedRedraw
 from playground.ui.views.pass_view import PassView, feature_names
+from playground.ui.widgets.note import tone_span
 
 #: Agreement asked of the hand computation and `model.predict` (float32 arithmetic in Keras).
 TOLERANCE = 1e-5
@@ -177,8 +178,8 @@ class ForwardPassView(PassView):
             p = self.predicted
             shown = (", ".join(f"{v:.8f}" for v in p[:12]) if len(p) > 1 else f"{p[0]:.8f}")
             difference = float(np.max(np.abs(p - y)))
-            verdict = ("<span style='color:#1a7f37'>✓ agree</span>" if difference <= TOLERANCE
-                       else "<span style='color:#b00020'>✗ differ</span>")
+            verdict = (tone_span("✓ agree", "good") if difference <= TOLERANCE
+                       else tone_span("✗ differ", "error"))
             text += (f" &nbsp;&nbsp; model.predict: <b>{shown}</b> &nbsp; {verdict} "
                      f"(difference {difference:.1e})")
         else:
@@ -216,8 +217,8 @@ class ForwardPassView(PassView):
         if truth is not None:
             right = predicted == truth
             text += (f"; the truth is {html.escape(dataset.class_names[truth])}{note}: "
-                     + ("<span style='color:#1a7f37'>right</span>" if right else
-                        "<span style='color:#b00020'><b>the model is wrong here</b></span>"))
+                     + (tone_span("right", "good") if right else
+                        tone_span("<b>the model is wrong here</b>", "error")))
         return text
 
     # ----- model.predict, from the worker thread -----

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTextBrowser, QWidget
 
 from playground.core.inspection import weights as W
+from playground.ui.widgets.note import set_tone
 
 #: Data rows offered in the picker, per part (training, validation, test).
 ROWS_PER_PART = 50
@@ -47,7 +48,7 @@ class PassView(QWidget):
         self.input = QLineEdit(objectName=f"{prefix}_input", placeholderText=placeholder)
         self.rows = QComboBox(objectName=f"{prefix}_rows")
         self.error = QLabel(objectName=f"{prefix}_error")
-        self.error.setStyleSheet("color: #b00020;")
+        set_tone(self.error, "error")  # readable in the light and the dark theme
         self.error.hide()
         self.text = HtmlPane(f"{prefix}_text")
         self.input.returnPressed.connect(self.refresh)

@@ -14,10 +14,10 @@ from playground.core.inspection.forward import forward
 from playground.core.inspection.metrics import (class_label, is_multiclass, predicted_classes,
                                                 shown_output)
 from playground.ui.views.output_rows import parse_input
+from playground.ui.widgets.note import clear_tone, set_tone
 
 #: More inputs than this cannot sensibly be typed on one line.
 MAX_TYPED_INPUTS = 10
-ERROR_STYLE = "color: #b00020;"
 
 
 class TryInput(QWidget):
@@ -74,7 +74,7 @@ class TryInput(QWidget):
             return
         self.row, error = parse_input(text, dataset.n_inputs)
         if error:
-            self.result.setStyleSheet(ERROR_STYLE)
+            set_tone(self.result, "error")  # readable in the light and the dark theme
             self.result.setText(error)
 
     def show_at(self, shown_epoch: int) -> tuple[list, list]:
@@ -93,7 +93,7 @@ class TryInput(QWidget):
         when = (f"at epoch {epoch:,}" if epoch == shown_epoch else
                 f"with the weights of epoch {epoch:,}, the closest recorded to "
                 f"{shown_epoch:,}")
-        self.result.setStyleSheet("")
+        clear_tone(self.result)
         meaning = "" if s.dataset.is_regression else \
             f" → class <b>{class_label(s.dataset, s.encoding, cls)}</b>"
         self.result.setText(f"output <b>{value:.4f}</b>{meaning} {when}")

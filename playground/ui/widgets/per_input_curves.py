@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QSizePolicy
 from playground.ui.widgets.grid_plot import grid_plot, thin_long_curves
 from playground.ui.widgets.live_range import LiveRange
 
+#: A red that reads on white and on the dark theme's near-black (>= 3:1 against both).
+THRESHOLD_PEN = pg.mkPen("#e8384f", width=1.5, style=Qt.DashLine)
+THRESHOLD_LABEL = "threshold"
 CURVE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                  "#7f7f7f")
 
@@ -41,9 +44,10 @@ class PerInputCurves:
         # Dots: the typed input is evaluated only where weights were recorded (once a report).
         self.typed_curve = chart.plot(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine),
                                       symbol="o", symbolSize=4, symbolBrush="k")
-        self.threshold_line = pg.InfiniteLine(
-            angle=0, movable=True, pen=pg.mkPen("#b00020", width=1.5, style=Qt.DashLine),
-            label="threshold", labelOpts={"position": 0.55, "color": "#b00020"})
+        # Named in the legend, not by a label on the line: that sat over the curves, and its
+        # dark red was unreadable on the dark theme's background.
+        self.threshold_line = pg.InfiniteLine(angle=0, movable=True, pen=THRESHOLD_PEN)
+        self.threshold_sample = pg.PlotDataItem(pen=THRESHOLD_PEN)  # the legend's, not drawn
         self.threshold_line.setToolTip("The class threshold: drag it to move it")
         self.epoch_line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#555", width=1))
         self.epoch_line.setToolTip("The epoch the table shows: drag it to go back in time")
@@ -74,11 +78,14 @@ class PerInputCurves:
             elif curve.xData is not None and len(curve.xData):  # empty ones stay untouched
                 curve.setData([], [])
         self.range.update(target_epoch)
-        if names != self._legend_names:  # rebuilding the legend is slow: only on a change
-            self._legend_names = names
+        listed = names + [THRESHOLD_LABEL] * self.threshold_line.isVisible()
+        if listed != self._legend_names:  # rebuilding the legend is slow: only on a change
+            self._legend_names = listed
             self.legend.clear()
             for item, name in zip(self.curves[:len(series)] + [self.typed_curve], names):
                 self.legend.addItem(item, name)
+            if self.threshold_line.isVisible():
+                self.legend.addItem(self.threshold_sample, THRESHOLD_LABEL)
 
     def forget_legend(self) -> None:
         """Other rows are listed: build the legend afresh at the next `show`."""
