@@ -135,6 +135,27 @@ def shot_neurons(window):
     settle(1.5)
 
 
+def shot_neuron_grid(window):
+    """The spiral with two layers of 16: the Neurons tab, each neuron of the second hidden layer."""
+    trained(window, lambda: window.examples.load("spiral-needs-depth"))
+    grid = next(view for view in window.views.values() if hasattr(view, "layer_combo"))
+    window.tabs.setCurrentWidget(grid)
+    settle(0.5)
+    grid.layer_combo.setCurrentIndex(1)
+    settle(1.5)
+
+
+def shot_backward(window):
+    """XOR with one hidden layer: the Backward tab, one row's gradients by hand beside Keras's,
+    the gradient norms and the gradients' distributions through training."""
+    trained(window, lambda: window.examples.load("xor-hidden-layer"))
+    backward = window.views["backward"]
+    window.tabs.setCurrentWidget(backward)
+    settle(0.5)
+    backward.distributions.kind.setCurrentText("gradients")
+    settle(2.0)
+
+
 def window_at(width: int, height: int, theme: str):
     """The single-neuron example (its caption and a hint showing) at a screen size, in a
     theme: what a newcomer meets on a 1366×768 laptop or a 1920×1080 screen."""
@@ -147,7 +168,8 @@ def window_at(width: int, height: int, theme: str):
 
 SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
          "mnist": shot_mnist, "spiral": shot_spiral, "extrapolate": shot_extrapolate,
-         "classes": shot_classes, "convnet": shot_convnet, "neurons": shot_neurons}
+         "classes": shot_classes, "convnet": shot_convnet, "neurons": shot_neurons,
+         "neuron-grid": shot_neuron_grid, "backward": shot_backward}
 #: The window at common screen sizes, light and dark (named window-WxH-THEME.png).
 SIZES = {f"window-{w}x{h}-{theme}": window_at(w, h, theme)
          for w, h in ((1366, 768), (1920, 1080)) for theme in ("light", "dark")}
