@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from playground.core.data.dataset import Dataset
 from playground.core.experiment import Experiment, Layer
@@ -198,7 +199,14 @@ def test_test_rows_are_hollow_marks_that_can_be_hidden_and_are_ringed_when_wrong
     assert len(view.test_marks.data) == len(dataset.x_test) > 0
     assert view.test_marks.opts["brush"].style() == Qt.NoBrush  # hollow
     assert view.points.opts["brush"].style() != Qt.NoBrush  # training rows are filled
-    assert "hollow: a test row" in view.key.text()
+    assert "○</span>&nbsp;test row" in view.key.text()  # a hollow ring names them
+    # Four targets, test rows, wrong and the border on one line 760 px wide (it took ~880).
+    assert view.key.heightForWidth(760) == view.key.heightForWidth(5000)
+    # The colour bar's top label ("1.0", centred on the bar's end) is not cut off at the top.
+    axis = view.colour_bar.axis
+    text_height = QFontMetrics(axis.style["tickFont"] or view.plot.font()).height()
+    label_top = axis.mapRectToScene(axis.rect()).top() - text_height / 2
+    assert label_top >= 0, label_top
     seen = np.concatenate([dataset.x_train, dataset.x_val, dataset.x_test])
     labels = np.concatenate([dataset.labels_train, dataset.labels_val, dataset.labels_test])
     wrong = predict(model, seen).argmax(1) != labels

@@ -42,6 +42,8 @@ GRID_BUDGET = 1.5e7
 MIN_RESOLUTION = 24
 WRONG_PEN = pg.mkPen("#d00000", width=2.5)
 
+#: Pixels above the plot: the colour bar's top tick label is centred on the bar's end.
+COLOUR_BAR_ROOM = 8
 #: While training, the boundary redraws at most this often.
 STREAMING_SECONDS = 0.1
 
@@ -134,6 +136,8 @@ class DecisionBoundaryView(QWidget):
         self.colour_bar = pg.ColorBarItem(values=(0, 1), width=14, interactive=False,
                                           colorMapMenu=False)
         self.colour_bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        # Room above the plot for the half of the colour bar's top label ("1.0") above its end.
+        self.plot.getPlotItem().layout.setContentsMargins(1, COLOUR_BAR_ROOM, 1, 1)
         self.plot.setToolTip("Colour: the network's output at each point of the plane. Black "
                              "line: where it equals the threshold. Dots: the training rows, "
                              "coloured by their target; a red ring marks a row classified wrong. "
@@ -188,8 +192,9 @@ class DecisionBoundaryView(QWidget):
         marks = [f'<span style="color:{c}; font-size:14pt">●</span>&nbsp;target '
                  f'{class_label(dataset, s.encoding, i)}' for i, c in enumerate(colours)]
         if len(dataset.x_test):
-            marks.append('<span style="font-size:14pt">○</span>&nbsp;hollow: a test row')
-        marks += ['<span style="color:#d00000; font-size:14pt">○</span>&nbsp;classified wrong',
+            marks.append('<span style="font-size:14pt">○</span>&nbsp;test row')  # hollow
+        # Short words: at 1366 px the key fits on one line beside the plot (it wrapped).
+        marks += ['<span style="color:#d00000; font-size:14pt">○</span>&nbsp;wrong',
                   "<b>—</b>&nbsp;" + ("border between classes" if multi else "threshold")]
         self.key.setText("&nbsp;&nbsp; ".join(marks))
         self.key.setVisible(not reason)
