@@ -163,6 +163,12 @@ def test_typed_input_shows_output_class_and_its_history(qtbot, window):
     assert [label.text for _sample, label in chart.legend.items][-1] == "threshold"
     assert not [item for item in chart.plot.scene().items()
                 if isinstance(item, pg.TextItem) and "threshold" in item.toPlainText()]
+    # "P(class 1)" beside the y axis stays clear of its tick labels (the two touched).
+    axis = chart.plot.getAxis("left")
+    label_right = axis.label.mapRectToParent(axis.label.boundingRect()).right()
+    ticks_left = (axis.width() - max(0, axis.style["tickLength"])
+                  - axis.style["tickTextOffset"][0] - axis.textWidth)
+    assert ticks_left - label_right >= 4, (label_right, ticks_left)
 
 
 def test_long_runs_keep_a_bounded_evenly_thinned_history(qtbot):

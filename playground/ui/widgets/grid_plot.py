@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPen
 
 
+#: Pixels between a side axis's label and its tick labels.
+LABEL_GAP = 4
 #: Tick lines fainter than this (alpha) are not drawn: mixed, they differ from the background by
 #: less than ~3 %.
 FAINTEST = 0.03
@@ -31,6 +33,15 @@ class GridAxis(pg.AxisItem):
         self._opaque: dict[tuple, QPen] = {}  # (rgba, width) of a translucent pen -> its mix
         #: Ticks at whole numbers only (an epoch axis: no "epoch 0.5" on a 3-epoch run).
         self.whole_numbers = False
+
+    def _updateWidth(self):  # noqa: N802 (pyqtgraph's name)
+        # pyqtgraph leaves 0.8 of a side label's height: "P(class 1)" touched the tick labels.
+        super()._updateWidth()
+        if self.orientation in ("left", "right") and self.label.isVisible() \
+                and self.fixedWidth is None:
+            width = self.minimumWidth() + 0.2 * self.label.boundingRect().height() + LABEL_GAP
+            self.setMaximumWidth(width)
+            self.setMinimumWidth(width)
 
     def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803 (pyqtgraph's names)
         levels = super().tickSpacing(minVal, maxVal, size)
