@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QGraphicsView, QMenu, QWidget
 
 from playground.ui.settings import settings
 from playground.ui.widgets.grid_plot import GridAxis
@@ -27,6 +27,11 @@ DARK_BARS = {
     "hints_bar": "#hints_bar { background: #3a3220; border: 1px solid #7a6530; "
                  "border-radius: 3px; }",
 }
+#: Fusion outlines a check box in the window colour made darker: on the dark base that is
+#: black on black, so a table's unticked boxes (Runs' "Show") were invisible. Ticked ones keep
+#: Fusion's look (their tick is drawn in the text colour).
+DARK_CHECK_BOXES = ("QAbstractItemView::indicator:unchecked { border: 1px solid #9a9da3; "
+                    "border-radius: 2px; background: #1e1f22; }")
 
 
 def dark_palette() -> QPalette:
@@ -104,6 +109,10 @@ class Theme(QObject):
         self.restyle_plots()
 
     def restyle_plots(self) -> None:
+        """The plots' colours, and the tables' check boxes (both may be built with a model)."""
+        for view in self.window.findChildren(QAbstractItemView):
+            if view.styleSheet() in ("", DARK_CHECK_BOXES):  # never another's own sheet
+                view.setStyleSheet(DARK_CHECK_BOXES if self.dark else "")
         background, foreground = PLOT_COLOURS[self.dark]
         back, fore = QColor(background), QColor(foreground)
         for view in self.window.findChildren(QGraphicsView):

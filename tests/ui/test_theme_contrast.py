@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
 
 AA = 4.5
 BARS = ("example_bar", "hints_bar")
@@ -87,6 +87,14 @@ def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, wind
                 for tone, colours in TONES.items():
                     ratio = contrast(QColor(colours[dark]), bar_background(bar))
                     assert ratio >= AA, (mode, bar.objectName(), tone, ratio)
+            # A table's unticked check box (Runs' "Show"): Fusion outlined it black on black.
+            runs = window.findChild(QAbstractItemView, "runs_table")
+            outline = re.search(r"indicator:unchecked[^}]*border:[^#]*(#[0-9a-fA-F]{6})",
+                                runs.styleSheet())
+            if dark:
+                assert outline, runs.styleSheet()
+                ratio = contrast(QColor(outline.group(1)), palette.color(QPalette.Base))
+                assert ratio >= 3, (mode, ratio)  # WCAG's 3:1 for a control's outline
             for role in (QPalette.Text, QPalette.PlaceholderText):  # "e.g. 1, 1" in a field
                 ratio = contrast(palette.color(role), palette.color(QPalette.Base))
                 assert ratio >= AA, (mode, role, ratio)
