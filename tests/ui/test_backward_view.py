@@ -237,3 +237,17 @@ def test_gradient_distributions_draw_one_histogram_per_kept_epoch_from_epoch_0(q
         np.testing.assert_allclose(line.yData, shares, atol=1e-12)
     # A trained XOR network's gradients are not those it started with.
     assert not np.allclose(dist.lines[0].yData, dist.lines[-1].yData)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1500, 940)])
+def test_the_arithmetic_takes_most_of_the_tab_and_the_charts_the_rest(qtbot, xor_window, size):
+    # The by-hand tables are what the tab is for: they were squeezed to ~4 lines by the charts.
+    window = xor_window
+    window.resize(*size)
+    view = show(qtbot, window, "backward")
+    qtbot.waitUntil(lambda: view.text.height() > 0 and view.charts.height() > 0)
+    lines = view.text.fontMetrics().lineSpacing()
+    assert view.text.height() >= 6 * lines
+    assert view.charts.height() >= 80  # the charts stay readable below
+    if size[1] >= 900:  # room to share: the arithmetic gets the larger part
+        assert view.text.height() > view.charts.height()

@@ -28,7 +28,7 @@ class BackwardCharts(QWidget):
         self.norms_plot.setLogMode(x=False, y=True)
         self.norms_plot.setLabel("left", "|∂L/∂W| per layer (log)")
         self.norms_plot.setLabel("bottom", "epoch")
-        self.norms_plot.setMinimumHeight(120)
+        self.norms_plot.setMinimumHeight(90)
         self.norms_plot.setToolTip("The size of each layer's gradient on the whole training set "
                                    "after each epoch: a layer whose curve sinks far below the "
                                    "others learns slowly (vanishing gradients); one that shoots "

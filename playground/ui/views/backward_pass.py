@@ -18,7 +18,8 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QVBoxLayout)
 
 from playground.core.experiment import OPTIMIZERS
 from playground.core.inspection.feature_maps import dense_only_note
@@ -92,8 +93,16 @@ class BackwardPassView(PassView):
         layout.addWidget(self.error)
         layout.addWidget(self.summary)
         layout.addLayout(step)
-        layout.addWidget(self.text, 3)
-        layout.addWidget(self.charts, 1)
+        # The arithmetic is what the tab is for: it takes most of the height, the charts the
+        # rest, and the user moves the line between them.
+        self.split = QSplitter(Qt.Vertical, objectName="backward_split", childrenCollapsible=False)
+        self.split.addWidget(self.text)
+        self.split.addWidget(self.charts)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 400])  # scaled to the height the tab gets
+        self.text.setMinimumHeight(6 * self.text.fontMetrics().lineSpacing())
+        layout.addWidget(self.split, 1)
 
         self.input.textEdited.connect(self._on_typed)
         self.target.textEdited.connect(self._on_typed)

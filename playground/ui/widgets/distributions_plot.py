@@ -35,7 +35,7 @@ class DistributionsPlot(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("distributions_plot")
         self.plot.setLabel("left", "share of values")
-        self.plot.setMinimumHeight(120)
+        self.plot.setMinimumHeight(90)
         self.plot.setToolTip("One histogram per kept epoch: pale early, dark late; epoch 0 "
                              "dashed grey. Weights spreading out are learning; activations "
                              "piled at ±1 (tanh) or 0 (ReLU) are saturated or dead; "

@@ -20,7 +20,7 @@ class UpdateSizePlot(pg.PlotWidget):
         self.setLogMode(x=False, y=True)
         self.setLabel("left", "|ΔW| / |W| per epoch (log)")
         self.setLabel("bottom", "epoch")
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(90)
         self.setToolTip("How far each layer's weights move per epoch, as a share of their size "
                         "(from the weights kept after each report). About 1e-3 to 1e-2 is "
                         "healthy; far lower, the layer has stalled; far higher, it thrashes")
