@@ -82,7 +82,7 @@ def check_vanishing_gradients(experiment: Experiment, history: RunHistory, datas
         "activation's slope. A sigmoid's slope is at most 0.25 (tanh's at most 1, far less "
         "when saturated), so through several such layers the gradient shrinks towards 0. "
         "ReLU's slope is 1 where it is active; He initial weights keep signals a steady size. "
-        "The Backward pass tab draws each layer's gradient per epoch.", experiment, fix)
+        "The Backward tab draws each layer's gradient per epoch.", experiment, fix)
 
 
 def check_dead_relus(experiment: Experiment, history: RunHistory, dataset=None):
@@ -109,7 +109,8 @@ def check_dead_relus(experiment: Experiment, history: RunHistory, dataset=None):
         "ReLU outputs 0 for any negative input, and its slope there is 0. A unit whose input "
         "is negative on every row (often after one step too large pushed its bias down) gets "
         "no gradient, so nothing can revive it. A smaller learning rate, He initial weights "
-        "or a few more units help. The Backward pass tab names them.", experiment, fix)
+        "or a few more units help. The Weights tab crosses them out in the diagram.",
+        experiment, fix)
 
 
 #: In hints.py's order of precedence, after the learning-rate checks.
