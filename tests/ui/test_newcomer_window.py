@@ -352,3 +352,22 @@ def test_every_view_tab_title_is_whole_at_1280_and_1366_px(qtbot, window):
             assert bar.fontMetrics().horizontalAdvance(text) < rect.width(), text
     shortened = [tabs.tabToolTip(i) for i in range(tabs.count()) if tabs.tabToolTip(i)]
     assert "The Forward pass tab" in shortened  # the whole title, on hover
+
+
+def test_the_outputs_chart_keeps_its_epoch_label_at_1366x768_with_caption_and_hint(qtbot, window):
+    # Five legend rows (four inputs and the threshold) beside the data only made the chart's
+    # layout taller than the chart the window gives it: its "epoch" label fell off the bottom.
+    window.resize(1366, 768)
+    with qtbot.waitSignal(window.training_idle, timeout=60_000):
+        window.examples.load("xor-single-neuron")  # trains; then the hint shows
+    outputs = window.views["outputs"]
+    window.tabs.setCurrentWidget(outputs)
+    legend = outputs.per_input.legend
+    qtbot.waitUntil(lambda: window.state == "idle" and len(legend.items) == 5, timeout=30_000)
+    qtbot.waitUntil(lambda: window.hints.bar.isVisible(), timeout=10_000)
+    qtbot.wait(200)
+    chart = outputs.chart
+    axis = chart.getAxis("bottom")
+    label = axis.label.mapRectToScene(axis.label.boundingRect())
+    # pyqtgraph sets the label 5 px lower than its box on purpose (the box's bottom padding).
+    assert label.bottom() - 5 <= chart.viewport().height()

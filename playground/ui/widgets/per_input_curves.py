@@ -35,7 +35,9 @@ class PerInputCurves:
         # Right of the data, in the plot's own layout: never over the curves' ends.
         self.legend = pg.LegendItem(labelTextSize="8pt", labelTextColor="#222",
                                     brush="#ffffffd0")
-        item.layout.addItem(self.legend, 2, 3)
+        # Beside the data and the epoch axis (two rows): five entries in the data's row alone
+        # made the layout taller than a short chart, and the "epoch" label fell off its bottom.
+        item.layout.addItem(self.legend, 2, 3, 2, 1)
         self.legend.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Maximum)  # rows kept tight
         item.layout.setAlignment(self.legend, Qt.AlignTop | Qt.AlignLeft)
         item.legend = self.legend
