@@ -22,6 +22,7 @@ from playground.ui.session import StreamedRedraw
 from playground.ui.views.background import InThread
 from playground.ui.views.filter_sheet import FilterSheet
 from playground.ui.widgets.note import placeholder_note
+from playground.ui.widgets.shown_view import ShownView
 
 #: Most pictures drawn per layer (a 512-unit layer would be a wall of tiles).
 MAX_TILES = 64
@@ -62,7 +63,7 @@ def _pixmap(array: np.ndarray, fmt, size: int, dpr: float = 1.0) -> QPixmap:
     return pixmap
 
 
-class FiltersView(QWidget):
+class FiltersView(ShownView):
     title = "Filters"
     area = "bottom"
 
@@ -70,7 +71,6 @@ class FiltersView(QWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("filters_view")
-        self._stale = False
         #: (what it is for, InThread) of the latest saliency asked for, and the last shown.
         self._saliency_job: tuple | None = None
         self._saliency_shown: tuple[str, list[QPixmap]] | None = None
@@ -128,17 +128,8 @@ class FiltersView(QWidget):
         """Each section's picture labels by its name, in the order shown."""
         return self.sheet.tiles
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self.refresh)
-
     # ----- drawing -----
-    def refresh(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
+    def draw(self) -> None:
         dataset, weights = self.session.dataset, self.session.history.latest_weights
         if dataset is None or not dataset.is_images or not weights:
             self.stack.setCurrentWidget(self.empty_note)

@@ -11,7 +11,7 @@ TensorFlow.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -19,6 +19,7 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection.neuron_maps import value_range
 from playground.ui.session import StreamedRedraw
+from playground.ui.widgets.shown_view import ShownView
 from playground.ui.widgets.map_tile import PAD, TITLE_HEIGHT, MapTile
 from playground.ui.widgets.neuron_map_items import PlaneMaps, map_centre
 
@@ -34,7 +35,7 @@ NO_PLANE = ("Neuron maps draw each neuron's output over a plane of two inputs; t
             "none ({why}).")
 
 
-class NeuronGridView(QWidget):
+class NeuronGridView(ShownView):
     title = "Neuron maps"
     area = "bottom"
 
@@ -78,7 +79,6 @@ class NeuronGridView(QWidget):
         self.hover: tuple | None = None  # (unit, cell or None) under the mouse
         self._layers_key = None
         self._epoch = 0
-        self._stale = False
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer:"))
@@ -111,11 +111,7 @@ class NeuronGridView(QWidget):
         self.maps, self.chosen, self.hover, self._layers_key = None, None, None, None
         self.refresh()
 
-    def refresh(self) -> None:
-        if not self.isVisible():
-            self._stale = True  # drawn when the tab is shown
-            return
-        self._stale = False
+    def draw(self) -> None:
         session = self.session
         self._epoch, weights = session.shown_weights()
         note = dense_only_note(weights, "Neuron maps") if weights else \
@@ -134,11 +130,6 @@ class NeuronGridView(QWidget):
         self._choices(weights)
         self.maps = maps
         self._draw()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self.refresh)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Resize and watched is self.scroll.viewport():

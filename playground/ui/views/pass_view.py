@@ -7,11 +7,12 @@ marked stale and drawn the next time it shows: a hidden tab costs nothing while 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTextBrowser, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTextBrowser
 
 from playground.core.inspection import weights as W
 from playground.ui.widgets.note import set_tone
+from playground.ui.widgets.shown_view import ShownView
 
 #: Data rows offered in the picker, per part (training, validation, test).
 ROWS_PER_PART = 50
@@ -37,14 +38,13 @@ class HtmlPane(QTextBrowser):
         self.setPlainText(text)
 
 
-class PassView(QWidget):
+class PassView(ShownView):
     """The common part of the two tabs; `prefix` names its widgets (`<prefix>_input`, …)."""
 
     def __init__(self, session, prefix: str, placeholder: str, parent=None):
         super().__init__(parent)
         self.session = session
         self.setObjectName(f"{prefix}_pass")
-        self._stale = False
         self.input = QLineEdit(objectName=f"{prefix}_input", placeholderText=placeholder)
         self.rows = QComboBox(objectName=f"{prefix}_rows")
         self.error = QLabel(objectName=f"{prefix}_error")
@@ -106,20 +106,6 @@ class PassView(QWidget):
         self._stale = True
         self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self.refresh)
-
-    def refresh(self) -> None:
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
-        self.draw()
-
-    def draw(self) -> None:
-        raise NotImplementedError
 
 
 def feature_names(dataset, weights) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ Nothing here calls TensorFlow.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -21,6 +21,7 @@ from playground.ui.session import StreamedRedraw
 from playground.ui.widgets.network_diagram import NetworkDiagram
 from playground.ui.widgets.neuron_map_items import PlaneMaps, map_centre, switched_off_text
 from playground.ui.widgets.note import set_tone
+from playground.ui.widgets.shown_view import ShownView
 from playground.ui.widgets.weight_table import LayerPanel
 
 #: Redraw the tables at most this often (they are the costly part with big layers).
@@ -32,7 +33,7 @@ DEAD_TIP = ("A ReLU unit is dead when its output is 0 on every training row: ReL
             "learning rate or He initial weights make it rarer.")
 
 
-class WeightsView(QWidget):
+class WeightsView(ShownView):
     title = "Weights"
     area = "bottom"
 
@@ -46,7 +47,6 @@ class WeightsView(QWidget):
         self._trained: tuple | None = None  # the weights before the first edit since training
         self._pending: list | None = None   # weights asked for, not yet reported back
         self._model_weights = None  # the model's weights last seen (not the ones shown)
-        self._stale = False
 
         self.info = QLabel()
         self.info.setObjectName("weights_info")
@@ -150,11 +150,7 @@ class WeightsView(QWidget):
         self.diagram.set_structure([])
         self.dead_label.hide()
 
-    def refresh(self) -> None:
-        if not self.isVisible():
-            self._stale = True  # drawn when the tab is shown
-            return
-        self._stale = False
+    def draw(self) -> None:
         epoch, weights = self.session.shown_weights()  # the epoch being looked at
         if not weights:
             return
@@ -192,11 +188,6 @@ class WeightsView(QWidget):
             self._draw_maps(self._shown_weights)
         else:
             self._shown_weights, self._stale = None, True
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if self._stale:
-            QTimer.singleShot(0, self.refresh)
 
     def _build(self, weights) -> None:
         for panel in self.panels:
