@@ -34,6 +34,7 @@ def test_a_rows_gradients_agree_with_keras_and_apply_moves_the_weights_by_the_st
     view = show(qtbot, window, "backward")
     view.pick_row(2)  # training row 2 of XOR: (0, 1) -> 1
     qtbot.waitUntil(lambda: view.result is not None and view.target.text() == "1")
+    qtbot.waitUntil(lambda: view.keras is not None)  # Keras's side comes from its thread
     before = [np.array(w, np.float64) for w in window.session.history.latest_weights]
     expected = backward_of(XOR, before, [0.0, 1.0], 1)
     np.testing.assert_allclose(view.result.gradients()[0], expected.gradients()[0], atol=1e-12)
@@ -88,6 +89,8 @@ def test_another_optimizer_says_its_step_differs(qtbot):
         assert train(qtbot, window) == "finished"
         view = show(qtbot, window, "backward")
         qtbot.waitUntil(lambda: view.result is not None)
+        qtbot.waitUntil(lambda: view.step is not None)  # Adam's step is Keras's: it comes later
+        assert view.apply_button.isEnabled()
         assert "Adam's step is not W − η∇W" in view.step_note.text()
         weights = window.session.history.latest_weights
         # Adam's first step moves every weight with a gradient by about η, whatever its size.
@@ -120,20 +123,24 @@ def test_dead_relu_units_are_counted(qtbot):
 
 def test_while_a_run_streams_keras_waits_and_each_turn_draws_one_part_of_the_tab(
         qtbot, monkeypatch):
-    """Keras is asked only once the run ends; while reports stream in, and when the run starts
-    and ends, the tables and the three charts are drawn in event-loop turns of their own, so
-    each paint pass draws one of them (one pass drawing them all stalled the window ~50 ms)."""
-    from playground.ui.session import Session
-    from playground.ui.views import backward_pass
+    """Keras is asked only once the run ends, and not on the GUI thread; while reports stream
+    in, and when the run starts and ends, the tables and the three charts are drawn in
+    event-loop turns of their own, so each paint pass draws one of them (one pass drawing them
+    all stalled the window ~50 ms)."""
+    import threading
 
-    calls = []  # streaming or not, at each call of Keras's GradientTape
-    real = backward_pass.keras_gradients
+    from playground.ui.session import Session
+    from playground.ui.views import keras_side
+
+    calls = []  # (streaming or not, on the GUI thread or not) at each call of GradientTape
+    real = keras_side.keras_gradients
 
     def counted(*args, **kwargs):
-        calls.append(window.session.streaming)
+        calls.append((window.session.streaming,
+                      threading.current_thread() is threading.main_thread()))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(backward_pass, "keras_gradients", counted)
+    monkeypatch.setattr(keras_side, "keras_gradients", counted)
     turn = [0]
     next_turn = Session._next_turn
     monkeypatch.setattr(Session, "_next_turn",
@@ -168,7 +175,7 @@ def test_while_a_run_streams_keras_waits_and_each_turn_draws_one_part_of_the_tab
         qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
         assert drawn_live, "the view redrew while the run streamed"
         assert all("computed when training pauses or stops" in t for t in drawn_live)
-        assert calls == [False]  # none during the run, one after it ended
+        assert calls == [(False, False)]  # none during the run, one after it ended, off the GUI
         by_turn = {}
         for when, part in drawn:
             by_turn.setdefault(when, []).append(part)
@@ -178,12 +185,56 @@ def test_while_a_run_streams_keras_waits_and_each_turn_draws_one_part_of_the_tab
         window.close()
 
 
+def test_keras_answers_from_its_thread_and_only_the_newest_row_is_shown(qtbot, xor_window,
+                                                                         monkeypatch):
+    """While Keras is busy with one row the window goes on: the hand computation of each typed
+    row shows at once, Keras's column says it is coming, and of the rows typed meanwhile only
+    the last is asked; an answer for a row no longer shown is not shown."""
+    import threading
+
+    from playground.ui.views import keras_side
+
+    view = show(qtbot, xor_window, "backward")
+    qtbot.waitUntil(lambda: view.keras is not None)
+    asked, release = [], threading.Event()
+    real = keras_side.keras_gradients
+
+    def held(model, experiment, row, label):
+        asked.append(list(row))
+        release.wait(10)
+        return real(model, experiment, row, label)
+
+    monkeypatch.setattr(keras_side, "keras_gradients", held)
+    view.target.clear()
+    qtbot.keyClicks(view.target, "0")
+    view.input.clear()
+    qtbot.keyClicks(view.input, "0.25, 0.75")
+    assert view.result is not None and view.keras is None
+    assert "asking Keras…" in view.summary.text()
+    weights = xor_window.session.history.latest_weights
+    typed = backward_of(XOR, weights, [0.25, 0.75], 0)
+    np.testing.assert_allclose(view.result.loss, typed.loss, rtol=1e-12)  # by hand: at once
+    # The first keystroke's row is being answered (the thread may still be setting weights);
+    # the rows typed after it wait, and only the newest is kept.
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    qtbot.wait(50)
+    assert len(asked) == 1
+    release.set()
+    qtbot.waitUntil(lambda: view.keras is not None, timeout=10_000)
+    assert len(asked) == 2 and asked[-1] == [0.25, 0.75]  # only the newest row was asked next
+    assert view.keras[0] == pytest.approx(typed.loss, abs=1e-5)
+    assert "agree" in view.summary.text()
+    # The tables' Keras and step columns fill in (they showed "…" while Keras was asked).
+    qtbot.waitUntil(lambda: "…" not in view.text.toPlainText())
+    assert f"{view.keras[1][0][1, 0]:.4f}" in view.text.toPlainText()
+
+
 def test_the_keras_copy_is_built_once_for_the_same_network_across_runs(qtbot, monkeypatch):
-    from playground.ui.views import backward_pass
+    from playground.ui.views import keras_side
 
     built = []
-    real = backward_pass.keras_copy
-    monkeypatch.setattr(backward_pass, "keras_copy",
+    real = keras_side.keras_copy
+    monkeypatch.setattr(keras_side, "keras_copy",
                         lambda *args: built.append(1) or real(*args))
     window = open_window(qtbot, XOR.replace(epochs=5))
     try:

@@ -3,9 +3,9 @@
 Pick a data row (or type an input and its target): the loss, ∂L/∂output, each layer's
 δ = (W_nextᵀ δ_next) ⊙ f′(z), and every weight's gradient ∂L/∂W = a δᵀ (∂L/∂b = δ) to four
 decimals, computed in NumPy from the latest weights (`core.inspection.backward`), beside the
-gradient Keras computes for the same row (GradientTape on a copy of the model: the live one
-belongs to the training thread; while a run streams, only once it pauses or stops, so the
-window never waits on TensorFlow) and the difference. Then the step: W − η∇W for SGD, or for
+gradient Keras computes for the same row (GradientTape on a copy of the model, in a thread
+of its own: `keras_side.py`; while a run streams, only once it pauses or stops) and the
+difference: the window never waits on TensorFlow. Then the step: W − η∇W for SGD, or for
 another optimizer its own first step (applied to a copy). **Apply this step** gives the new
 weights to the model through the run controller, so every view follows. Below, charts through
 training (`backward_charts.py`): gradient norms, |ΔW| / |W| and the distributions of a layer's
@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpl
 from playground.core.experiment import OPTIMIZERS
 from playground.core.inspection.feature_maps import dense_only_note
 from playground.core.inspection import weights as W
-from playground.core.inspection.backward import (backward_of, keras_copy, keras_gradients,
-                                                 optimizer_step)
+from playground.core.inspection.backward import backward_of
 from playground.core.inspection.dead_units import dead_units
 from playground.ui.session import StreamedRedraw
 from playground.ui.views.backward_charts import BackwardCharts
+from playground.ui.views.keras_side import Answer, KerasSide, Question
 from playground.ui.views.pass_view import PassView, feature_names
 from playground.ui.widgets.note import tone_span
 
@@ -55,8 +55,9 @@ class BackwardPassView(PassView):
         self.keras = None           # (loss, gradients) from Keras, or None
         self.step: list[np.ndarray] | None = None  # the weights after the step shown
         self._weights = None        # the weights self.result is for
-        self._copy = None           # (shapes, activations, Keras copy of the model)
+        self._label = None          # the target as typed, for the summary
         self._keras_for = None      # (weights, row, label, experiment) self.keras is for
+        self.keras_side = KerasSide(self._keras_answered, self)
 
         self.target = QLineEdit(objectName="backward_target", placeholderText="class or value")
         self.target.setMaximumWidth(110)
@@ -179,53 +180,73 @@ class BackwardPassView(PassView):
             self._in_turns = False
 
     def _compute(self, weights, experiment, row, label) -> None:
-        """The row's backward pass, Keras's side (not while a run streams) and the step."""
+        """The row's backward pass at once; Keras's side (not while a run streams) asked in a
+        thread of its own (`keras_side`), shown when it answers."""
         dataset = self.session.dataset  # a table's regression target is learnt standardised
         learnt = float(dataset.scaled_targets([label])[0]) if dataset.is_regression else label
         self.result = backward_of(experiment, weights, row, learnt)
-        self._weights = weights
-        # While a run streams, TensorFlow here would take the GIL and the cores from the
-        # training thread and stall the window: Keras's side waits for the run's end or pause.
+        self._weights, self._label = weights, label
+        # While a run streams, TensorFlow would take the GIL and the cores from the training
+        # thread: Keras's side waits for the run's end or pause.
         live = self.session.streaming
         asked = (weights, row.tobytes(), learnt, experiment)  # a redraw of the same: reused
-        model = None if live else self._keras_copy(experiment, weights)
-        if live:
-            self.keras = None
-        elif self._keras_for is None or not _same(self._keras_for, asked):
-            self.keras = keras_gradients(model, experiment, row, learnt)
-        self._keras_for = None if live else asked
-        rate = float(experiment.learning_rate)
-        name = OPTIMIZERS[experiment.optimizer]
-        if experiment.optimizer == "sgd":
+        sgd = experiment.optimizer == "sgd"
+        if sgd:
+            rate = float(experiment.learning_rate)
             self.step = [np.asarray(w, np.float32) for w in self.result.sgd_step(rate)]
-            self.step_note.setText(_sgd_note(experiment))
-        elif live:
+        if live:
+            self.keras, self._keras_for = None, None
+            self.keras_side.forget()
+        elif self._keras_for is None or not _same(self._keras_for, asked):
+            self.keras, self._keras_for = None, asked
+            if not sgd:
+                self.step = None
+            self.keras_side.ask(Question(
+                asked, experiment, tuple(self.session.activations), weights, row, learnt,
+                None if sgd else self.result.gradients()))
+        if not sgd and self.keras is None:
             self.step = None
-            self.step_note.setText(f"{name}'s step is computed when training pauses or stops.")
-        else:
-            self.step = optimizer_step(model, experiment, self.result.gradients())
-            self.step_note.setText(
-                f"{name}'s step is not W − η∇W: it scales each weight's step by its own "
-                f"history. Shown: {name}'s first step from a fresh state (η = {rate:g}), "
-                "applied to a copy of the weights.")
-        self.apply_button.setEnabled(self.step is not None)
+        self._show_step_note(experiment, live)
         self._show_summary(weights, label)
 
-    def _keras_copy(self, experiment, weights):
-        shapes = tuple(np.shape(w) for w in weights)
-        # Kept across runs (building one takes a tenth of a second): what the copy depends on.
-        key = (shapes, tuple(self.session.activations), experiment.loss,
-               getattr(experiment, "l1", 0.0), getattr(experiment, "l2", 0.0))
-        if self._copy is None or self._copy[0] != key:
-            self._copy = (key, keras_copy(experiment, weights))
-        model = self._copy[1]
-        model.set_weights([np.asarray(w, np.float32) for w in weights])
-        return model
+    def _show_step_note(self, experiment, live: bool) -> None:
+        name = OPTIMIZERS[experiment.optimizer]
+        if experiment.optimizer == "sgd":
+            self.step_note.setText(_sgd_note(experiment))
+        elif self.step is not None:
+            self.step_note.setText(
+                f"{name}'s step is not W − η∇W: it scales each weight's step by its own "
+                f"history. Shown: {name}'s first step from a fresh state "
+                f"(η = {float(experiment.learning_rate):g}), applied to a copy of the weights.")
+        elif live:
+            self.step_note.setText(f"{name}'s step is computed when training pauses or stops.")
+        else:
+            self.step_note.setText(f"{name}'s step: asking Keras…")
+        self.apply_button.setEnabled(self.step is not None)
+
+    def _keras_answered(self, answer: Answer) -> None:
+        """Keras's side arrived (on the GUI thread): shown if it is still for the row shown."""
+        if self._keras_for is None or not _same(self._keras_for, answer.key) or \
+                self.result is None:
+            return  # another row, other weights or a run started since it was asked
+        if answer.error:
+            self.keras = None
+            self.show_error(f"Keras could not compute this row: {answer.error}")
+            return
+        self.keras = (answer.loss, answer.gradients)
+        experiment = answer.key[3]
+        if answer.step is not None:
+            self.step = answer.step
+        self._show_step_note(experiment, False)
+        self._show_summary(self._weights, self._label)
+        self.session.in_turn(self._show_text)  # the tables' Keras and step columns
 
     def _show_summary(self, weights, label) -> None:
         result = self.result
-        if self.keras is None:
+        if self.keras is None and self._keras_for is None:
             keras_text = ". Keras's loss and gradients: computed when training pauses or stops."
+        elif self.keras is None:
+            keras_text = ". Keras's loss and gradients: asking Keras…"
         else:
             keras_loss, keras_grads = self.keras
             mine = result.gradients()
