@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QMainWindow, QScrollArea, QSplitte
 
 from playground.core.experiment import Experiment
 from playground.ui.form.experiment_form import ExperimentForm
-from playground.ui.garbage import collect_in_gui_thread
+from playground.ui.garbage import collect_in_gui_thread, freeze_what_is_loaded
 from playground.ui.hints_bar import install_hints
 from playground.ui.menus.about import install_shortcuts_help
 from playground.ui.menus.data_files import DataFilesDialog
@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
 
     # ----- controller signals -----
     def _on_loaded(self) -> None:
+        freeze_what_is_loaded()  # TensorFlow's objects: out of every later collection
         self._preview()
         self._update_controls()
 
