@@ -10,11 +10,12 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QBrush, QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QGraphicsView, QLabel, QMenu,
+                               QWidget)
 
 from playground.ui.settings import settings
 from playground.ui.widgets.grid_plot import GridAxis
-from playground.ui.widgets.note import recolour
+from playground.ui.widgets.note import has_tone_spans, recolour, retone
 
 MODES = ("system", "light", "dark")
 KEY = "view/theme"
@@ -106,6 +107,7 @@ class Theme(QObject):
         for widget in self.window.findChildren(QWidget):  # notes and errors: readable greys
             if widget.property("tone"):
                 recolour(widget, self.dark)
+            retone_widget(widget, self.dark)  # "✓ agree", "wrong" … inside rich text
         self.restyle_plots()
 
     def restyle_plots(self) -> None:
@@ -120,6 +122,15 @@ class Theme(QObject):
                 restyle_plot(view, back, fore)
             else:  # the network diagram
                 view.setBackgroundBrush(QBrush(back))
+
+
+def retone_widget(widget: QWidget, dark: bool) -> None:
+    """A label's or text pane's rich text with its tone spans in the scheme's colours (they
+    were written in the colours of the scheme when the text was made)."""
+    if isinstance(widget, QLabel) and has_tone_spans(widget.text()):
+        widget.setText(retone(widget.text(), dark))
+    elif has_tone_spans(getattr(widget, "html_shown", None) or ""):  # views' HtmlPane
+        widget.show_html(retone(widget.html_shown, dark))
 
 
 def restyle_plot(view: pg.GraphicsView, back: QColor, fore: QColor) -> None:

@@ -100,3 +100,25 @@ def test_notes_captions_hints_and_errors_are_readable_light_and_dark(qtbot, wind
                 assert ratio >= AA, (mode, role, ratio)
     finally:
         window.theme.set_mode("system")
+
+
+def test_verdicts_inside_text_take_the_new_scheme_at_once(qtbot, window):
+    """"✓ agree" in the Forward and Backward tabs is coloured inside rich text; a theme switch
+    recolours it at once (it kept the light green on a dark window until the next redraw)."""
+    from playground.ui.widgets.note import TONES
+    labels = (window.views["backward"].summary, window.views["forward"].result)
+    for label in labels:
+        window.tabs.setCurrentWidget(window.views[label.objectName().split("_")[0]])
+        qtbot.waitUntil(lambda: "agree" in label.text(), timeout=10_000)
+    greens = {dark: QColor(TONES["good"][dark]).name() for dark in (False, True)}
+    try:
+        for mode, dark in (("dark", True), ("light", False)):
+            window.theme.set_mode(mode)  # no redraw asked: the text as it stands
+            for label in labels:
+                text = label.text()
+                assert f"color:{greens[dark]}'>✓ agree" in text, (mode, text)
+                assert f"color:{greens[not dark]}" not in text
+                assert contrast(QColor(greens[dark]), QApplication.palette().color(
+                    QPalette.Window)) >= AA
+    finally:
+        window.theme.set_mode("system")

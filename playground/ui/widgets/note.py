@@ -8,6 +8,8 @@ shown on: the window, the example bar and the hints bar, light and dark.
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
@@ -29,8 +31,21 @@ def tone_colour(tone: str, dark: bool | None = None) -> QColor:
 
 def tone_span(text: str, tone: str) -> str:
     """`text` (HTML) in `tone`'s colour for the current scheme, for rich text such as
-    "✗ differ" (a label's text is written again at its next redraw, in the scheme then)."""
-    return f"<span style='color:{tone_colour(tone).name()}'>{text}</span>"
+    "✗ differ"; the span names its tone, so a theme switch recolours it (`retone`)."""
+    return f"<span class='tone-{tone}' style='color:{tone_colour(tone).name()}'>{text}</span>"
+
+
+_TONE_SPAN = re.compile(r"<span class='tone-(\w+)' style='color:#[0-9a-fA-F]{6}'>")
+
+
+def retone(html: str, dark: bool | None = None) -> str:
+    """`html` with every `tone_span` in its tone's colour for the scheme (or `dark`)."""
+    return _TONE_SPAN.sub(lambda m: f"<span class='tone-{m[1]}' style='color:"
+                          f"{tone_colour(m[1], dark).name()}'>", html)
+
+
+def has_tone_spans(html: str) -> bool:
+    return "<span class='tone-" in html
 
 
 def set_tone(widget: QWidget, tone: str) -> QWidget:
