@@ -109,7 +109,7 @@ def test_verdicts_inside_text_take_the_new_scheme_at_once(qtbot, window):
     labels = (window.views["backward"].summary, window.views["forward"].result)
     for label in labels:
         window.tabs.setCurrentWidget(window.views[label.objectName().split("_")[0]])
-        qtbot.waitUntil(lambda: "agree" in label.text(), timeout=10_000)
+        qtbot.waitUntil(lambda label=label: "agree" in label.text(), timeout=10_000)
     greens = {dark: QColor(TONES["good"][dark]).name() for dark in (False, True)}
     try:
         for mode, dark in (("dark", True), ("light", False)):
