@@ -28,6 +28,7 @@ from playground.core.inspection.backward import backward_of
 from playground.core.inspection.dead_units import dead_units
 from playground.ui.session import StreamedRedraw
 from playground.ui.views.backward_charts import BackwardCharts
+from playground.ui.views.backward_text import number, parse_target, pending, sgd_note, vector
 from playground.ui.views.keras_side import Answer, KerasSide, Question
 from playground.ui.views.pass_view import PassView, feature_names
 from playground.ui.widgets.note import tone_span
@@ -39,10 +40,6 @@ MAX_PARAMETERS = 60
 #: Even without Keras (left for the run's end), a redraw rebuilds the text: during a run,
 #: redraw at most this often.
 MIN_REDRAW_SECONDS = 0.25
-
-
-def _f(value: float) -> str:
-    return W.format_value(float(value))
 
 
 class BackwardPassView(PassView):
@@ -142,7 +139,7 @@ class BackwardPassView(PassView):
         label = None
         if x is not None:
             where = "Target"
-            label, message = _parse_target(self.target.text(), dataset.is_regression,
+            label, message = parse_target(self.target.text(), dataset.is_regression,
                                            max(int(np.shape(weights[-1])[0]), 2))
         self.show_error(f"{where}: {message}" if message else "")
         return None if message else (x.astype(np.float32).astype(np.float64), label)
@@ -212,7 +209,7 @@ class BackwardPassView(PassView):
     def _show_step_note(self, experiment, live: bool) -> None:
         name = OPTIMIZERS[experiment.optimizer]
         if experiment.optimizer == "sgd":
-            self.step_note.setText(_sgd_note(experiment))
+            self.step_note.setText(sgd_note(experiment))
         elif self.step is not None:
             self.step_note.setText(
                 f"{name}'s step is not W − η∇W: it scales each weight's step by its own "
@@ -259,9 +256,10 @@ class BackwardPassView(PassView):
         # One line each, whichever Keras line shows: the label keeps its height when a run
         # starts or ends, so the tables and charts below are not laid out and painted anew.
         self.summary.setText(
-            f"Output y = <b>{_vector(result.output)}</b>, target {html.escape(str(label))} "
-            f"(as the loss sees it: {_vector(result.target)}); ∂L/∂y = "
-            f"{_vector(result.output_gradient)}.<br>Loss L = <b>{_f(result.loss)}</b>{keras_text}"
+            f"Output y = <b>{vector(result.output)}</b>, target {html.escape(str(label))} "
+            f"(as the loss sees it: {vector(result.target)}); ∂L/∂y = "
+            f"{vector(result.output_gradient)}.<br>"
+            f"Loss L = <b>{number(result.loss)}</b>{keras_text}"
             + self._dead_relu_text(weights))
 
     def _show_text(self) -> None:
@@ -287,9 +285,9 @@ class BackwardPassView(PassView):
                          "<th align=right>a = f(z)</th><th align=right>δ</th></tr>")
             for j in range(len(layer.delta)):
                 parts.append(f"<tr><td>{html.escape(names[k + 1][j])}</td>"
-                             f"<td class='n' align=right>{_f(layer.pre_activation[j])}</td>"
-                             f"<td class='n' align=right>{_f(layer.outputs[j])}</td>"
-                             f"<td class='n' align=right><b>{_f(layer.delta[j])}</b></td></tr>")
+                             f"<td class='n' align=right>{number(layer.pre_activation[j])}</td>"
+                             f"<td class='n' align=right>{number(layer.outputs[j])}</td>"
+                             f"<td class='n' align=right><b>{number(layer.delta[j])}</b></td></tr>")
             parts.append("</table>")
             parts.append(self._parameters_html(layer, names[k], names[k + 1],
                                                keras_grads[2 * k], keras_grads[2 * k + 1],
@@ -305,7 +303,7 @@ class BackwardPassView(PassView):
         def at(values, *index):  # a value not computed yet is None
             return None if values is None else values[index]
 
-        cells = [(f"{inputs[i]} → {units[j]}", _f(layer.inputs[i]), layer.kernel_gradient[i, j],
+        cells = [(f"{inputs[i]} → {units[j]}", number(layer.inputs[i]), layer.kernel_gradient[i, j],
                   at(keras_kernel, i, j), layer.kernel[i, j], at(new_kernel, i, j))
                  for i in range(layer.kernel.shape[0]) for j in range(layer.kernel.shape[1])]
         cells += [(f"bias of {units[j]}", "1", layer.bias_gradient[j], at(keras_bias, j),
@@ -313,11 +311,11 @@ class BackwardPassView(PassView):
         for name, a, mine, theirs, now, after in cells[:MAX_PARAMETERS]:
             gap = "…" if theirs is None else f"{abs(mine - theirs):.1e}"
             rows.append(f"<tr><td>{html.escape(name)}</td><td class='n' align=right>{a}</td>"
-                        f"<td class='n' align=right><b>{_f(mine)}</b></td>"
-                        f"<td class='n' align=right>{_pending(theirs)}</td>"
+                        f"<td class='n' align=right><b>{number(mine)}</b></td>"
+                        f"<td class='n' align=right>{pending(theirs)}</td>"
                         f"<td class='n' align=right>{gap}</td>"
-                        f"<td class='n' align=right>{_f(now)}</td>"
-                        f"<td class='n' align=right>{_pending(after)}</td></tr>")
+                        f"<td class='n' align=right>{number(now)}</td>"
+                        f"<td class='n' align=right>{pending(after)}</td></tr>")
         if len(cells) > MAX_PARAMETERS:
             rows.append(f"<tr><td colspan=7>… and {len(cells) - MAX_PARAMETERS} more</td></tr>")
         return "".join(rows) + "</table>"
@@ -351,36 +349,3 @@ class BackwardPassView(PassView):
 def _same(was: tuple, now: tuple) -> bool:
     """The same weights (the history's very list), row, label and experiment."""
     return was[0] is now[0] and was[1:] == now[1:]
-
-
-def _pending(value) -> str:
-    return "…" if value is None else _f(value)
-
-
-def _sgd_note(experiment) -> str:
-    rate = float(experiment.learning_rate)
-    text = (f"SGD's step on this row: w − η·∂L/∂w with η = {rate:g} (training averages the "
-            f"gradient over a batch of {experiment.batch_size}).")
-    if experiment.momentum:
-        text += (f" With momentum {experiment.momentum:g} training also adds part of the "
-                 "earlier steps; shown is the step from rest, which is exactly this.")
-    return text
-
-
-def _parse_target(text: str, regression: bool, classes: int):
-    """(label, "") or (None, why not): a class 0..classes-1, or any number for a regression."""
-    value, message = W.parse_value(text)
-    if message:
-        return None, message or "type the row's target"
-    if regression:
-        return float(value), ""
-    if value != int(value) or not 0 <= value < classes:
-        return None, f"a class is a whole number from 0 to {classes - 1}"
-    return int(value), ""
-
-
-def _vector(values) -> str:
-    values = list(np.asarray(values).reshape(-1))
-    shown = ", ".join(_f(v) for v in values[:12])
-    return shown if len(values) == 1 else f"[{shown}{', …' if len(values) > 12 else ''}]"
-
