@@ -1,6 +1,10 @@
 """Driving the real main window from tests: open it ready to use, click Train and wait."""
 from __future__ import annotations
 
+import contextlib
+
+from PySide6.QtCore import Qt
+
 from playground.ui.main_window import MainWindow
 
 
@@ -21,3 +25,23 @@ def train(qtbot, window, timeout=60_000) -> str:
     with qtbot.waitSignal(window.training_idle, timeout=timeout) as blocker:
         window.train_action.trigger()
     return blocker.args[0]
+
+
+@contextlib.contextmanager
+def backward_charts_shown(qtbot, window):
+    """The Backward tab in front with its charts shown, as a user clicks "Show charts" (on the
+    tests' 1360×860 window they start hidden: too short for charts and tables); the choice,
+    which the app remembers, is forgotten again after the block."""
+    from playground.ui.settings import settings
+    from playground.ui.views.backward_pass import CHARTS_KEY
+
+    view = window.views["backward"]
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible)
+    try:
+        if not view.charts_button.isChecked():
+            qtbot.mouseClick(view.charts_button, Qt.LeftButton)
+        assert view.charts.isVisible()
+        yield view
+    finally:
+        settings().remove(CHARTS_KEY)

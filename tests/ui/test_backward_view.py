@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.backward import backward_of, dead_relu_units
 from playground.core.inspection.distributions import histograms
-from tests.ui.gui import open_window, train
+from tests.ui.gui import backward_charts_shown, open_window, train
 
 XOR = Experiment(layers=(Layer(3, "tanh"),), epochs=30, learning_rate=0.5)
 
@@ -21,6 +21,13 @@ def xor_window(qtbot):
     window.close()
 
 
+@pytest.fixture
+def charts_shown(qtbot, xor_window):
+    """The Backward tab of the trained XOR window, its charts shown."""
+    with backward_charts_shown(qtbot, xor_window) as view:
+        yield view
+
+
 def show(qtbot, window, key):
     view = window.views[key]
     window.tabs.setCurrentWidget(view)
@@ -29,9 +36,8 @@ def show(qtbot, window, key):
 
 
 def test_a_rows_gradients_agree_with_keras_and_apply_moves_the_weights_by_the_step(
-        qtbot, xor_window):
-    window = xor_window
-    view = show(qtbot, window, "backward")
+        qtbot, xor_window, charts_shown):
+    window, view = xor_window, charts_shown
     view.pick_row(2)  # training row 2 of XOR: (0, 1) -> 1
     qtbot.waitUntil(lambda: view.result is not None and view.target.text() == "1")
     qtbot.waitUntil(lambda: view.keras is not None)  # Keras's side comes from its thread
@@ -149,38 +155,38 @@ def test_while_a_run_streams_keras_waits_and_each_turn_draws_one_part_of_the_tab
     # so the throttled view redraws while reports arrive.
     window = open_window(qtbot, XOR.replace(epochs=20_000))
     try:
-        view = show(qtbot, window, "backward")
-        qtbot.waitUntil(lambda: view.keras is not None)  # the window's first draw, before Train
-        drawn = []  # (turn, part) for each part drawn from the moment Train is clicked
+        with backward_charts_shown(qtbot, window) as view:
+            qtbot.waitUntil(lambda: view.keras is not None)  # the window's first draw, before Train
+            drawn = []  # (turn, part) for each part drawn from the moment Train is clicked
 
-        def noting(owner, name, part):
-            step = getattr(owner, name)
-            monkeypatch.setattr(owner, name, lambda: (drawn.append((turn[0], part)), step()))
+            def noting(owner, name, part):
+                step = getattr(owner, name)
+                monkeypatch.setattr(owner, name, lambda: (drawn.append((turn[0], part)), step()))
 
-        noting(view, "_show_text", "tables")
-        noting(view.charts, "show_norms", "gradient norms")
-        noting(view.charts, "show_update_sizes", "update sizes")
-        noting(view.charts, "show_distributions", "distributions")
-        drawn_live = []  # what the view showed while reports streamed in
-        redraw = view._streamed.redraw
+            noting(view, "_show_text", "tables")
+            noting(view.charts, "show_norms", "gradient norms")
+            noting(view.charts, "show_update_sizes", "update sizes")
+            noting(view.charts, "show_distributions", "distributions")
+            drawn_live = []  # what the view showed while reports streamed in
+            redraw = view._streamed.redraw
 
-        def noted():
-            redraw()
-            if window.session.streaming and view.result is not None:
-                drawn_live.append(view.summary.text())
+            def noted():
+                redraw()
+                if window.session.streaming and view.result is not None:
+                    drawn_live.append(view.summary.text())
 
-        view._streamed.redraw = noted
-        calls.clear()
-        assert train(qtbot, window) == "finished"
-        qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
-        assert drawn_live, "the view redrew while the run streamed"
-        assert all("computed when training pauses or stops" in t for t in drawn_live)
-        assert calls == [(False, False)]  # none during the run, one after it ended, off the GUI
-        by_turn = {}
-        for when, part in drawn:
-            by_turn.setdefault(when, []).append(part)
-        assert len(by_turn) > 4  # the run's start, redraws while streaming, its end
-        assert all(len(parts) == 1 for parts in by_turn.values()), by_turn
+            view._streamed.redraw = noted
+            calls.clear()
+            assert train(qtbot, window) == "finished"
+            qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
+            assert drawn_live, "the view redrew while the run streamed"
+            assert all("computed when training pauses or stops" in t for t in drawn_live)
+            assert calls == [(False, False)]  # none during the run, one after it ended, off the GUI
+            by_turn = {}
+            for when, part in drawn:
+                by_turn.setdefault(when, []).append(part)
+            assert len(by_turn) > 4  # the run's start, redraws while streaming, its end
+            assert all(len(parts) == 1 for parts in by_turn.values()), by_turn
     finally:
         window.close()
 
@@ -251,9 +257,8 @@ def test_the_keras_copy_is_built_once_for_the_same_network_across_runs(qtbot, mo
 
 
 def test_the_distributions_chart_updates_its_lines_in_place_and_redraws_after_a_reset(
-        qtbot, xor_window):
-    window = xor_window
-    dist = show(qtbot, window, "backward").distributions
+        qtbot, xor_window, charts_shown):
+    window, dist = xor_window, charts_shown.distributions
     qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
     lines = list(dist.lines)
     dist.show_history(window.session)  # a redraw during a run: same lines, new data
@@ -268,9 +273,9 @@ def test_the_distributions_chart_updates_its_lines_in_place_and_redraws_after_a_
     assert all(abs(line.yData.sum() - 1) < 1e-9 for line in dist.lines)
 
 
-def test_gradient_distributions_draw_one_histogram_per_kept_epoch_from_epoch_0(qtbot, xor_window):
-    window = xor_window
-    dist = show(qtbot, window, "backward").distributions
+def test_gradient_distributions_draw_one_histogram_per_kept_epoch_from_epoch_0(
+        qtbot, xor_window, charts_shown):
+    window, dist = xor_window, charts_shown.distributions
     qtbot.waitUntil(lambda: len(dist.lines) >= 2, timeout=10_000)
     dist.kind.setCurrentText("gradients")
     epochs, snapshots = window.session.history.weights_history()
@@ -296,9 +301,30 @@ def test_the_arithmetic_takes_most_of_the_tab_and_the_charts_the_rest(qtbot, xor
     window = xor_window
     window.resize(*size)
     view = show(qtbot, window, "backward")
-    qtbot.waitUntil(lambda: view.text.height() > 0 and view.charts.height() > 0)
+    qtbot.waitUntil(lambda: view.text.height() > 0)
     lines = view.text.fontMetrics().lineSpacing()
     assert view.text.height() >= 6 * lines
-    assert view.charts.height() >= 80  # the charts stay readable below
     if size[1] >= 900:  # room to share: the arithmetic gets the larger part
+        assert view.charts.isVisible() and view.charts_button.isChecked()
+        assert view.charts.height() >= 80
         assert view.text.height() > view.charts.height()
+        return
+    # At 1366×768 there is room for one: the tables (at both each got ~80 px, the charts'
+    # labels cut). "Show charts" shows them as well, and the choice is remembered.
+    assert not view.charts.isVisible() and view.charts_button.text() == "Show charts"
+    assert view.text.height() >= 9 * lines
+    with backward_charts_shown(qtbot, window):
+        qtbot.waitUntil(lambda: view.charts.height() >= 80)
+        assert view.text.height() >= 6 * lines
+        qtbot.waitUntil(lambda: len(view.norm_curves) == 2)  # drawn now they show
+        again = open_window(qtbot, XOR)  # the next launch: shown, as chosen
+        try:
+            again.resize(*size)
+            assert show(qtbot, again, "backward").charts.isVisible()
+        finally:
+            again.close()
+        qtbot.mouseClick(view.charts_button, Qt.LeftButton)  # hidden again, by choice
+        assert not view.charts.isVisible()
+        window.resize(1920, 1200)  # taller now, but the user said hidden
+        qtbot.wait(50)
+        assert not view.charts.isVisible()

@@ -19,7 +19,7 @@ import html
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QVBoxLayout)
+                               QToolButton, QVBoxLayout)
 
 from playground.core.experiment import OPTIMIZERS
 from playground.core.inspection.feature_maps import dense_only_note
@@ -27,6 +27,7 @@ from playground.core.inspection import weights as W
 from playground.core.inspection.backward import backward_of
 from playground.core.inspection.dead_units import dead_units
 from playground.ui.session import StreamedRedraw
+from playground.ui.settings import settings
 from playground.ui.views.backward_charts import BackwardCharts
 from playground.ui.views.backward_text import number, parse_target, pending, sgd_note, vector
 from playground.ui.views.keras_side import Answer, KerasSide, Question
@@ -40,6 +41,9 @@ MAX_PARAMETERS = 60
 #: Even without Keras (left for the run's end), a redraw rebuilds the text: during a run,
 #: redraw at most this often.
 MIN_REDRAW_SECONDS = 0.25
+#: Below this height for tables and charts together, the charts start hidden.
+CHARTS_NEED_PX = 240
+CHARTS_KEY = "view/backward_charts"
 
 
 class BackwardPassView(PassView):
@@ -82,9 +86,15 @@ class BackwardPassView(PassView):
         top.addWidget(self.target)
         top.addWidget(QLabel("or a data row:"))
         top.addWidget(self.rows, 2)
+        self.charts_button = QToolButton(objectName="backward_charts_button", text="Hide charts",
+                                         checkable=True, checked=True)
+        self.charts_button.setToolTip("Show or hide the charts through training below the "
+                                      "arithmetic (hidden at first on a short screen)")
+        self.charts_button.toggled.connect(self._charts_chosen)
         step = QHBoxLayout()
         step.addWidget(self.step_note, 1)
         step.addWidget(self.apply_button)
+        step.addWidget(self.charts_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -101,6 +111,9 @@ class BackwardPassView(PassView):
         self.split.setSizes([600, 400])  # scaled to the height the tab gets
         self.text.setMinimumHeight(6 * self.text.fontMetrics().lineSpacing())
         layout.addWidget(self.split, 1)
+        # Shown or hidden as the user last chose; until they choose, hidden while the area is
+        # too short for both (at 1366×768 each got ~80 px: charts with cut labels, 4 lines).
+        self._charts_choice = settings().value(CHARTS_KEY)
 
         self.input.textEdited.connect(self._on_typed)
         self.target.textEdited.connect(self._on_typed)
@@ -108,6 +121,28 @@ class BackwardPassView(PassView):
         self._in_turns = False      # this redraw's parts each in an event-loop turn
         self._streamed = StreamedRedraw(session, self._redraw_in_turns, parent=self,
                                         pause=lambda: MIN_REDRAW_SECONDS)
+
+    # ----- the charts below: shown or not -----
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._charts_choice not in ("shown", "hidden"):
+            self._show_charts(self.split.height() >= CHARTS_NEED_PX)
+
+    def _charts_chosen(self, shown: bool) -> None:
+        if shown != self.charts.isVisibleTo(self):  # the user's click, not `_show_charts`
+            self._charts_choice = "shown" if shown else "hidden"
+            settings().setValue(CHARTS_KEY, self._charts_choice)
+            self._show_charts(shown)
+
+    def _show_charts(self, shown: bool) -> None:
+        if shown == self.charts.isVisibleTo(self):
+            return
+        self.charts.setVisible(shown)
+        self.charts_button.setChecked(shown)
+        self.charts_button.setText("Hide charts" if shown else "Show charts")
+        if shown and self.isVisible():
+            for part in self.charts.steps():  # drawn only while shown: catch up
+                self.session.in_turn(part)
 
     @property
     def norm_curves(self) -> list:
@@ -155,7 +190,7 @@ class BackwardPassView(PassView):
             self.text.show_plain(note)
             return
         parsed = self._parsed(weights)
-        later = list(self.charts.steps())
+        later = list(self.charts.steps()) if self.charts.isVisibleTo(self) else []
         if parsed is not None:
             self._compute(weights, experiment, *parsed)
             later.insert(0, self._show_text)
