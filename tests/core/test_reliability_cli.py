@@ -131,14 +131,17 @@ def test_export_code_reads_regular_files_only(tmp_path, kind, suffix):
 
 def test_ctrl_c_while_tensorflow_imports_exits_130_with_one_line():
     # SIGINT arrives at a point we choose: the moment Python starts looking for TensorFlow.
+    # `raise_signal` delivers it to this thread; `os.kill` on our own pid may hand it to another
+    # thread (NumPy's BLAS threads exist by then), and on a busy machine the main thread then
+    # went on into TensorFlow's import, where some `except:` swallowed the KeyboardInterrupt.
     done = run_python("""
-        import os, signal, sys
+        import signal, sys
 
         class Interrupt:
             def find_spec(self, name, path=None, target=None):
                 if name == "tensorflow":
                     sys.meta_path.remove(self)
-                    os.kill(os.getpid(), signal.SIGINT)
+                    signal.raise_signal(signal.SIGINT)
                 return None
 
         sys.meta_path.insert(0, Interrupt())
