@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--only NAME] [OUT_DIR]
 
 Each shot loads an example or experiment through the window's own menus and controls, trains
-it in the worker thread and grabs the whole window (default OUT_DIR: assets/screenshots).
+it in the worker thread and grabs the whole window, or the dialog it shows (default OUT_DIR:
+assets/screenshots).
 MNIST needs its files in Keras's cache (see ../shared/datasets/README.md); without them that
 shot is skipped.
 """
@@ -156,6 +157,22 @@ def shot_backward(window):
     settle(2.0)
 
 
+def shot_sweep(window):
+    """Run ▸ Sweep… on XOR: learning rate × hidden layers, two seeds each; the dialog's heatmap
+    and table of mean ± spread (the dialog is what is grabbed)."""
+    from playground.core.experiment import Experiment
+    window.form.set_experiment(Experiment(epochs=300))
+    dialog = window.research_tools.show_sweep()
+    dialog.values[0].setText("0.05|0.5|2")
+    dialog.fields[1].setCurrentText("hidden")
+    dialog.values[1].setText("2|4|8,4")
+    dialog.seeds.setValue(2)
+    dialog.start()
+    wait(lambda: dialog.thread is None, 600)
+    settle(1.0)
+    return dialog
+
+
 def window_at(width: int, height: int, theme: str):
     """The single-neuron example (its caption and a hint showing) at a screen size, in a
     theme: what a newcomer meets on a 1366×768 laptop or a 1920×1080 screen."""
@@ -169,7 +186,7 @@ def window_at(width: int, height: int, theme: str):
 SHOTS = {"single-neuron": shot_single_neuron, "xor": shot_xor, "forward": shot_forward,
          "mnist": shot_mnist, "spiral": shot_spiral, "extrapolate": shot_extrapolate,
          "classes": shot_classes, "convnet": shot_convnet, "neurons": shot_neurons,
-         "neuron-grid": shot_neuron_grid, "backward": shot_backward}
+         "neuron-grid": shot_neuron_grid, "backward": shot_backward, "sweep": shot_sweep}
 #: The window at common screen sizes, light and dark (named window-WxH-THEME.png).
 SIZES = {f"window-{w}x{h}-{theme}": window_at(w, h, theme)
          for w, h in ((1366, 768), (1920, 1080)) for theme in ("light", "dark")}
@@ -195,12 +212,14 @@ def main() -> int:
     for name in args.only or SHOTS:
         window.tabs.setCurrentWidget(window.views["outputs"])  # not the last shot's tab
         try:
-            SHOTS[name](window)
+            dialog = SHOTS[name](window)  # a shot of a dialog returns it
         except LookupError as why:
             print(f"skipped {name}: {why}")
             continue
         path = out / f"{name}.png"
-        window.grab().save(str(path), "PNG", 0)  # 0: the smallest file (lossless)
+        (dialog or window).grab().save(str(path), "PNG", 0)  # 0: the smallest file (lossless)
+        if dialog is not None:
+            dialog.close()
         print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
         if name in SIZES:
             window.theme.set_mode("system")  # the next shot starts as a launch would

@@ -131,11 +131,12 @@ def test_export_code_reads_regular_files_only(tmp_path, kind, suffix):
 
 def test_ctrl_c_while_tensorflow_imports_exits_130_with_one_line():
     # SIGINT arrives at a point we choose: the moment Python starts looking for TensorFlow.
-    # `raise_signal` delivers it to this thread; `os.kill` on our own pid may hand it to another
-    # thread (NumPy's BLAS threads exist by then), and on a busy machine the main thread then
-    # went on into TensorFlow's import, where some `except:` swallowed the KeyboardInterrupt.
+    # `raise_signal` delivers it to this thread (`os.kill` on our own pid may pick another).
     done = run_python("""
         import signal, sys
+        # As at a terminal. Started from a shell's background job (`make test &`), SIGINT
+        # comes in ignored and Python then installs no KeyboardInterrupt for it at all.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
         class Interrupt:
             def find_spec(self, name, path=None, target=None):

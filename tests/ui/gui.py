@@ -29,9 +29,9 @@ def train(qtbot, window, timeout=60_000) -> str:
 
 @contextlib.contextmanager
 def backward_charts_shown(qtbot, window):
-    """The Backward tab in front with its charts shown, as a user clicks "Show charts" (on the
-    tests' 1360×860 window they start hidden: too short for charts and tables); the choice,
-    which the app remembers, is forgotten again after the block."""
+    """The Backward tab in front with its charts shown, clicking "Show charts" as a user would
+    where they start hidden (a window too short for charts and tables); the choice, which the
+    app remembers, is forgotten again after the block."""
     from playground.ui.settings import settings
     from playground.ui.views.backward_pass import CHARTS_KEY
 

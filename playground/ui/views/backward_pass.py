@@ -42,7 +42,7 @@ MAX_PARAMETERS = 60
 #: redraw at most this often.
 MIN_REDRAW_SECONDS = 0.25
 #: Below this height for tables and charts together, the charts start hidden.
-CHARTS_NEED_PX = 240
+CHARTS_NEED_PX = 200
 CHARTS_KEY = "view/backward_charts"
 
 
