@@ -9,8 +9,9 @@ difference: the window never waits on TensorFlow. Then the step: W − η∇W fo
 another optimizer its own first step (applied to a copy). **Apply this step** gives the new
 weights to the model through the run controller, so every view follows. Below, charts through
 training (`backward_charts.py`): gradient norms, |ΔW| / |W| and the distributions of a layer's
-weights, activations or gradients. As epochs arrive the tables and each chart redraw in
-event-loop turns of their own.
+weights, activations or gradients; hidden (and not drawn) while the tab is too short for
+them and the tables, or as the user chose. As epochs arrive the tables and each chart redraw
+in event-loop turns of their own.
 """
 from __future__ import annotations
 
