@@ -11,11 +11,12 @@ With TensorFlow loaded the heap holds ~300,000 objects and a full (generation 2)
 scans them all: 80–140 ms on the GUI thread, a visible stall. pyqtgraph's collector ran one
 every tenth generation-1 collection — every few seconds while a view built Keras models. Two
 things keep them rare and short:
-- once TensorFlow and the first model are loaded, those objects are frozen (`gc.freeze`): they
-  live as long as the app, and a full collection no longer scans them;
+- once TensorFlow is loaded, what is alive is frozen (`gc.freeze`): TensorFlow's and Keras's
+  modules and the window live as long as the app, and a full collection no longer scans them;
 - a full collection runs only when generation 2 has grown by a quarter since the last one —
   CPython's own rule for its automatic collector (gcmodule.c, "long_lived_pending"), which
-  pyqtgraph's manual `gc.collect(2)` skipped.
+  pyqtgraph's manual `gc.collect(2)` skipped. (Python 3.14.0–3.14.4's incremental collector
+  counts differently; the checks still collect, only not by that rule.)
 """
 from __future__ import annotations
 
@@ -80,6 +81,6 @@ def collect_in_gui_thread() -> Collector:
 
 
 def freeze_what_is_loaded() -> None:
-    """Call on the GUI thread once TensorFlow and the first model are loaded."""
+    """Call on the GUI thread once TensorFlow is loaded."""
     if _collector is not None and not gc.get_freeze_count():
         _collector.freeze()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from playground.core.experiment import Experiment, Layer
 from playground.core.inspection.backward import backward_of, dead_relu_units
 from playground.core.inspection.distributions import histograms
+from playground.ui.views.backward_pass import CHARTS_NEED_PX
 from tests.ui.gui import backward_charts_shown, open_window, train
 
 XOR = Experiment(layers=(Layer(3, "tanh"),), epochs=30, learning_rate=0.5)
@@ -325,6 +326,59 @@ def test_the_arithmetic_takes_most_of_the_tab_and_the_charts_the_rest(qtbot, xor
             again.close()
         qtbot.mouseClick(view.charts_button, Qt.LeftButton)  # hidden again, by choice
         assert not view.charts.isVisible()
-        window.resize(1920, 1200)  # taller now, but the user said hidden
-        qtbot.wait(50)
-        assert not view.charts.isVisible()
+        tall = open_window(qtbot, XOR)  # the next launch, on a tall screen: hidden as chosen
+        try:
+            tall.resize(1920, 1200)
+            shown = show(qtbot, tall, "backward")
+            qtbot.waitUntil(lambda: shown.split.height() >= CHARTS_NEED_PX)  # room for both
+            assert not shown.charts.isVisible() and shown.charts_button.text() == "Show charts"
+        finally:
+            tall.close()
+
+
+def test_charts_that_get_room_while_the_tab_is_behind_another_are_drawn_when_it_is_shown(
+        qtbot):
+    window = open_window(qtbot, XOR)
+    try:
+        window.resize(1366, 768)
+        view = show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.charts_button.text() == "Show charts")  # too short
+        assert train(qtbot, window) == "finished"  # with the tab in front: charts not drawn
+        qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
+        assert view.norm_curves == []
+        show(qtbot, window, "forward")
+        window.resize(1920, 1200)  # reaches the Backward tab only when it is shown again
+        show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.charts.isVisible() and len(view.norm_curves) == 2)
+        assert len(view.update_plot.curves) == 2
+    finally:
+        window.close()
+
+
+def test_when_keras_fails_the_tab_says_so_where_its_answer_would_be(qtbot, monkeypatch):
+    from playground.ui.views import keras_side
+
+    def failing(*_args):
+        raise RuntimeError("no memory left for the tape")
+
+    adam = XOR.replace(optimizer="adam", learning_rate=0.01, epochs=5)
+    window = open_window(qtbot, adam)
+    try:
+        assert train(qtbot, window) == "finished"
+        view = show(qtbot, window, "backward")
+        qtbot.waitUntil(lambda: view.step is not None)
+        monkeypatch.setattr(keras_side, "keras_gradients", failing)
+        view.input.clear()
+        qtbot.keyClicks(view.input, "1, 1")
+        qtbot.waitUntil(lambda: "could not compute" in view.summary.text())
+        assert "RuntimeError: no memory left for the tape" in view.summary.text()
+        assert "asking Keras" not in view.summary.text()
+        assert "Adam's step could not be computed" in view.step_note.text()
+        assert not view.apply_button.isEnabled()
+        monkeypatch.undo()  # another row is asked again, and answered
+        view.input.clear()
+        qtbot.keyClicks(view.input, "0, 1")
+        qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
+        assert view.apply_button.isEnabled()
+    finally:
+        window.close()

@@ -59,6 +59,7 @@ class BackwardPassView(PassView):
         self._weights = None        # the weights self.result is for
         self._label = None          # the target as typed, for the summary
         self._keras_for = None      # (weights, row, label, experiment) self.keras is for
+        self._keras_error = ""      # why Keras could not answer for that row
         self.keras_side = KerasSide(self._keras_answered, self)
 
         self.target = QLineEdit(objectName="backward_target", placeholderText="class or value")
@@ -115,6 +116,8 @@ class BackwardPassView(PassView):
         # Shown or hidden as the user last chose; until they choose, hidden while the area is
         # too short for both (at 1366×768 each got ~80 px: charts with cut labels, 4 lines).
         self._charts_choice = settings().value(CHARTS_KEY)
+        if self._charts_choice in ("shown", "hidden"):
+            self._show_charts(self._charts_choice == "shown")
 
         self.input.textEdited.connect(self._on_typed)
         self.target.textEdited.connect(self._on_typed)
@@ -144,6 +147,8 @@ class BackwardPassView(PassView):
         if shown and self.isVisible():
             for part in self.charts.steps():  # drawn only while shown: catch up
                 self.session.in_turn(part)
+        elif shown:  # e.g. a resize that reached the tab behind another: drawn when shown
+            self._stale = True
 
     @property
     def norm_curves(self) -> list:
@@ -228,10 +233,10 @@ class BackwardPassView(PassView):
             rate = float(experiment.learning_rate)
             self.step = [np.asarray(w, np.float32) for w in self.result.sgd_step(rate)]
         if live:
-            self.keras, self._keras_for = None, None
+            self.keras, self._keras_for, self._keras_error = None, None, ""
             self.keras_side.forget()
         elif self._keras_for is None or not _same(self._keras_for, asked):
-            self.keras, self._keras_for = None, asked
+            self.keras, self._keras_for, self._keras_error = None, asked, ""
             if not sgd:
                 self.step = None
             self.keras_side.ask(Question(
@@ -253,6 +258,9 @@ class BackwardPassView(PassView):
                 f"(η = {float(experiment.learning_rate):g}), applied to a copy of the weights.")
         elif live:
             self.step_note.setText(f"{name}'s step is computed when training pauses or stops.")
+        elif self._keras_error:
+            self.step_note.setText(f"{name}'s step could not be computed: Keras failed on this "
+                                   "row (above).")
         else:
             self.step_note.setText(f"{name}'s step: asking Keras…")
         self.apply_button.setEnabled(self.step is not None)
@@ -262,12 +270,13 @@ class BackwardPassView(PassView):
         if self._keras_for is None or not _same(self._keras_for, answer.key) or \
                 self.result is None:
             return  # another row, other weights or a run started since it was asked
-        if answer.error:
-            self.keras = None
-            self.show_error(f"Keras could not compute this row: {answer.error}")
+        experiment = answer.key[3]
+        if answer.error:  # said in the summary and the step note, where the answer would be
+            self.keras, self._keras_error = None, answer.error
+            self._show_step_note(experiment, False)
+            self._show_summary(self._weights, self._label)
             return
         self.keras = (answer.loss, answer.gradients)
-        experiment = answer.key[3]
         if answer.step is not None:
             self.step = answer.step
         self._show_step_note(experiment, False)
@@ -276,7 +285,10 @@ class BackwardPassView(PassView):
 
     def _show_summary(self, weights, label) -> None:
         result = self.result
-        if self.keras is None and self._keras_for is None:
+        if self._keras_error:
+            keras_text = (". Keras could not compute this row: "
+                          + tone_span(html.escape(self._keras_error), "error"))
+        elif self.keras is None and self._keras_for is None:
             keras_text = ". Keras's loss and gradients: computed when training pauses or stops."
         elif self.keras is None:
             keras_text = ". Keras's loss and gradients: asking Keras…"
