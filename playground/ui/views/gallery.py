@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QSta
 
 from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
-from playground.ui.views.gallery_answers import AnswerJob, SaturationNote
+from playground.ui.views.gallery_answers import AnswerJob, SaturationNote, WaitsForAnswers
 from playground.ui.views.gallery_filters import GalleryFilters
 from playground.ui.views.gallery_presets import PRESETS, presets_button  # noqa: F401 (re-export)
 from playground.ui.widgets.confusion import ConfusionView, short_name
@@ -40,7 +40,7 @@ POLL_MS = 100
 
 # ----- the view --------------------------------------------------------------------------------
 
-class ImagesView(QWidget):
+class ImagesView(WaitsForAnswers, QWidget):
     title = "Test images"
     area = "bottom"
 
@@ -237,18 +237,6 @@ class ImagesView(QWidget):
         self._saturation_note()
         self._apply_filters(keep_page=True)
         self._evaluate_if_needed()  # newer weights may have come meanwhile
-
-    def evaluate_now(self) -> None:
-        """Wait for the answers for the latest weights (tests, the command line)."""
-        while True:  # the job under way, then one for any weights newer than its own
-            self._next_allowed = 0.0
-            self._later.stop()
-            if self._job is None:
-                self._evaluate_if_needed()
-            if self._job is None:
-                return
-            self._job.wait()
-            self._finish(self._job)
 
     # ----- text -----
     def _summary(self, computing: bool = False) -> None:

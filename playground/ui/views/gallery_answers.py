@@ -20,6 +20,24 @@ from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.predictions import Predictions
 
 
+class WaitsForAnswers:
+    """`evaluate_now` for a view that answers its test images in an `AnswerJob` (the gallery,
+    Mistakes): it needs `_job`, `_later` (the timer of a throttled start), `_next_allowed`,
+    `_evaluate_if_needed()` and `_finish(job)`."""
+
+    def evaluate_now(self) -> None:
+        """Wait for the answers for the latest weights (tests, the command line)."""
+        while True:  # the job under way, then one for any weights newer than its own
+            self._next_allowed = 0.0
+            self._later.stop()
+            if self._job is None:
+                self._evaluate_if_needed()
+            if self._job is None:
+                return
+            self._job.wait()
+            self._finish(self._job)
+
+
 class AnswerJob:
     """`chunks(weights, activations, x)` -> (outputs, logits) slices, run in a thread."""
 

@@ -21,7 +21,7 @@ from playground.core.inspection import predictions as image_eval
 from playground.core.inspection.forward import forward
 from playground.core.inspection.perturb import coverage_curve, mistakes_by_loss, per_sample_loss
 from playground.core.inspection.perturb import perturb
-from playground.ui.views.gallery_answers import AnswerJob
+from playground.ui.views.gallery_answers import AnswerJob, WaitsForAnswers
 from playground.ui.widgets.note import placeholder_note
 from playground.ui.widgets.probabilities import ProbabilityBars, image_pixmap
 
@@ -40,7 +40,7 @@ SLIDERS = {
 }
 
 
-class MistakesView(QWidget):
+class MistakesView(WaitsForAnswers, QWidget):
     title = "Mistakes lab"
     area = "bottom"
 
@@ -215,17 +215,6 @@ class MistakesView(QWidget):
         self._sort()
         self._show_coverage()
         self._evaluate_if_needed()  # newer weights may have come meanwhile
-
-    def evaluate_now(self) -> None:
-        """Wait for the answers for the latest weights (tests)."""
-        while True:
-            self._next_allowed = 0.0
-            if self._job is None:
-                self._evaluate_if_needed()
-            if self._job is None:
-                return
-            self._job.wait()
-            self._finish(self._job)
 
     # ----- stepping through the mistakes -----
     def _sort(self) -> None:
