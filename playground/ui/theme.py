@@ -125,12 +125,10 @@ class Theme(QObject):
 
 
 def retone_widget(widget: QWidget, dark: bool) -> None:
-    """A label's or text pane's rich text with its tone spans in the scheme's colours (they
-    were written in the colours of the scheme when the text was made)."""
+    """A label's rich text with its tone spans in the scheme's colours (they were written in
+    the colours of the scheme when the text was made)."""
     if isinstance(widget, QLabel) and has_tone_spans(widget.text()):
         widget.setText(retone(widget.text(), dark))
-    elif has_tone_spans(getattr(widget, "html_shown", None) or ""):  # views' HtmlPane
-        widget.show_html(retone(widget.html_shown, dark))
 
 
 def restyle_plot(view: pg.GraphicsView, back: QColor, fore: QColor) -> None:

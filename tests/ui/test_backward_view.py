@@ -23,6 +23,15 @@ def xor_window(qtbot):
 
 
 @pytest.fixture
+def adam_window(qtbot):
+    """XOR trained with Adam: its step is the optimizer's own, computed by Keras."""
+    window = open_window(qtbot, XOR.replace(optimizer="adam", learning_rate=0.01, epochs=5))
+    assert train(qtbot, window) == "finished"
+    yield window
+    window.close()
+
+
+@pytest.fixture
 def charts_shown(qtbot, xor_window):
     """The Backward tab of the trained XOR window, its charts shown."""
     with backward_charts_shown(qtbot, xor_window) as view:
@@ -89,23 +98,18 @@ def test_a_bad_target_is_named_and_a_typed_row_is_computed(qtbot, xor_window):
     np.testing.assert_allclose(view.result.loss, backward_of(XOR, weights, [0.5, 0.5], 0).loss)
 
 
-def test_another_optimizer_says_its_step_differs(qtbot):
-    adam = XOR.replace(optimizer="adam", learning_rate=0.01, epochs=5)
-    window = open_window(qtbot, adam)
-    try:
-        assert train(qtbot, window) == "finished"
-        view = show(qtbot, window, "backward")
-        qtbot.waitUntil(lambda: view.result is not None)
-        qtbot.waitUntil(lambda: view.step is not None)  # Adam's step is Keras's: it comes later
-        assert view.apply_button.isEnabled()
-        assert "Adam's step is not W − η∇W" in view.step_note.text()
-        weights = window.session.history.latest_weights
-        # Adam's first step moves every weight with a gradient by about η, whatever its size.
-        moved = np.abs(view.step[0] - weights[0])
-        nonzero = np.abs(view.result.gradients()[0]) > 1e-6
-        np.testing.assert_allclose(moved[nonzero], 0.01, rtol=1e-2)
-    finally:
-        window.close()
+def test_another_optimizer_says_its_step_differs(qtbot, adam_window):
+    window = adam_window
+    view = show(qtbot, window, "backward")
+    qtbot.waitUntil(lambda: view.result is not None)
+    qtbot.waitUntil(lambda: view.step is not None)  # Adam's step is Keras's: it comes later
+    assert view.apply_button.isEnabled()
+    assert "Adam's step is not W − η∇W" in view.step_note.text()
+    weights = window.session.history.latest_weights
+    # Adam's first step moves every weight with a gradient by about η, whatever its size.
+    moved = np.abs(view.step[0] - weights[0])
+    nonzero = np.abs(view.result.gradients()[0]) > 1e-6
+    np.testing.assert_allclose(moved[nonzero], 0.01, rtol=1e-2)
 
 
 def test_dead_relu_units_are_counted(qtbot):
@@ -355,30 +359,25 @@ def test_charts_that_get_room_while_the_tab_is_behind_another_are_drawn_when_it_
         window.close()
 
 
-def test_when_keras_fails_the_tab_says_so_where_its_answer_would_be(qtbot, monkeypatch):
+def test_when_keras_fails_the_tab_says_so_where_its_answer_would_be(qtbot, monkeypatch,
+                                                                    adam_window):
     from playground.ui.views import keras_side
 
     def failing(*_args):
         raise RuntimeError("no memory left for the tape")
 
-    adam = XOR.replace(optimizer="adam", learning_rate=0.01, epochs=5)
-    window = open_window(qtbot, adam)
-    try:
-        assert train(qtbot, window) == "finished"
-        view = show(qtbot, window, "backward")
-        qtbot.waitUntil(lambda: view.step is not None)
-        monkeypatch.setattr(keras_side, "keras_gradients", failing)
-        view.input.clear()
-        qtbot.keyClicks(view.input, "1, 1")
-        qtbot.waitUntil(lambda: "could not compute" in view.summary.text())
-        assert "RuntimeError: no memory left for the tape" in view.summary.text()
-        assert "asking Keras" not in view.summary.text()
-        assert "Adam's step could not be computed" in view.step_note.text()
-        assert not view.apply_button.isEnabled()
-        monkeypatch.undo()  # another row is asked again, and answered
-        view.input.clear()
-        qtbot.keyClicks(view.input, "0, 1")
-        qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
-        assert view.apply_button.isEnabled()
-    finally:
-        window.close()
+    view = show(qtbot, adam_window, "backward")
+    qtbot.waitUntil(lambda: view.step is not None)
+    monkeypatch.setattr(keras_side, "keras_gradients", failing)
+    view.input.clear()
+    qtbot.keyClicks(view.input, "1, 1")
+    qtbot.waitUntil(lambda: "could not compute" in view.summary.text())
+    assert "RuntimeError: no memory left for the tape" in view.summary.text()
+    assert "asking Keras" not in view.summary.text()
+    assert "Adam's step could not be computed" in view.step_note.text()
+    assert not view.apply_button.isEnabled()
+    monkeypatch.undo()  # another row is asked again, and answered
+    view.input.clear()
+    qtbot.keyClicks(view.input, "0, 1")
+    qtbot.waitUntil(lambda: "agree" in view.summary.text(), timeout=10_000)
+    assert view.apply_button.isEnabled()

@@ -270,18 +270,14 @@ class BackwardPassView(PassView):
         if self._keras_for is None or not _same(self._keras_for, answer.key) or \
                 self.result is None:
             return  # another row, other weights or a run started since it was asked
-        experiment = answer.key[3]
         if answer.error:  # said in the summary and the step note, where the answer would be
-            self.keras, self._keras_error = None, answer.error
-            self._show_step_note(experiment, False)
-            self._show_summary(self._weights, self._label)
-            return
-        self.keras = (answer.loss, answer.gradients)
-        if answer.step is not None:
-            self.step = answer.step
-        self._show_step_note(experiment, False)
+            self._keras_error = answer.error
+        else:
+            self.keras = (answer.loss, answer.gradients)
+            self.step = answer.step if answer.step is not None else self.step
+            self.session.in_turn(self._show_text)  # the tables' Keras and step columns
+        self._show_step_note(answer.key[3], False)
         self._show_summary(self._weights, self._label)
-        self.session.in_turn(self._show_text)  # the tables' Keras and step columns
 
     def _show_summary(self, weights, label) -> None:
         result = self.result

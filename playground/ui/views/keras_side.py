@@ -61,10 +61,6 @@ class KerasSide(QObject):
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._check)
 
-    @property
-    def busy(self) -> bool:
-        return self._job is not None or self._waiting is not None
-
     def ask(self, question: Question) -> None:
         if self._job is None:
             self._start(question)

@@ -33,11 +33,6 @@ class HtmlPane(QTextBrowser):
             self._html = text
             self.setHtml(text)
 
-    @property
-    def html_shown(self) -> str | None:
-        """The HTML last given (None after plain text)."""
-        return self._html
-
     def show_plain(self, text: str) -> None:
         self._html = None
         self.setPlainText(text)
